@@ -1,0 +1,46 @@
+"""The site's menu and home page tiles, contributed by each app and filtered by role.
+
+Apps register their entries from AppConfig.ready(), so the base layout never needs to
+know which features exist and a person only sees links to pages they may open.
+"""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+from accounts.access import Decision, Role, Rule, rule_for
+
+
+@dataclass(frozen=True)
+class Entry:
+    label: str
+    url_name: str
+    rule: Rule
+    order: int = 100
+    description: str = ""
+    icon: str = "fr-icon-arrow-right-line"
+    in_menu: bool = True
+    on_home: bool = True
+
+    @property
+    def url(self) -> str:
+        return reverse(self.url_name)
+
+
+ENTRIES: list[Entry] = []
+
+
+def register(label, url_name, *, roles: tuple[Role, ...] | None = None, **kwargs) -> None:
+    rule = rule_for(*roles) if roles else Rule()
+    ENTRIES.append(Entry(label=label, url_name=url_name, rule=rule, **kwargs))
+
+
+def entries_for(user, *, where: str) -> list[Entry]:
+    allowed = []
+    for entry in sorted(ENTRIES, key=lambda e: e.order):
+        if (where == "menu" and not entry.in_menu) or (where == "home" and not entry.on_home):
+            continue
+        # Pages waiting for MFA are still shown: the page then explains how to turn it on.
+        if entry.rule.decide(user) in (Decision.ALLOW, Decision.SET_UP_MFA):
+            allowed.append(entry)
+    return allowed

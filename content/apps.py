@@ -1,0 +1,9 @@
+"""The content library: kits, moderation, guideline checks, guideline pages, stories."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ContentConfig(AppConfig):
+    name = "content"
+    verbose_name = _("Bibliothèque de contenus")

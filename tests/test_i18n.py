@@ -1,0 +1,80 @@
+"""French by default; the English catalogues are complete and up to date."""
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import polib
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SKIP = {".venv", "var", "staticfiles", "node_modules"}
+CATALOGUES = sorted(
+    p for p in ROOT.glob("**/locale/en/LC_MESSAGES/django.po") if not SKIP & set(p.relative_to(ROOT).parts)
+)
+
+
+def test_there_is_a_catalogue_per_app():
+    found = {str(p.relative_to(ROOT)).split("/locale/")[0] for p in CATALOGUES}
+    assert {
+        "accounts",
+        "content",
+        "advocacy/sharing",
+        "advocacy/reach",
+        "advocacy/campaigns",
+    } <= found
+    assert (ROOT / "locale/en/LC_MESSAGES/django.po").exists()
+
+
+@pytest.mark.parametrize("path", CATALOGUES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_english_catalogue_is_complete(path):
+    po = polib.pofile(str(path))
+    untranslated = [e.msgid for e in po.untranslated_entries()]
+    fuzzy = [e.msgid for e in po.fuzzy_entries()]
+    assert not untranslated, f"untranslated in {path}: {untranslated[:10]}"
+    assert not fuzzy, f"fuzzy in {path}: {fuzzy[:10]}"
+
+
+@pytest.mark.parametrize("path", CATALOGUES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_compiled_catalogue_matches_its_source(path):
+    mo_path = path.with_suffix(".mo")
+    assert mo_path.exists(), f"run `make messages` to compile {path}"
+    po = {e.msgid: e.msgstr or e.msgstr_plural for e in polib.pofile(str(path)) if e.translated()}
+    mo = {e.msgid: e.msgstr or e.msgstr_plural for e in polib.mofile(str(mo_path))}
+    assert po == mo, f"{mo_path} is stale: run `make messages`"
+
+
+@pytest.mark.skipif(shutil.which("xgettext") is None, reason="GNU gettext is not installed")
+def test_catalogues_hold_every_string_marked_for_translation(tmp_path):
+    """Extract the strings again in a copy of the project: nothing new may appear."""
+    copy = tmp_path / "project"
+    shutil.copytree(
+        ROOT, copy, ignore=shutil.ignore_patterns(*SKIP, "__pycache__", "*.mo", ".git", "test-output", "*.sqlite3*")
+    )
+    (copy / "var").mkdir(exist_ok=True)
+    python = Path(sys.executable)
+    make = ["make", "-s", "messages", f"PY={python}", f"VENV={python.parent.parent}"]
+    result = subprocess.run(make, cwd=copy, capture_output=True, text=True, timeout=300, check=False)
+    assert result.returncode == 0, result.stderr
+    stale = []
+    for original in CATALOGUES:
+        fresh = copy / original.relative_to(ROOT)
+        wanted = {e.msgid for e in polib.pofile(str(fresh))}
+        have = {e.msgid for e in polib.pofile(str(original))}
+        if wanted - have:
+            stale.append((str(original.relative_to(ROOT)), sorted(wanted - have)[:5]))
+    assert not stale, f"run `make messages` and translate: {stale}"
+
+
+def test_pages_default_to_french(client, db):
+    response = client.get("/")
+    assert '<html lang="fr"' in response.content.decode()
+    assert "Se connecter" in response.content.decode()
+
+
+def test_pages_speak_english_when_asked(client, db):
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en")
+    body = response.content.decode()
+    assert '<html lang="en"' in body
+    assert "Sign in" in body and "Se connecter" not in body
