@@ -71,7 +71,7 @@ totp: $(VENV)/.runtime
 	@$(PY) manage.py demo_totp
 
 bench: $(VENV)/.dev
-	$(PY) bench/run.py
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var staticfiles
