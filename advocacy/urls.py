@@ -1,8 +1,11 @@
 """Site URLs. Each app's pages come from its own urls.py; APIs live under /api/v1/."""
 
+from csp.constants import UNSAFE_INLINE
+from csp.decorators import csp_update
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.decorators import method_decorator
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounts.access import PUBLIC, Decision, Role, rule_for
@@ -26,6 +29,8 @@ class SchemaView(SpectacularAPIView):
     access_rule = PUBLIC
 
 
+# Swagger UI sets a few inline styles from its own script; scripts stay 'self' only.
+@method_decorator(csp_update({"style-src": [UNSAFE_INLINE]}), name="dispatch")
 class DocsView(SpectacularSwaggerSplitView):
     access_rule = PUBLIC
 
@@ -37,6 +42,7 @@ api_v1 = [
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("confidentialite/", views.privacy, name="privacy"),
     path("accessibilite/", views.accessibility, name="accessibility"),
     path("mentions-legales/", views.legal_notice, name="legal_notice"),

@@ -11,6 +11,7 @@ from django.db import connection
 from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import loader
+from django.templatetags.static import static
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
@@ -26,6 +27,12 @@ def home(request):
         context["tiles"] = navigation.entries_for(request.user, where="home")
         context["roles"] = roles_of(request.user)
     return render(request, "home.html", context)
+
+
+@public
+def favicon(request):
+    # Browsers ask for /favicon.ico whatever the page declares; the file is the DSFR's.
+    return redirect(static("dsfr/dist/favicon/favicon.ico"), permanent=True)
 
 
 @public

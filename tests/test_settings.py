@@ -17,7 +17,8 @@ PRODUCTION = {
 
 
 def _run(code, env_overrides, tmp_path):
-    env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY", "ALLOWED_HOSTS")}
+    unset = ("DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    env = {k: v for k, v in os.environ.items() if k not in unset}
     env.update(DATABASE_URL=f"sqlite:///{tmp_path / 'prod.sqlite3'}", DJANGO_SETTINGS_MODULE="advocacy.settings")
     env.pop("REDIS_URL", None)
     env.update(env_overrides)

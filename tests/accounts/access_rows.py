@@ -5,6 +5,7 @@ from tests.access import EVERYONE, SIGNED_IN, Row
 ROWS = [
     Row("home", allowed=EVERYONE),
     Row("healthz", allowed=EVERYONE),
+    Row("favicon", allowed=EVERYONE),
     Row("privacy", allowed=EVERYONE),
     Row("accessibility", allowed=EVERYONE),
     Row("legal_notice", allowed=EVERYONE),

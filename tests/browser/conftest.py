@@ -41,6 +41,7 @@ def browser():
         )  # fmt: skip
         yield browser
         browser.close()
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 class Page:
