@@ -81,14 +81,14 @@ def _me(user):
 class MeUpdateInput(serializers.Serializer):
     first_name = serializers.CharField(max_length=150, required=False)
     last_name = serializers.CharField(max_length=150, required=False)
-    unit = serializers.PrimaryKeyRelatedField(queryset=OrgUnit.objects.all(), required=False)
     job_function = serializers.ChoiceField(choices=JobFunction.choices, required=False)
     notification_preference = serializers.ChoiceField(choices=NotificationPreference.choices, required=False)
     appears_in_rankings = serializers.BooleanField(required=False)
 
 
 class MeApi(APIView):
-    """The signed-in person's profile."""
+    """The signed-in person's profile. Roles and unit are read-only: admins and the
+    organisation's directory set them."""
 
     access_rule = SIGNED_IN
 

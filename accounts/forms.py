@@ -3,29 +3,19 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import CharterVersion, Network, OrgUnit, User
-from accounts.selectors import unit_choices
+from accounts.models import CharterVersion, Network, User
 from advocacy.forms import DsfrForm, DsfrModelForm
 
 
-class UnitChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        # Indent by depth so the tree reads in a plain select, keyboard-friendly.
-        return f"{'— ' * obj.depth}{obj.name}"
-
-
 class ProfileForm(DsfrModelForm):
-    unit = UnitChoiceField(queryset=OrgUnit.objects.none(), label=_("Mon unité"), required=True)
-
     class Meta:
         model = User
-        fields = ["first_name", "last_name", "unit", "job_function", "notification_preference", "appears_in_rankings"]
+        fields = ["first_name", "last_name", "job_function", "notification_preference", "appears_in_rankings"]
         widgets = {"notification_preference": forms.RadioSelect}
         labels = {"job_function": _("Ma fonction"), "notification_preference": _("Recevoir les nouveaux contenus")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = unit_choices()
         self.fields["job_function"].required = True
         self.fields["first_name"].required = True
         self.fields["last_name"].required = True

@@ -47,11 +47,6 @@ def people_visible_to(*, user: User) -> QuerySet[User]:
     return User.objects.filter(pk=user.pk)
 
 
-def unit_choices() -> QuerySet[OrgUnit]:
-    """Units a person may pick as their own (every unit; ordered as a tree)."""
-    return OrgUnit.objects.only("pk", "name", "kind", "depth", "path").order_by("path")
-
-
 def ambassadors(*, within: OrgUnit | None = None) -> QuerySet[User]:
     qs = User.objects.filter(is_active=True, opted_in_at__isnull=False)
     if within is not None:

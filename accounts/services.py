@@ -61,7 +61,9 @@ def org_unit_move(*, unit: OrgUnit, new_parent: OrgUnit) -> OrgUnit:
 
 # --- Profile and handles -----------------------------------------------------------
 
-PROFILE_FIELDS = ("first_name", "last_name", "unit", "job_function", "notification_preference", "appears_in_rankings")
+# The unit is not among them: it decides which figures a person counts in, so it is set
+# by admins or by the organisation's directory (OpenID Connect claim), never self-declared.
+PROFILE_FIELDS = ("first_name", "last_name", "job_function", "notification_preference", "appears_in_rankings")
 
 
 def profile_update(*, user: User, **changes) -> User:
@@ -77,6 +79,16 @@ def profile_update(*, user: User, **changes) -> User:
         name, messages = next(iter(exc.message_dict.items()))
         raise DomainError(messages[0], field=name) from exc
     user.save(update_fields=list(changes))
+    return user
+
+
+def user_sync_unit(*, user: User, unit_code: str) -> User:
+    """Place `user` in the unit the organisation's directory says, when we know that unit."""
+    unit = OrgUnit.objects.filter(code=unit_code).first() if unit_code else None
+    if unit is not None and user.unit_id != unit.pk:
+        user.unit = unit
+        if user.pk:
+            user.save(update_fields=["unit"])
     return user
 
 

@@ -244,6 +244,8 @@ OIDC_CLIENT_ID = env.str("OIDC_CLIENT_ID", default="")
 OIDC_CLIENT_SECRET = env.str("OIDC_CLIENT_SECRET", default="")
 OIDC_PROVIDER_ID = env.str("OIDC_PROVIDER_ID", default="france-travail")
 OIDC_PROVIDER_NAME = env.str("OIDC_PROVIDER_NAME", default="France Travail")
+# The claim carrying the code of the person's unit (an OrgUnit code), synced at sign-in.
+OIDC_UNIT_CLAIM = env.str("OIDC_UNIT_CLAIM", default="")
 SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"APPS": [], "OAUTH_PKCE_ENABLED": True}}
 if OIDC_SERVER_URL and OIDC_CLIENT_ID:
     SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"].append(

@@ -104,6 +104,24 @@ def test_a_deactivated_person_cannot_sign_in_through_the_provider(client, provid
     assert client.get("/profil/").status_code == 302
 
 
+def test_the_directory_places_people_in_their_unit(client, provider, org, settings):
+    settings.OIDC_UNIT_CLAIM = "ft_unit"
+    existing = UserFactory(email="ines.haddad@francetravail.example", unit=org["a-bre-1"])
+    _location, params = _start(client)
+    code = provider.issue_code(**_claims(ft_unit="a-occ-2"))
+    client.get(f"/compte/oidc/{PROVIDER_ID}/login/callback/", {"code": code, "state": params["state"]})
+    existing.refresh_from_db()
+    assert existing.unit == org["a-occ-2"]
+
+
+def test_an_unknown_unit_code_leaves_the_unit_alone(client, provider, org, settings):
+    settings.OIDC_UNIT_CLAIM = "ft_unit"
+    _location, params = _start(client)
+    code = provider.issue_code(**_claims(ft_unit="no-such-unit"))
+    client.get(f"/compte/oidc/{PROVIDER_ID}/login/callback/", {"code": code, "state": params["state"]})
+    assert User.objects.get(email="ines.haddad@francetravail.example").unit is None
+
+
 def test_provider_is_off_without_configuration(client, db, settings):
     settings.SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"APPS": []}}
     assert "Se connecter avec" not in client.get("/compte/login/").content.decode()

@@ -111,28 +111,32 @@ def test_api_join_with_unknown_version(api_client, staff, charter):
 
 def test_profile_update_cannot_touch_roles(api_client, staff, org):
     api_client.force_login(staff)
-    response = api_client.patch("/api/v1/me/", {"is_platform_admin": True, "managed_unit": org["dg"].pk})
+    response = api_client.patch(
+        "/api/v1/me/", {"is_platform_admin": True, "managed_unit": org["dg"].pk, "unit": org["a-occ-1"].pk}
+    )
     assert response.status_code == 400
     fields = response.json()["error"]["fields"]
-    assert set(fields) == {"is_platform_admin", "managed_unit"}
+    assert set(fields) == {"is_platform_admin", "managed_unit", "unit"}
     staff.refresh_from_db()
     assert not staff.is_platform_admin and staff.managed_unit is None
+    assert staff.unit == org["a-bre-1"]
 
 
 def test_profile_update_through_api(api_client, staff, org):
     api_client.force_login(staff)
     response = api_client.patch(
         "/api/v1/me/",
-        {"unit": org["a-occ-1"].pk, "job_function": "conseiller_entreprise", "notification_preference": "weekly"},
+        {"job_function": "conseiller_entreprise", "notification_preference": "weekly"},
     )
     assert response.status_code == 200, response.json()
-    assert response.json()["unit"]["code"] == "a-occ-1"
+    assert response.json()["unit"]["code"] == "a-bre-1"
+    assert response.json()["job_function"] == "conseiller_entreprise"
     assert User.objects.get(pk=staff.pk).notification_preference == "weekly"
 
 
 def test_profile_page_saves_and_reports_errors(client, staff, org):
     client.force_login(staff)
-    bad = client.post("/profil/", {"first_name": "", "last_name": "X", "unit": org["a-bre-1"].pk})
+    bad = client.post("/profil/", {"first_name": "", "last_name": "X"})
     assert bad.status_code == 200
     assert "fr-input-group--error" in bad.content.decode() or "fr-error-text" in bad.content.decode()
     good = client.post(
@@ -140,14 +144,14 @@ def test_profile_page_saves_and_reports_errors(client, staff, org):
         {
             "first_name": "Camille",
             "last_name": "Le Goff",
-            "unit": org["a-bre-2"].pk,
+            "unit": org["a-occ-2"].pk,  # ignored: the unit is not the person's to change
             "job_function": "conseiller_emploi",
             "notification_preference": "daily",
         },
     )
     assert good.status_code == 302
     staff.refresh_from_db()
-    assert staff.unit == org["a-bre-2"] and staff.notification_preference == "daily"
+    assert staff.unit == org["a-bre-1"] and staff.notification_preference == "daily"
 
 
 def test_profile_page_query_count_does_not_grow_with_handles(client, ambassador):
