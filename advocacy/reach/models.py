@@ -163,7 +163,8 @@ class ImportJob(models.Model):
         DONE = "done", _("Terminé")
         FAILED = "failed", _("Échec")
 
-    file = models.FileField(_("fichier"), upload_to=_import_path, max_length=300)
+    # Empty for imports run from the command line, which read the file where it is.
+    file = models.FileField(_("fichier"), upload_to=_import_path, max_length=300, blank=True)
     original_name = models.CharField(_("nom du fichier"), max_length=255, blank=True)
     format = models.CharField(_("format"), max_length=10, choices=Format.choices, default=Format.CSV)
     # Our field name -> the file's column name (see reach.importing.FIELDS).

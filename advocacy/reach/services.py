@@ -57,3 +57,17 @@ def import_job_claim(*, job_id: int) -> ImportJob | None:
         status=ImportJob.Status.RUNNING, started_at=timezone.now()
     )
     return ImportJob.objects.get(pk=job_id) if claimed else None
+
+
+def import_job_open(*, original_name: str, format: str, mapping: dict, default_network: str = "",
+                    bytes_total: int = 0, by=None) -> ImportJob:  # fmt: skip
+    """Record an import whose file is read in place (the command line); the caller runs it."""
+    from advocacy.reach import importing
+
+    importing.validate_mapping(mapping)
+    if format not in ImportJob.Format.values:
+        raise DomainError(_("Format de fichier inconnu."), field="format")
+    return ImportJob.objects.create(
+        original_name=original_name[:255], format=format, mapping=mapping, default_network=default_network,
+        bytes_total=bytes_total, created_by=by,
+    )  # fmt: skip
