@@ -10,6 +10,7 @@ is another tag than #AvecPôleEmploi.
 import re
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 
 # A hashtag is a # not glued to a word (so "abc#tag" and "&#39;" are not tags), then
 # letters, digits, underscores and combining marks. Text is NFKC-normalised first, so
@@ -17,6 +18,7 @@ from collections.abc import Iterable
 _HASHTAG = re.compile(r"(?<![\w&#/])#([\w\u0300-\u036f]+)")
 
 
+@lru_cache(maxsize=10_000)
 def normalize(tag: str) -> str:
     """The comparison key of a tag: NFKC, no leading #, case-folded, without accents."""
     text = unicodedata.normalize("NFKC", tag).strip()
@@ -31,8 +33,10 @@ def extract(text: str) -> list[str]:
     """Every hashtag written in `text`, as written (after NFKC), in order of appearance."""
     if not text:
         return []
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
     found = []
-    for match in _HASHTAG.finditer(unicodedata.normalize("NFKC", text)):
+    for match in _HASHTAG.finditer(text):
         tag = match.group(1)
         # X and Mastodon do not treat a run of digits as a hashtag (#1 is not a tag).
         if not tag.isdigit():
