@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Network
 from advocacy.errors import DomainError
@@ -30,22 +31,22 @@ from advocacy.reach.models import ImportJob, ImportRejection, SocialPost
 BATCH_SIZE = 2000
 # Our fields, and what the page says about each.
 FIELDS = {
-    "network": "réseau (x, twitter, mastodon, linkedin, facebook, instagram, bluesky)",
-    "external_id": "identifiant de la publication sur le réseau (obligatoire)",
-    "posted_at": "date de publication, 23/11/2026 14:05 ou ISO 8601 (obligatoire)",
-    "text": "texte",
-    "url": "adresse de la publication",
-    "author_id": "identifiant de l’auteur·rice",
-    "author_handle": "compte de l’auteur·rice",
-    "author_instance": "instance Mastodon de l’auteur·rice",
-    "author_name": "nom affiché",
-    "author_followers": "abonné·es",
-    "reposts": "partages",
-    "replies": "réponses",
-    "likes": "j’aime",
-    "quotes": "citations",
-    "impressions": "impressions",
-    "hashtags": "hashtags (séparés par des espaces ou des virgules)",
+    "network": gettext_lazy("réseau (x, twitter, mastodon, linkedin, facebook, instagram, bluesky)"),
+    "external_id": gettext_lazy("identifiant de la publication sur le réseau (obligatoire)"),
+    "posted_at": gettext_lazy("date de publication, 23/11/2026 14:05 ou ISO 8601 (obligatoire)"),
+    "text": gettext_lazy("texte"),
+    "url": gettext_lazy("adresse de la publication"),
+    "author_id": gettext_lazy("identifiant de l’auteur·rice"),
+    "author_handle": gettext_lazy("compte de l’auteur·rice"),
+    "author_instance": gettext_lazy("instance Mastodon de l’auteur·rice"),
+    "author_name": gettext_lazy("nom affiché"),
+    "author_followers": gettext_lazy("abonné·es"),
+    "reposts": gettext_lazy("partages"),
+    "replies": gettext_lazy("réponses"),
+    "likes": gettext_lazy("j’aime"),
+    "quotes": gettext_lazy("citations"),
+    "impressions": gettext_lazy("impressions"),
+    "hashtags": gettext_lazy("hashtags (séparés par des espaces ou des virgules)"),
 }
 REQUIRED = ("external_id", "posted_at")
 NETWORK_ALIASES = {"twitter": Network.X, "x": Network.X, "x.com": Network.X, "twitter.com": Network.X}
