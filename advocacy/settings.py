@@ -379,6 +379,33 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {},
 }
 
+# --- Reach: collecting hashtag posts -------------------------------------------------
+
+# X API v2 recent search; an empty token switches the X collector off (logged once).
+X_BEARER_TOKEN = env.str("X_BEARER_TOKEN", default="")
+X_API_BASE_URL = env.str("X_API_BASE_URL", default="https://api.x.com").rstrip("/")
+# Longest wait for a rate-limit reset before a run gives up until its next turn.
+X_MAX_RATE_LIMIT_WAIT = env.int("X_MAX_RATE_LIMIT_WAIT", default=15 * 60)
+# Mastodon instances whose public hashtag timeline is read, e.g. "piaille.fr,mastodon.social".
+MASTODON_INSTANCES = env.list("MASTODON_INSTANCES", default=[])
+# Hosts serving our tracked links (/s/<code>), besides SITE_URL's.
+TRACKED_LINK_HOSTS = env.list("TRACKED_LINK_HOSTS", default=[])
+REACH_COLLECT_EVERY_MINUTES = env.int("REACH_COLLECT_EVERY_MINUTES", default=5)
+CELERY_BEAT_SCHEDULE["reach-collect-x"] = {
+    "task": "advocacy.reach.tasks.collect_x",
+    "schedule": REACH_COLLECT_EVERY_MINUTES * 60,
+}
+# Recent search only reaches seven days back: refetching them keeps metrics current.
+CELERY_BEAT_SCHEDULE["reach-refresh-x"] = {
+    "task": "advocacy.reach.tasks.collect_x",
+    "schedule": 6 * 60 * 60,
+    "kwargs": {"refresh": True},
+}
+CELERY_BEAT_SCHEDULE["reach-collect-mastodon"] = {
+    "task": "advocacy.reach.tasks.collect_mastodon",
+    "schedule": REACH_COLLECT_EVERY_MINUTES * 60,
+}
+
 # --- Branding -------------------------------------------------------------------------
 
 # Everything that brands the site comes from here so that the operator, with the
