@@ -376,6 +376,12 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {},
 }
 
+# --- Content uploads (content/uploads.py) ----------------------------------------------
+
+CONTENT_IMAGE_MAX_BYTES = env.int("CONTENT_IMAGE_MAX_BYTES", default=5 * 1024 * 1024)
+CONTENT_IMAGE_MAX_PIXELS = env.int("CONTENT_IMAGE_MAX_PIXELS", default=40_000_000)
+CONTENT_DOCUMENT_MAX_BYTES = env.int("CONTENT_DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)
+
 # --- Branding -------------------------------------------------------------------------
 
 # Everything that brands the site comes from here so that the operator, with the
