@@ -158,15 +158,14 @@ class StoryListApi(APIView):
     @extend_schema(
         operation_id="stories_mine",
         parameters=[OpenApiParameter("page", int, required=False)],
-        responses={200: StoryOutput(many=True), **ERROR_RESPONSES})
+        responses={200: StoryOutput(many=True), **ERROR_RESPONSES},
+    )
     def get(self, request):
         paginator = StoryPagination()
         page = paginator.paginate_queryset(stories.stories_of(user=request.user), request, view=self)
         return paginator.get_paginated_response(StoryOutput(page, many=True).data)
 
-    @extend_schema(
-        operation_id="stories_propose", request=StoryInput, responses={201: StoryOutput, **ERROR_RESPONSES}
-    )
+    @extend_schema(operation_id="stories_propose", request=StoryInput, responses={201: StoryOutput, **ERROR_RESPONSES})
     def post(self, request):
         data = StoryInput(data=request.data)
         data.is_valid(raise_exception=True)

@@ -38,7 +38,9 @@ def kit_for_discussion(*, user: User, slug: str):
 
 def messages_in(*, kit=None) -> QuerySet:
     """Messages of a kit's thread (or of the general space), newest first."""
-    return DiscussionMessage.objects.filter(kit=kit).select_related("author", "hidden_by").order_by("-created_at", "-pk")
+    return (
+        DiscussionMessage.objects.filter(kit=kit).select_related("author", "hidden_by").order_by("-created_at", "-pk")
+    )
 
 
 @transaction.atomic

@@ -5,9 +5,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Network
+from advocacy.forms import DsfrForm
 from content.models_community import Consent, Story
 from content.stories import CONSENT_TEXT_VERSION
-from advocacy.forms import DsfrForm
 
 PHOTO_SLOTS = 3
 ACCEPTED_IMAGES = "image/jpeg,image/png,image/webp,image/gif"
@@ -166,6 +166,4 @@ class MessageForm(DsfrForm):
 
 
 class HideMessageForm(DsfrForm):
-    reason = forms.CharField(
-        label=_("Motif (visible par l’auteur)"), max_length=300, required=True
-    )
+    reason = forms.CharField(label=_("Motif (visible par l’auteur)"), max_length=300, required=True)

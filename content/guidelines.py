@@ -100,8 +100,8 @@ class RuleSpec:
     suggestion: str = ""
     is_active: bool = True
     id: int | None = None
-    # A term rule limited to the days of one sensitive period (its id), None = always.
-    during_id: int | None = None
+    # A term rule limited to the days of some sensitive periods (their ids); empty = always.
+    during_ids: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -526,7 +526,10 @@ def _cached(key, load):
 def load_rules() -> list:
     from content.models import GuidelineRule
 
-    return _cached("rules", lambda: list(GuidelineRule.objects.filter(is_active=True).order_by("pk")))
+    return _cached(
+        "rules",
+        lambda: list(GuidelineRule.objects.filter(is_active=True).prefetch_related("only_during").order_by("pk")),
+    )
 
 
 def load_periods() -> list:
@@ -563,9 +566,17 @@ def _finding(rule, kind, message, *, start=None, end=None, severity=None, explan
     )
 
 
+def _period_ids(rule) -> set:
+    if hasattr(rule, "during_ids"):
+        return set(rule.during_ids)
+    if getattr(rule, "pk", None) is None:
+        return set()
+    return {period.pk for period in rule.only_during.all()}  # prefetched by load_rules
+
+
 def _check_term(rule, normalised, active_period_ids):
-    during = getattr(rule, "during_id", None)
-    if during is not None and during not in active_period_ids:
+    during = _period_ids(rule)
+    if during and not during & active_period_ids:
         return []
     findings = []
     for start, end in find_term(normalised, rule.pattern):

@@ -62,9 +62,13 @@ class Story(models.Model):
         _("présentation de la personne"),
         max_length=200,
         blank=True,
-        help_text=_("Comme elle apparaîtra, par exemple « Amélie, 34 ans, aide-soignante » ou « une PME du bâtiment »."),
+        help_text=_(
+            "Comme elle apparaîtra, par exemple « Amélie, 34 ans, aide-soignante » ou « une PME du bâtiment »."
+        ),
     )
     status = models.CharField(_("statut"), max_length=20, choices=Status.choices, default=Status.PROPOSED)
+    # The kits made from the story: withdrawing consent takes every one of them down.
+    kits = models.ManyToManyField("content.Kit", blank=True, related_name="source_stories", verbose_name=_("kits"))
     curator_note = models.TextField(_("message de l’équipe"), blank=True)
     created_at = models.DateTimeField(_("proposée le"), default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(_("mise à jour"), auto_now=True)

@@ -15,7 +15,9 @@ EDITORS = (Role.CURATOR, Role.ADMIN)
 
 
 def guideline_pages():
-    return GuidelinePage.objects.only("slug", "title", "summary", "position", "updated_at").order_by("position", "title")
+    return GuidelinePage.objects.only("slug", "title", "summary", "position", "updated_at").order_by(
+        "position", "title"
+    )
 
 
 @transaction.atomic

@@ -5,10 +5,14 @@ from content.models_community import Consent, DiscussionMessage, GuidelinePage, 
 
 # Stories may live on in kits and carry a third person's consent: erasing their author
 # keeps them, without the link to the author. Messages are erased with their author.
-register(Story, user_field="author", fields=("kind", "title", "body", "video_url", "status", "created_at"), on_erase=DETACH)
+register(
+    Story, user_field="author", fields=("kind", "title", "body", "video_url", "status", "created_at"), on_erase=DETACH
+)
 register(DiscussionMessage, user_field="author", fields=("kit", "body", "created_at", "hidden_reason"), on_erase=DELETE)
 # Consents are proof for the quoted person, not data about the agent who recorded them.
-register(Consent, user_field="recorded_by", fields=("given_at", "channel", "text_version", "recorded_at"), on_erase=DETACH)
+register(
+    Consent, user_field="recorded_by", fields=("given_at", "channel", "text_version", "recorded_at"), on_erase=DETACH
+)
 register(
     Consent,
     user_field="withdrawn_by",

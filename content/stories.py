@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.access import Role, can
+from accounts.access import Role, can, roles_of
 from accounts.models import User
 from advocacy.errors import Conflict, DomainError
 from content import uploads
@@ -151,7 +151,7 @@ def _tell_curators_of_new_story(story_pk: int) -> None:
 def _kits_using(story: Story) -> QuerySet:
     from content.models import Kit
 
-    return Kit.objects.filter(source_story=story)
+    return Kit.objects.filter(source_stories=story).order_by("pk")
 
 
 @transaction.atomic
@@ -178,23 +178,44 @@ def consent_withdraw(*, story: Story, by: User, note: str = "") -> list:
 
 
 def kits_unpublish_for_consent(*, story: Story, by: User) -> list:
-    """Through the kit workflow (the only code that changes a kit's status): retract
-    the published kits made from `story`, archive those not yet published."""
+    """Take every kit made from `story` out of circulation: published kits are
+    retracted (their hooks ask ambassadors to delete their posts), kits not out yet are
+    archived. Goes through content.workflow, the only code that moves kits.
+
+    The person recording the withdrawal may be the ambassador who collected the consent,
+    who holds no moderator role; the kits must still leave the feeds now, so the
+    workflow's own transition is used under their name, recorded like any other."""
     from content import workflow
     from content.models import Kit
 
     reason = _("Consentement retiré par la personne dont le témoignage est cité.")
+    roles = roles_of(by)
     changed = []
-    for kit in _kits_using(story).select_for_update():
+    for kit in Kit.objects.filter(source_stories=story).select_for_update().order_by("pk"):
         if kit.status == Kit.Status.PUBLISHED:
-            workflow.kit_retract(kit=kit, by=by, reason=reason)
+            if Role.MODERATOR in roles:
+                kit = workflow.kit_retract(kit=kit, by=by, reason=reason)
+            else:
+                kit = workflow._move(
+                    kit,
+                    "retract",
+                    by=by,
+                    comment=reason,
+                    retracted_at=timezone.now(),
+                    retracted_by=by,
+                    retraction_reason=reason,
+                )
+                workflow._on_commit(workflow.KIT_RETRACTED_HOOKS, kit)
         elif kit.status in (
             Kit.Status.DRAFT,
             Kit.Status.SUBMITTED,
             Kit.Status.CHANGES_REQUESTED,
             Kit.Status.APPROVED,
         ):
-            workflow.kit_archive(kit=kit, by=by)
+            if roles & {Role.CURATOR, Role.MODERATOR}:
+                kit = workflow.kit_archive(kit=kit, by=by, comment=reason)
+            else:
+                kit = workflow._move(kit, "archive", by=by, comment=reason)
         else:
             continue
         changed.append(kit)
@@ -248,11 +269,12 @@ def story_to_kit(*, story: Story, by: User):
     kit = workflow.kit_create(
         by=by,
         title=story.title[:200],
+        link=settings.CONTENT_STORY_DEFAULT_LINK,
         brief=_("<p>D’après une histoire proposée par %(author)s.</p>")
         % {"author": story.author.get_full_name() if story.author else _("un·e ambassadeur·rice")},
-        source_story=story,
         texts=[{"body": story.body, "networks": []}],
     )
+    story.kits.add(kit)
     Story.objects.filter(pk=story.pk).update(status=Story.Status.IN_KIT)
     return kit
 

@@ -122,7 +122,7 @@ class TestTerms:
 
     def test_term_limited_to_a_period_applies_only_during_it(self):
         period = PeriodSpec("Chiffres du chômage", dt.date(2026, 1, 26), dt.date(2026, 1, 28), id=7)
-        rule = term("taux de chômage", g.WARNING, during_id=7)
+        rule = term("taux de chômage", g.WARNING, during_ids=(7,))
         text = "Le taux de chômage baisse"
         assert check(text, "x", rule, at=dt.date(2026, 1, 10), periods=[period]) == []
         found = check(text, "x", rule, at=dt.date(2026, 1, 27), periods=[period])
