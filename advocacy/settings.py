@@ -406,6 +406,14 @@ CELERY_BEAT_SCHEDULE["reach-collect-mastodon"] = {
     "schedule": REACH_COLLECT_EVERY_MINUTES * 60,
 }
 
+# --- Content uploads (content/uploads.py) ----------------------------------------------
+
+CONTENT_IMAGE_MAX_BYTES = env.int("CONTENT_IMAGE_MAX_BYTES", default=5 * 1024 * 1024)
+CONTENT_IMAGE_MAX_PIXELS = env.int("CONTENT_IMAGE_MAX_PIXELS", default=40_000_000)
+CONTENT_DOCUMENT_MAX_BYTES = env.int("CONTENT_DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)
+# The link a draft kit made from a field story starts with (curators change it).
+CONTENT_STORY_DEFAULT_LINK = env.str("CONTENT_STORY_DEFAULT_LINK", default="https://www.francetravail.fr/")
+
 # --- Branding -------------------------------------------------------------------------
 
 # Everything that brands the site comes from here so that the operator, with the

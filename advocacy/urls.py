@@ -37,6 +37,7 @@ class DocsView(SpectacularSwaggerSplitView):
 
 api_v1 = [
     path("", include("accounts.api_urls")),
+    path("", include("content.api_urls_community")),
 ]
 
 urlpatterns = [
@@ -49,6 +50,7 @@ urlpatterns = [
     path("securite/double-authentification/", views.mfa_required, name="mfa_required"),
     path("", include("accounts.urls")),
     path("observatoire/", include("advocacy.reach.urls")),
+    path("", include("content.urls_community")),
     path("compte/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
