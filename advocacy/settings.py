@@ -376,7 +376,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v[0-9]",
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        "StoryKindEnum": "content.models_community.Story.Kind",
+    },
 }
 
 # --- Reach: collecting hashtag posts -------------------------------------------------
