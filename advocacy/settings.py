@@ -153,6 +153,21 @@ else:
         }
     }
 
+# --- Click buffer (advocacy.sharing.buffer) ----------------------------------------
+
+# Clicks on tracked links are appended to a buffer and written to the database in
+# batches: Redis in production, append-only files under var/ in embedded mode.
+CLICK_BUFFER = env.str("CLICK_BUFFER", default="redis" if REDIS_URL else "file")
+if CLICK_BUFFER not in ("redis", "file"):
+    raise ImproperlyConfigured("CLICK_BUFFER must be 'redis' or 'file'.")
+CLICK_BUFFER_REDIS_URL = env.str("CLICK_BUFFER_REDIS_URL", default=REDIS_URL)
+if CLICK_BUFFER == "redis" and not CLICK_BUFFER_REDIS_URL:
+    raise ImproperlyConfigured("CLICK_BUFFER=redis needs REDIS_URL (or CLICK_BUFFER_REDIS_URL).")
+CLICK_BUFFER_KEY = env.str("CLICK_BUFFER_KEY", default="advocacy:clicks")
+CLICK_BUFFER_DIR = env.str("CLICK_BUFFER_DIR", default=str(VAR_DIR / "clicks"))
+CLICK_BUFFER_BATCH = env.int("CLICK_BUFFER_BATCH", default=2000)
+CLICK_BUFFER_LOCK_SECONDS = env.int("CLICK_BUFFER_LOCK_SECONDS", default=300)
+
 # --- Celery -----------------------------------------------------------------------
 
 if REDIS_URL:
