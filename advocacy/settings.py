@@ -75,6 +75,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Public tracked links (/s/<code>) are answered here, before any session or cookie.
+    "advocacy.sharing.redirect.ClickRedirectMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -198,6 +200,12 @@ CELERY_BEAT_SCHEDULE: dict = {
     "content-publish-due-kits": {"task": "content.tasks.publish_due_kits", "schedule": 60.0},
     "content-expire-due-kits": {"task": "content.tasks.expire_due_kits", "schedule": 60.0},
 }
+# Buffered clicks reach the database every few seconds; old visitor-hash salts are deleted hourly.
+CELERY_BEAT_SCHEDULE["sharing-drain-clicks"] = {
+    "task": "advocacy.sharing.tasks.drain_clicks",
+    "schedule": env.float("CLICK_DRAIN_SECONDS", default=10.0),
+}
+CELERY_BEAT_SCHEDULE["sharing-purge-salts"] = {"task": "advocacy.sharing.tasks.purge_salts", "schedule": 3600.0}
 
 # --- Authentication -------------------------------------------------------------
 
