@@ -75,6 +75,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Public tracked links (/s/<code>) are answered here, before any session or cookie.
+    "advocacy.sharing.redirect.ClickRedirectMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -153,6 +155,21 @@ else:
         }
     }
 
+# --- Click buffer (advocacy.sharing.buffer) ----------------------------------------
+
+# Clicks on tracked links are appended to a buffer and written to the database in
+# batches: Redis in production, append-only files under var/ in embedded mode.
+CLICK_BUFFER = env.str("CLICK_BUFFER", default="redis" if REDIS_URL else "file")
+if CLICK_BUFFER not in ("redis", "file"):
+    raise ImproperlyConfigured("CLICK_BUFFER must be 'redis' or 'file'.")
+CLICK_BUFFER_REDIS_URL = env.str("CLICK_BUFFER_REDIS_URL", default=REDIS_URL)
+if CLICK_BUFFER == "redis" and not CLICK_BUFFER_REDIS_URL:
+    raise ImproperlyConfigured("CLICK_BUFFER=redis needs REDIS_URL (or CLICK_BUFFER_REDIS_URL).")
+CLICK_BUFFER_KEY = env.str("CLICK_BUFFER_KEY", default="advocacy:clicks")
+CLICK_BUFFER_DIR = env.str("CLICK_BUFFER_DIR", default=str(VAR_DIR / "clicks"))
+CLICK_BUFFER_BATCH = env.int("CLICK_BUFFER_BATCH", default=2000)
+CLICK_BUFFER_LOCK_SECONDS = env.int("CLICK_BUFFER_LOCK_SECONDS", default=300)
+
 # --- Celery -----------------------------------------------------------------------
 
 if REDIS_URL:
@@ -183,6 +200,12 @@ CELERY_BEAT_SCHEDULE: dict = {
     "content-publish-due-kits": {"task": "content.tasks.publish_due_kits", "schedule": 60.0},
     "content-expire-due-kits": {"task": "content.tasks.expire_due_kits", "schedule": 60.0},
 }
+# Buffered clicks reach the database every few seconds; old visitor-hash salts are deleted hourly.
+CELERY_BEAT_SCHEDULE["sharing-drain-clicks"] = {
+    "task": "advocacy.sharing.tasks.drain_clicks",
+    "schedule": env.float("CLICK_DRAIN_SECONDS", default=10.0),
+}
+CELERY_BEAT_SCHEDULE["sharing-purge-salts"] = {"task": "advocacy.sharing.tasks.purge_salts", "schedule": 3600.0}
 
 # --- Authentication -------------------------------------------------------------
 

@@ -51,6 +51,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("observatoire/", include("advocacy.reach.urls")),
     path("", include("content.urls_community")),
+    path("", include("advocacy.sharing.urls")),
     path("compte/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
