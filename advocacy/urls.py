@@ -48,6 +48,7 @@ urlpatterns = [
     path("mentions-legales/", views.legal_notice, name="legal_notice"),
     path("securite/double-authentification/", views.mfa_required, name="mfa_required"),
     path("", include("accounts.urls")),
+    path("", include("advocacy.campaigns.urls")),
     path("compte/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),

@@ -8,3 +8,6 @@ class CampaignsConfig(AppConfig):
     name = "advocacy.campaigns"
     label = "campaigns"
     verbose_name = _("Campagnes et gestion de crise")
+
+    def ready(self):
+        from advocacy.campaigns import menu, signals  # noqa: F401 - registration on import
