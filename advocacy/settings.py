@@ -180,7 +180,10 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = "Europe/Paris"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    "content-publish-due-kits": {"task": "content.tasks.publish_due_kits", "schedule": 60.0},
+    "content-expire-due-kits": {"task": "content.tasks.expire_due_kits", "schedule": 60.0},
+}
 
 # --- Authentication -------------------------------------------------------------
 

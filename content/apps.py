@@ -7,3 +7,6 @@ from django.utils.translation import gettext_lazy as _
 class ContentConfig(AppConfig):
     name = "content"
     verbose_name = _("Bibliothèque de contenus")
+
+    def ready(self):
+        from content import personal_data  # noqa: F401 - registration on import
