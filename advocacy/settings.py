@@ -9,6 +9,7 @@ provide SECRET_KEY and ALLOWED_HOSTS, or start-up stops with a clear message.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -380,6 +381,29 @@ CAMPAIGN_TRACKING_WEBHOOK = env.str("CAMPAIGN_TRACKING_WEBHOOK", default="")
 SPIKE_WINDOW_HOURS = env.int("SPIKE_WINDOW_HOURS", default=3)
 SPIKE_MULTIPLE = env.float("SPIKE_MULTIPLE", default=4.0)
 SPIKE_MIN_COUNT = env.int("SPIKE_MIN_COUNT", default=30)
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "campaigns-resume": {"task": "advocacy.campaigns.tasks.resume_campaigns", "schedule": 60.0},
+        "campaigns-alerts": {"task": "advocacy.campaigns.tasks.check_alerts", "schedule": 60.0},
+        "campaigns-pauses": {"task": "advocacy.campaigns.tasks.end_due_pauses", "schedule": 60.0},
+        "campaigns-reminders": {"task": "advocacy.campaigns.tasks.send_retraction_reminders", "schedule": 900.0},
+        "campaigns-spikes": {"task": "advocacy.campaigns.tasks.detect_spikes", "schedule": crontab(minute=5)},
+        "campaigns-reconcile": {
+            "task": "advocacy.campaigns.tasks.reconcile_deliveries",
+            "schedule": crontab(hour=4, minute=30),
+        },
+        "campaigns-digest-daily": {
+            "task": "advocacy.campaigns.tasks.send_digests",
+            "schedule": crontab(hour=7, minute=30),
+            "args": ("daily",),
+        },
+        "campaigns-digest-weekly": {
+            "task": "advocacy.campaigns.tasks.send_digests",
+            "schedule": crontab(hour=7, minute=30, day_of_week="mon"),
+            "args": ("weekly",),
+        },
+    }
+)
 
 # --- API ------------------------------------------------------------------------------
 

@@ -43,6 +43,9 @@ class Campaign(models.Model):
     )
     target_job_functions = models.JSONField(_("fonctions ciblées"), default=list, blank=True)
     url = models.CharField(_("lien"), max_length=500, blank=True)
+    kit = models.ForeignKey(
+        "content.Kit", verbose_name=_("kit"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     status = models.CharField(_("statut"), max_length=20, choices=Status.choices, default=Status.QUEUED)
     created_at = models.DateTimeField(_("créée le"), default=timezone.now, db_index=True)
     queued_at = models.DateTimeField(_("mise en file le"), null=True, blank=True)
@@ -60,6 +63,15 @@ class Campaign(models.Model):
         verbose_name = _("campagne")
         verbose_name_plural = _("campagnes")
         ordering = ["-created_at", "-pk"]
+        constraints = [
+            # A kit is announced once and its retraction requested once, even if the
+            # workflow's hook runs twice.
+            models.UniqueConstraint(
+                fields=["kit", "kind"],
+                condition=Q(kind__in=["kit_published", "retraction"]),
+                name="campaign_once_per_kit",
+            ),
+        ]
 
     def __str__(self):
         return self.subject
@@ -260,6 +272,9 @@ class CrisisEvent(models.Model):
     )
     reason = models.TextField(_("motif"), blank=True)
     detail = models.CharField(_("détail"), max_length=300, blank=True)
+    kit = models.ForeignKey(
+        "content.Kit", verbose_name=_("kit"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(_("le"), default=timezone.now, db_index=True)
 
     class Meta:
@@ -269,3 +284,44 @@ class CrisisEvent(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action}"
+
+
+class DigestItem(models.Model):
+    """A kit waiting for a person's daily or weekly digest. `campaign` is the digest that
+    included it, set by one conditional UPDATE so that a kit goes into one digest only."""
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kit = models.ForeignKey("content.Kit", on_delete=models.CASCADE, related_name="+")
+    frequency = models.CharField(max_length=10)
+    created_at = models.DateTimeField(default=timezone.now)
+    campaign = models.ForeignKey(Campaign, on_delete=models.SET_NULL, null=True, blank=True, related_name="items")
+
+    class Meta:
+        verbose_name = _("kit en attente de résumé")
+        verbose_name_plural = _("kits en attente de résumé")
+        constraints = [models.UniqueConstraint(fields=["recipient", "kit"], name="digest_item_once")]
+        indexes = [models.Index(fields=["frequency", "campaign"], name="digest_item_pending_idx")]
+
+    def __str__(self):
+        return f"{self.recipient_id}/{self.kit_id} {self.frequency}"
+
+
+class RetractionRequest(models.Model):
+    """A request to an ambassador who shared a retracted kit: delete your post."""
+
+    kit = models.ForeignKey("content.Kit", verbose_name=_("kit"), on_delete=models.CASCADE, related_name="+")
+    ambassador = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("ambassadeur·rice"), on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(_("demandé le"), default=timezone.now)
+    acknowledged_at = models.DateTimeField(_("suppression confirmée le"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("relancé le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("demande de suppression")
+        verbose_name_plural = _("demandes de suppression")
+        ordering = ["acknowledged_at", "-created_at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["kit", "ambassador"], name="retraction_request_once")]
+
+    def __str__(self):
+        return f"{self.kit_id}/{self.ambassador_id}"

@@ -8,7 +8,7 @@ from accounts.access import Role, roles_of
 from accounts.models import OrgUnit, User
 from accounts.selectors import ambassadors
 from advocacy.campaigns.delivery import UNDELIVERED
-from advocacy.campaigns.models import Alert, Campaign, CrisisEvent, Delivery, Notification, Pause
+from advocacy.campaigns.models import Alert, Campaign, CrisisEvent, Delivery, Notification, Pause, RetractionRequest
 
 WEB_SOCIAL = frozenset({Role.CURATOR, Role.MODERATOR, Role.ADMIN})
 
@@ -107,3 +107,36 @@ def targeted_ambassadors(*, units, job_functions) -> QuerySet[User]:
 
 def units_for_targeting() -> QuerySet[OrgUnit]:
     return OrgUnit.objects.all()
+
+
+def retraction_requests_of(*, user) -> QuerySet[RetractionRequest]:
+    """The requests to delete a post addressed to `user`, pending first."""
+    return RetractionRequest.objects.filter(ambassador=user).select_related("kit")
+
+
+def retraction_requests_for_kit(*, user, kit) -> QuerySet[RetractionRequest]:
+    if not roles_of(user) & {Role.MODERATOR, Role.ADMIN}:
+        return RetractionRequest.objects.none()
+    return RetractionRequest.objects.filter(kit=kit).select_related("ambassador", "ambassador__unit")
+
+
+def retraction_progress(*, kit_ids) -> dict[int, dict]:
+    """{kit id: {"total": n, "acknowledged": n}} in one grouped query."""
+    rows = (
+        RetractionRequest.objects.filter(kit_id__in=list(kit_ids))
+        .values("kit_id")
+        .annotate(total=Count("pk"), acknowledged=Count("pk", filter=Q(acknowledged_at__isnull=False)))
+        .order_by()
+    )
+    return {row["kit_id"]: {"total": row["total"], "acknowledged": row["acknowledged"]} for row in rows}
+
+
+def kits_for_crisis(*, user):
+    """Published kits (to retract) and retracted ones (to follow), for moderators."""
+    from content.models import Kit  # noqa: PLC0415
+
+    if not roles_of(user) & {Role.MODERATOR, Role.ADMIN}:
+        return Kit.objects.none(), Kit.objects.none()
+    published = Kit.objects.filter(status=Kit.Status.PUBLISHED).order_by("-published_at", "-pk")
+    retracted = Kit.objects.filter(status=Kit.Status.RETRACTED).order_by("-retracted_at", "-pk")
+    return published, retracted

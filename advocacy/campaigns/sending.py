@@ -76,9 +76,10 @@ def _batched(iterable, size):
         yield batch
 
 
-def campaign_queue(*, campaign: Campaign, recipients: Iterable[tuple[int, bool]]) -> int:
+def campaign_queue(*, campaign: Campaign, recipients: Iterable[tuple[int, bool]], portal: bool = True) -> int:
     """Insert the delivery rows of `campaign`: `recipients` yields (user id, by e-mail?);
-    everyone gets the portal channel. Returns the number of recipients.
+    everyone gets the portal channel unless `portal` is false (a digest repeats what the
+    portal already shows). Returns the number of recipients.
 
     Chunk tasks are queued when the transaction commits, never before: a worker must
     not look for rows that are not there yet.
@@ -91,7 +92,8 @@ def campaign_queue(*, campaign: Campaign, recipients: Iterable[tuple[int, bool]]
         for number, batch in enumerate(_batched(recipients, size)):
             rows = []
             for user_id, by_email in batch:
-                rows.append(Delivery(campaign=campaign, recipient_id=user_id, channel="portal", chunk=number))
+                if portal:
+                    rows.append(Delivery(campaign=campaign, recipient_id=user_id, channel="portal", chunk=number))
                 if by_email:
                     rows.append(Delivery(campaign=campaign, recipient_id=user_id, channel="email", chunk=number))
             for row in rows:

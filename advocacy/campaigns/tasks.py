@@ -9,7 +9,7 @@ import uuid
 from celery import shared_task
 from django.conf import settings
 
-from advocacy.campaigns import alerts, crisis, reconciliation, sending, spikes
+from advocacy.campaigns import alerts, crisis, kits, reconciliation, sending, spikes
 
 
 def backoff(retries: int) -> int:
@@ -54,3 +54,13 @@ def end_due_pauses() -> int:
 @shared_task
 def detect_spikes() -> int:
     return len(spikes.check_watched_hashtags())
+
+
+@shared_task
+def send_digests(frequency: str) -> int:
+    return kits.digests_send(frequency=frequency)
+
+
+@shared_task
+def send_retraction_reminders() -> int:
+    return crisis.retraction_reminders_send()

@@ -19,5 +19,10 @@ urlpatterns = [
     path("campagnes/alertes/<int:pk>/traitee/", views.alert_resolve, name="alert_resolve"),
     path("crise/", views.crisis_page, name="crisis"),
     path("crise/pause/lever/", views.pause_lift, name="pause_lift"),
+    path("crise/kits/<int:kit_pk>/retirer/", views.kit_retract, name="kit_retract"),
+    path("crise/kits/<int:kit_pk>/", views.retraction_follow, name="retraction_follow"),
+    path("retraits/", views.my_retractions, name="my_retractions"),
+    path("retraits/<int:pk>/fait/", views.retraction_acknowledge, name="retraction_acknowledge"),
+    path("retraits/confirmer/<str:token>/", views.acknowledge_link, name="acknowledge_link"),
     path("webhooks/e-mail/", views.tracking_webhook, name="tracking_webhook"),
 ]

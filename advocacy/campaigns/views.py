@@ -14,8 +14,8 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import Role, public, require_roles, signed_in
 from advocacy.campaigns import alerts, crisis, selectors, services, tokens
-from advocacy.campaigns.forms import AnnouncementForm, PauseForm
-from advocacy.campaigns.models import Campaign, ReconciliationReport
+from advocacy.campaigns.forms import AnnouncementForm, PauseForm, ReasonForm
+from advocacy.campaigns.models import Campaign, ReconciliationReport, RetractionRequest
 from advocacy.errors import DomainError
 
 WEB_SOCIAL = (Role.CURATOR, Role.MODERATOR, Role.ADMIN)
@@ -176,12 +176,19 @@ def crisis_page(request):
         else:
             messages.warning(request, _("Pause globale déclenchée : plus aucun partage ni aucune notification."))
             return redirect("campaigns:crisis")
+    published, retracted = selectors.kits_for_crisis(user=request.user)
+    retracted = list(retracted[:20])
+    progress = selectors.retraction_progress(kit_ids=[kit.pk for kit in retracted])
+    for kit in retracted:
+        kit.progress = progress.get(kit.pk, {"total": 0, "acknowledged": 0})
     return render(
         request,
         "campaigns/crisis.html",
         {
             "form": form,
             "pause": selectors.pause_current(),
+            "published": list(published[:50]),
+            "retracted": retracted,
             "events": _page(request, selectors.crisis_events()),
         },
     )
@@ -211,3 +218,74 @@ def tracking_webhook(request):
         raise Http404
     view = import_string(settings.CAMPAIGN_TRACKING_WEBHOOK).as_view()
     return view(request)
+
+
+@require_roles(Role.MODERATOR, Role.ADMIN)
+def kit_retract(request, kit_pk):
+    published, _retracted = selectors.kits_for_crisis(user=request.user)
+    kit = get_object_or_404(published, pk=kit_pk)
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            crisis.kit_retract(kit=kit, by=request.user, reason=form.cleaned_data["reason"])
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.warning(
+                request,
+                _(
+                    "Kit retiré : il a quitté tous les fils, et chaque personne qui l’a partagé reçoit une demande "
+                    "de suppression."
+                ),  # fmt: skip
+            )
+            return redirect("campaigns:retraction_follow", kit_pk=kit.pk)
+    return render(request, "campaigns/kit_retract.html", {"kit": kit, "form": form})
+
+
+@require_roles(Role.MODERATOR, Role.ADMIN)
+def retraction_follow(request, kit_pk):
+    """The retraction page of a kit: who was asked, who confirmed, who was reminded."""
+    _published, retracted = selectors.kits_for_crisis(user=request.user)
+    kit = get_object_or_404(retracted.select_related("retracted_by"), pk=kit_pk)
+    requests = selectors.retraction_requests_for_kit(user=request.user, kit=kit)
+    progress = selectors.retraction_progress(kit_ids=[kit.pk]).get(kit.pk, {"total": 0, "acknowledged": 0})
+    return render(
+        request,
+        "campaigns/retraction_follow.html",
+        {"kit": kit, "page": _page(request, requests), "progress": progress},
+    )
+
+
+@signed_in
+def my_retractions(request):
+    page = _page(request, selectors.retraction_requests_of(user=request.user))
+    return render(request, "campaigns/my_retractions.html", {"page": page})
+
+
+@signed_in
+@require_POST
+def retraction_acknowledge(request, pk):
+    retraction = get_object_or_404(selectors.retraction_requests_of(user=request.user), pk=pk)
+    crisis.retraction_acknowledge(request=retraction)
+    messages.success(request, _("Merci ! Votre confirmation est bien enregistrée."))
+    return redirect("campaigns:my_retractions")
+
+
+@public
+@csrf_exempt
+def acknowledge_link(request, token):
+    """The "c'est fait" link of the e-mail: GET confirms, POST records, no sign-in."""
+    try:
+        payload = tokens.acknowledge_payload(token)
+        retraction = RetractionRequest.objects.select_related("kit").get(pk=payload.get("r"))
+    except (tokens.InvalidToken, RetractionRequest.DoesNotExist) as exc:
+        expired = isinstance(exc, tokens.InvalidToken) and exc.expired
+        error = (
+            _("Ce lien a expiré. Connectez-vous au portail et confirmez depuis « Mes demandes de suppression ».")
+            if expired
+            else _("Ce lien n’est pas valide : il a peut-être été mal copié. Utilisez le lien complet de l’e-mail.")
+        )
+        return render(request, "campaigns/acknowledge.html", {"error": error}, status=400)
+    if request.method == "POST":
+        retraction = crisis.retraction_acknowledge(request=retraction)
+    return render(request, "campaigns/acknowledge.html", {"retraction": retraction})

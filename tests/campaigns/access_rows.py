@@ -9,7 +9,7 @@ MODERATORS = frozenset({"moderator", "admin"})
 
 def build_context(ctx):
     from advocacy.campaigns import alerts, services, tokens
-    from advocacy.campaigns.models import Alert, Notification
+    from advocacy.campaigns.models import Alert, Notification, RetractionRequest
 
     people = ctx["people"]
     campaign = services.announcement_send(by=people["curator"], subject="Annonce", body="Bonjour à toutes et tous.")
@@ -17,6 +17,14 @@ def build_context(ctx):
     ctx["unsubscribe_token"] = tokens.unsubscribe_token(people["ambassador"])
     ctx["alert"] = alerts.alert_raise(kind=Alert.Kind.STALLED, key="access-rows", message="Test", campaign=campaign)
     ctx["notification"] = Notification.objects.create(recipient=people["ambassador"], kind="announcement", title="T")
+
+    from content.models import Kit
+    from tests.content.factories import make_kit
+
+    ctx["published_kit"] = make_kit(status=Kit.Status.PUBLISHED, title="Kit publié")
+    ctx["retracted_kit"] = make_kit(status=Kit.Status.RETRACTED, title="Kit retiré")
+    request = RetractionRequest.objects.create(kit=ctx["retracted_kit"], ambassador=people["ambassador"])
+    ctx["acknowledge_token"] = tokens.acknowledge_token(request.pk)
 
 
 ROWS = [
@@ -33,4 +41,9 @@ ROWS = [
     Row("campaigns:crisis", allowed=MODERATORS),
     Row("campaigns:pause_lift", method="post", allowed=MODERATORS),
     Row("campaigns:tracking_webhook", method="post", allowed=EVERYONE),
+    Row("campaigns:kit_retract", kwargs=lambda ctx: {"kit_pk": ctx["published_kit"].pk}, allowed=MODERATORS),
+    Row("campaigns:retraction_follow", kwargs=lambda ctx: {"kit_pk": ctx["retracted_kit"].pk}, allowed=MODERATORS),
+    Row("campaigns:my_retractions", allowed=SIGNED_IN),
+    Row("campaigns:retraction_acknowledge", method="post", kwargs={"pk": 999999}, allowed=SIGNED_IN),
+    Row("campaigns:acknowledge_link", kwargs=lambda ctx: {"token": ctx["acknowledge_token"]}, allowed=EVERYONE),
 ]
