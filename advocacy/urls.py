@@ -52,6 +52,7 @@ urlpatterns = [
     path("observatoire/", include("advocacy.reach.urls")),
     path("", include("content.urls_community")),
     path("", include("advocacy.sharing.urls")),
+    path("", include("advocacy.campaigns.urls")),
     path("compte/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
