@@ -7,3 +7,10 @@ from django.utils.translation import gettext_lazy as _
 class ContentConfig(AppConfig):
     name = "content"
     verbose_name = _("Bibliothèque de contenus")
+
+    def ready(self):
+        from content import (  # noqa: F401 - guidelines, stories, discussions
+            menu_community,
+            personal_data,  # noqa: F401 - registration on import
+            personal_data_community,
+        )
