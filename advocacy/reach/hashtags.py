@@ -51,7 +51,8 @@ def match(text: str, wanted: Iterable[str], extra_tags: Iterable[str] = ()) -> l
     tag list, a column of an export); they are matched the same way. The result is
     sorted and free of duplicates, so that it is a stable value to store and compare.
     """
-    wanted = set(wanted)
+    if not isinstance(wanted, set | frozenset):
+        wanted = set(wanted)
     present = {normalize(tag) for tag in extract(text)}
     present.update(normalize(tag) for tag in extra_tags if tag)
     return sorted(present & wanted)
