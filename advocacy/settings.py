@@ -482,6 +482,11 @@ CELERY_BEAT_SCHEDULE["reach-refresh-x"] = {
     "schedule": 6 * 60 * 60,
     "kwargs": {"refresh": True},
 }
+# Handles declared after posting: their owners' earlier posts of a membership period count.
+CELERY_BEAT_SCHEDULE["reach-reattribute"] = {
+    "task": "advocacy.reach.tasks.reattribute_recent",
+    "schedule": 24 * 60 * 60,
+}
 CELERY_BEAT_SCHEDULE["reach-collect-mastodon"] = {
     "task": "advocacy.reach.tasks.collect_mastodon",
     "schedule": REACH_COLLECT_EVERY_MINUTES * 60,

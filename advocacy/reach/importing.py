@@ -245,7 +245,13 @@ def read_csv(binary, mapping: dict) -> Iterator[tuple[int, dict | RowRejected]]:
         unicodedata.normalize("NFC", name.strip()) for name in next(csv.reader([header_line], delimiter=delimiter))
     ]
     columns = {name: index for index, name in enumerate(header)}
-    wanted = {field_name: mapping.get(field_name, field_name) for field_name in FIELDS}
+    # Column names are matched as typed, then regardless of case ("ID" for "id").
+    for index, name in enumerate(header):
+        columns.setdefault(name.casefold(), index)
+    wanted = {}
+    for field_name in FIELDS:
+        column = unicodedata.normalize("NFC", mapping.get(field_name, field_name).strip())
+        wanted[field_name] = column if column in columns else column.casefold()
     missing = [wanted[name] for name in REQUIRED if wanted[name] not in columns]
     if missing:
         raise ImportFailed(
