@@ -15,6 +15,7 @@ ROWS = [
     Row("reach_import_list", allowed=WEB_SOCIAL),
     Row("reach_import_list", method="post", allowed=WEB_SOCIAL),
     Row("reach_import_detail", kwargs=lambda ctx: {"pk": ctx["import_job"].pk}, allowed=WEB_SOCIAL),
+    Row("reach_import_rejections_csv", kwargs=lambda ctx: {"pk": ctx["import_job"].pk}, allowed=WEB_SOCIAL),
     Row("reach_import_progress", kwargs=lambda ctx: {"pk": ctx["import_job"].pk}, allowed=WEB_SOCIAL),
 ]
 ROWS += [

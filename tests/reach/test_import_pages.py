@@ -105,3 +105,14 @@ def test_import_detail_query_count_does_not_grow_with_rejections(client, curator
     ImportRejection.objects.bulk_create(ImportRejection(job=job, line=i, reason="x") for i in range(5, 300))
     with django_assert_num_queries(len(first.captured_queries)):
         client.get(url)
+
+
+def test_every_rejected_row_can_be_downloaded(client, curator):
+    job = ImportJob.objects.create(original_name="f.csv", created_by=curator, status=ImportJob.Status.DONE)
+    ImportRejection.objects.bulk_create(ImportRejection(job=job, line=i, reason=f"motif {i}") for i in range(2, 302))
+    client.force_login(curator)
+    response = client.get(reverse("reach_import_rejections_csv", args=[job.pk]))
+    body = b"".join(response.streaming_content).decode()
+    lines = body.splitlines()
+    assert response["Content-Type"].startswith("text/csv")
+    assert lines[0] == "ligne;motif" and lines[1] == "2;motif 2" and len(lines) == 301
