@@ -240,3 +240,25 @@ def test_column_names_match_whatever_their_case(programme_tag):
     content = "RESEAU;Id;DATE;Texte\nx;1;23/11/2026 10:00;#AvecPôleEmploi\n"
     job = run(content, mapping={"network": "reseau", "external_id": "ID", "posted_at": "date", "text": "texte"})
     assert job.rows_created == 1
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("23/11/2026 14:05", datetime(2026, 11, 23, 14, 5, tzinfo=PARIS)),
+        ("23/11/2026 14:05:33", datetime(2026, 11, 23, 14, 5, 33, tzinfo=PARIS)),
+        ("23-11-2026 14h05", datetime(2026, 11, 23, 14, 5, tzinfo=PARIS)),
+        ("23/11/26 à 14:05", datetime(2026, 11, 23, 14, 5, tzinfo=PARIS)),
+        ("23/11/2026", datetime(2026, 11, 23, tzinfo=PARIS)),
+        ("2026-11-23T14:05:00Z", datetime(2026, 11, 23, 14, 5, tzinfo=ZoneInfo("UTC"))),
+        ("2026-11-23 14:05:00+01:00", datetime(2026, 11, 23, 13, 5, tzinfo=ZoneInfo("UTC"))),
+    ],
+)
+def test_date_formats(text, expected):
+    assert importing.parse_date(text) == expected
+
+
+@pytest.mark.parametrize("text", ["31/02/2026", "23/11/2026 25:00", "hier", "2026/13/01", "23/11"])
+def test_unreadable_dates(text):
+    with pytest.raises(importing.RowRejected):
+        importing.parse_date(text)
