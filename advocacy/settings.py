@@ -376,7 +376,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v[0-9]",
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        "StoryKindEnum": "content.models_community.Story.Kind",
+        "StoryStatusEnum": "content.models_community.Story.Status",
+    },
 }
 
 # --- Content uploads (content/uploads.py) ----------------------------------------------
