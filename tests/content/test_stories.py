@@ -4,10 +4,10 @@ them into kits, the author seeing the changes, consent withdrawal taking kits do
 import io
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 from django.core import mail
 from django.urls import reverse
+from hypothesis import given
+from hypothesis import strategies as st
 from PIL import Image
 
 from advocacy.errors import Conflict, DomainError
