@@ -5,6 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from advocacy import richtext
 from advocacy.errors import DomainError
 from content import guidelines, pages, workflow
 from content.models import GuidelineRule, SensitivePeriod
@@ -183,3 +184,21 @@ class TestLiveCheck:
         api_client.force_authenticate(ambassador)
         response = api_client.post("/api/v1/guidelines/check/", {"text": "x", "network": "myspace"}, format="json")
         assert response.status_code == 400
+
+
+def test_demo_seeds_useful_pages_a_story_and_messages_once(db, org, charter):
+    from content import demo_community
+    from content.models_community import DiscussionMessage, Story
+    from tests.accounts.factories import UserFactory, make_ambassador
+
+    accounts = [
+        make_ambassador(unit=org["a-bre-1"], charter=charter, email="ambassadeur@demo.avecpoleemploi.fr"),
+        UserFactory(unit=org["dg"], curator=True, email="curateur@demo.avecpoleemploi.fr"),
+    ]
+    for _ in range(2):
+        demo_community.seed({"accounts": accounts})
+    assert GuidelinePage.objects.count() == len(demo_community.PAGES)
+    assert Story.objects.count() == 2 and Story.objects.get(kind="employer").consent.uses
+    assert DiscussionMessage.objects.count() == 3
+    for page in GuidelinePage.objects.all():
+        assert page.body == richtext.sanitize(page.body)
