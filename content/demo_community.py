@@ -1,3 +1,4 @@
+# ruff: noqa: E501 - long lines of French demo prose read better unbroken
 """Demo data of the guideline pages, field stories and discussions (idempotent)."""
 
 import datetime as dt
