@@ -457,6 +457,7 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": r"/api/v[0-9]",
     "ENUM_NAME_OVERRIDES": {
         "StoryKindEnum": "content.models_community.Story.Kind",
+        "StoryStatusEnum": "content.models_community.Story.Status",
     },
 }
 
