@@ -37,6 +37,7 @@ class DocsView(SpectacularSwaggerSplitView):
 
 api_v1 = [
     path("", include("accounts.api_urls")),
+    path("", include("content.api_urls_kits")),
 ]
 
 urlpatterns = [
@@ -48,6 +49,7 @@ urlpatterns = [
     path("mentions-legales/", views.legal_notice, name="legal_notice"),
     path("securite/double-authentification/", views.mfa_required, name="mfa_required"),
     path("", include("accounts.urls")),
+    path("contenus/", include("content.urls_kits")),
     path("compte/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),

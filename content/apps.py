@@ -9,4 +9,5 @@ class ContentConfig(AppConfig):
     verbose_name = _("Bibliothèque de contenus")
 
     def ready(self):
-        from content import personal_data  # noqa: F401 - registration on import
+        # demo_kits and menu: the curators' and moderators' workspace (demo step, menu).
+        from content import demo_kits, menu, personal_data  # noqa: F401 - registration on import
