@@ -378,6 +378,14 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": r"/api/v[0-9]",
     "ENUM_NAME_OVERRIDES": {},
 }
+# One name per shared choice set, so the kits API and the accounts API share their enums.
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
+    {
+        "JobFunctionEnum": "accounts.models.JobFunction",
+        "NetworkEnum": "accounts.models.Network",
+        "KitStatusEnum": "content.models.Kit.Status",
+    }
+)
 
 # --- Branding -------------------------------------------------------------------------
 

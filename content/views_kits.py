@@ -358,10 +358,13 @@ def _action(request, pk, *, name, form_class, run):
             run(kit, form.cleaned_data)
         except DomainError as exc:
             _add_domain_error(form, exc)
+            reason = exc.message
         else:
             return redirect("kit_detail", pk=kit.pk)
+    else:
+        reason = _("complétez le formulaire de l’action.")
     # Refused: the page again, with what the person typed and the reason.
-    messages.error(request, _("L’action n’a pas pu aboutir : voyez le détail ci-dessous."))
+    messages.error(request, _("L’action n’a pas abouti : %(reason)s") % {"reason": reason})
     return _render_kit(request, _get_kit(request, pk), forms={name: form}, status=400)
 
 
