@@ -236,7 +236,7 @@ def test_author_who_moderates_sees_why_they_cannot_approve(client, org):
     client.force_login(author)
     body = page_text(client.get(reverse("kit_detail", args=[kit.pk])))
     assert "Vous avez écrit ce kit : une autre personne doit l’approuver" in body
-    assert 'action="/contenus/%d/approuver/"' % kit.pk not in body
+    assert f'action="/contenus/{kit.pk}/approuver/"' not in body
     response = client.post(reverse("kit_approve", args=[kit.pk]), {})
     assert response.status_code == 400
     assert "Vous ne pouvez pas approuver un kit que vous avez écrit" in page_text(response)
