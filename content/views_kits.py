@@ -470,6 +470,8 @@ def kit_calendar(request):
             "weeks": calendar_weeks(year=year, month=month, entries=entries),
             "total": len(entries),
             "previous": f"{previous[0]:04d}-{previous[1]:02d}",
+            "previous_month": date(*previous, 1),
+            "following_month": date(*following, 1),
             "following": f"{following[0]:04d}-{following[1]:02d}",
             "today": timezone.localdate(),
         },
