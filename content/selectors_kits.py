@@ -30,7 +30,7 @@ def kits_for_staff(*, user: User) -> QuerySet[Kit]:
 
 
 def kit_search(kits: QuerySet[Kit], terms: str) -> QuerySet[Kit]:
-    """French full-text search on PostgreSQL (stemmed: "emplois" finds "emploi"); a plain
+    """French full-text search on PostgreSQL (stemmed: "métier" finds "métiers"); a plain
     case-insensitive match on SQLite, which has no French dictionary."""
     terms = (terms or "").replace("\x00", "").strip()
     if not terms:

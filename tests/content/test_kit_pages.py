@@ -413,3 +413,14 @@ def test_menu_shows_the_workspace_to_its_roles(client, curator, ambassador):
     assert reverse("kit_queue") not in body
     client.force_login(ambassador)
     assert reverse("kit_library") not in client.get("/").content.decode()
+
+
+def test_library_search_is_french_full_text_on_postgresql(moderator_client):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("French full-text search needs PostgreSQL; SQLite matches words as typed")
+    make_kit(title="Les métiers de l’emploi saisonnier")
+    make_kit(title="Un autre sujet")
+    body = moderator_client.get(reverse("kit_library"), {"q": "métier saisonniers"}).content.decode()
+    assert "Les métiers de l’emploi saisonnier" in body and "Un autre sujet" not in body
