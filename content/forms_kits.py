@@ -154,7 +154,14 @@ class TextForm(DsfrForm):
     )
 
 
-TextFormSet = formset_factory(TextForm, extra=0, can_delete=True, max_num=10, absolute_max=20)
+class BaseTextFormSet(forms.BaseFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = _("Retirer ce texte")
+
+
+TextFormSet = formset_factory(TextForm, formset=BaseTextFormSet, extra=0, can_delete=True, max_num=10, absolute_max=20)
 
 
 def texts_from(formset) -> list[dict]:

@@ -148,6 +148,13 @@ def test_every_workspace_page_renders(browser, live_server, device, workspace, c
     view.page.wait_for_selector(".app-network-card")
     view.screenshot(f"{device}-editor")
     view.goto("/contenus/nouveau/")
+    # The preview follows the typing (htmx, keyup with a delay), card per network.
+    view.page.type("textarea[name=texts-0-body]", "Venez nous voir #AvecPôleEmploi")
+    view.page.wait_for_selector(".app-network-card--mastodon:has-text('Venez nous voir')")
+    assert view.page.locator(".app-network-card").count() == 6
+    # Adding a text clones an empty row without leaving the page.
+    view.page.click("button[data-formset-add=texts]")
+    assert view.page.locator("textarea[name=texts-1-body]").count() == 1
     view.page.fill("#unit-filter", "occitanie")
     view.page.wait_for_timeout(200)
     assert view.page.locator("details[data-unit-region]:visible").count() == 1
