@@ -38,6 +38,7 @@ class DocsView(SpectacularSwaggerSplitView):
 api_v1 = [
     path("", include("accounts.api_urls")),
     path("", include("content.api_urls_kits")),
+    path("", include("content.api_urls_community")),
 ]
 
 urlpatterns = [
@@ -50,6 +51,10 @@ urlpatterns = [
     path("securite/double-authentification/", views.mfa_required, name="mfa_required"),
     path("", include("accounts.urls")),
     path("contenus/", include("content.urls_kits")),
+    path("observatoire/", include("advocacy.reach.urls")),
+    path("", include("content.urls_community")),
+    path("", include("advocacy.sharing.urls")),
+    path("", include("advocacy.campaigns.urls")),
     path("compte/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),

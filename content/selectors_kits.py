@@ -17,7 +17,7 @@ from content.models import Kit, KitTransition, KitVersion, SuggestedText
 STAFF_ROLES = (Role.CURATOR, Role.MODERATOR, Role.ADMIN)
 S = Kit.Status
 
-# The French full-text vector of a kit. The GIN index of migration 0002_kit_search is
+# The French full-text vector of a kit. The GIN index of migration 0004_kit_search is
 # built on exactly this expression, so PostgreSQL can use it; keep the two in step.
 SEARCH_VECTOR = SearchVector("title", "brief", config="french")
 

@@ -26,6 +26,6 @@ def drop_index(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("content", "0001_initial")]
+    dependencies = [("content", "0003_seed_guidelines")]
 
     operations = [migrations.RunPython(create_index, drop_index, elidable=False)]
