@@ -460,6 +460,14 @@ SPECTACULAR_SETTINGS = {
         "StoryStatusEnum": "content.models_community.Story.Status",
     },
 }
+# One name per shared choice set, so the kits API and the accounts API share their enums.
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
+    {
+        "JobFunctionEnum": "accounts.models.JobFunction",
+        "NetworkEnum": "accounts.models.Network",
+        "KitStatusEnum": "content.models.Kit.Status",
+    }
+)
 
 # --- Reach: collecting hashtag posts -------------------------------------------------
 
