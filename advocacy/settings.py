@@ -401,6 +401,9 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": r"/api/v[0-9]",
     "ENUM_NAME_OVERRIDES": {},
 }
+# Where a person shares (the networks, e-mail, plain copy), apart from accounts' Network.
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["SharingChannelEnum"] = "advocacy.sharing.intents.Channel"
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].setdefault("NetworkEnum", "accounts.models.Network")
 
 # --- Branding -------------------------------------------------------------------------
 
