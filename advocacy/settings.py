@@ -9,6 +9,7 @@ provide SECRET_KEY and ALLOWED_HOSTS, or start-up stops with a clear message.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -110,6 +111,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "advocacy.context_processors.platform",
+                "advocacy.campaigns.context_processors.campaigns",
             ],
         },
     },
@@ -368,9 +370,63 @@ if env.str("EMAIL_URL", default=""):
     vars().update(env.email_url("EMAIL_URL"))
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# A provider through django-anymail: EMAIL_BACKEND=anymail.backends.<esp>.EmailBackend and
+# its settings as JSON in ANYMAIL (API key, WEBHOOK_SECRET "user:password").
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default=EMAIL_BACKEND)
+ANYMAIL = env.json("ANYMAIL", default={})
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="#AvecPôleEmploi <ne-pas-repondre@avecpoleemploi.example>")
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 ADMINS = [("Admins", a) for a in env.list("ADMIN_EMAILS", default=[])]
+
+# --- Campaigns, alerts and crisis brake ------------------------------------------------
+
+# Replies to notifications reach the web-social team.
+CAMPAIGN_REPLY_TO = env.str("CAMPAIGN_REPLY_TO", default="") or env.str(
+    "BRAND_SUPPORT_EMAIL", default="web-social@avecpoleemploi.example"
+)
+# Who receives delivery and spike alerts by e-mail (default: the reply-to address).
+CAMPAIGN_ALERT_EMAILS = env.list("CAMPAIGN_ALERT_EMAILS", default=[CAMPAIGN_REPLY_TO])
+CAMPAIGN_CHUNK_SIZE = env.int("CAMPAIGN_CHUNK_SIZE", default=500)
+CAMPAIGN_MAX_ATTEMPTS = env.int("CAMPAIGN_MAX_ATTEMPTS", default=5)
+CAMPAIGN_RETRY_BASE_SECONDS = env.int("CAMPAIGN_RETRY_BASE_SECONDS", default=60)
+CAMPAIGN_CLAIM_TIMEOUT_MINUTES = env.int("CAMPAIGN_CLAIM_TIMEOUT_MINUTES", default=30)
+CAMPAIGN_UNSUBSCRIBE_MAX_AGE_DAYS = env.int("CAMPAIGN_UNSUBSCRIBE_MAX_AGE_DAYS", default=90)
+CAMPAIGN_ALERT_FAILURE_RATE = env.float("CAMPAIGN_ALERT_FAILURE_RATE", default=0.02)
+CAMPAIGN_ALERT_WINDOW_MINUTES = env.int("CAMPAIGN_ALERT_WINDOW_MINUTES", default=15)
+CAMPAIGN_ALERT_MIN_SAMPLE = env.int("CAMPAIGN_ALERT_MIN_SAMPLE", default=20)
+CAMPAIGN_STALL_MINUTES = env.int("CAMPAIGN_STALL_MINUTES", default=10)
+CAMPAIGN_RETRACTION_REMINDER_HOURS = env.int("CAMPAIGN_RETRACTION_REMINDER_HOURS", default=24)
+# The anymail tracking webhook view of the provider in use, served at /webhooks/e-mail/.
+CAMPAIGN_TRACKING_WEBHOOK = env.str("CAMPAIGN_TRACKING_WEBHOOK", default="")
+# Spike alerts: a watched hashtag's count over the rolling window must reach both
+# SPIKE_MULTIPLE × its median hourly count over the past week (scaled to the window)
+# and SPIKE_MIN_COUNT posts.
+SPIKE_WINDOW_HOURS = env.int("SPIKE_WINDOW_HOURS", default=3)
+SPIKE_MULTIPLE = env.float("SPIKE_MULTIPLE", default=4.0)
+SPIKE_MIN_COUNT = env.int("SPIKE_MIN_COUNT", default=30)
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "campaigns-resume": {"task": "advocacy.campaigns.tasks.resume_campaigns", "schedule": 60.0},
+        "campaigns-alerts": {"task": "advocacy.campaigns.tasks.check_alerts", "schedule": 60.0},
+        "campaigns-pauses": {"task": "advocacy.campaigns.tasks.end_due_pauses", "schedule": 60.0},
+        "campaigns-reminders": {"task": "advocacy.campaigns.tasks.send_retraction_reminders", "schedule": 900.0},
+        "campaigns-spikes": {"task": "advocacy.campaigns.tasks.detect_spikes", "schedule": crontab(minute=5)},
+        "campaigns-reconcile": {
+            "task": "advocacy.campaigns.tasks.reconcile_deliveries",
+            "schedule": crontab(hour=4, minute=30),
+        },
+        "campaigns-digest-daily": {
+            "task": "advocacy.campaigns.tasks.send_digests",
+            "schedule": crontab(hour=7, minute=30),
+            "args": ("daily",),
+        },
+        "campaigns-digest-weekly": {
+            "task": "advocacy.campaigns.tasks.send_digests",
+            "schedule": crontab(hour=7, minute=30, day_of_week="mon"),
+            "args": ("weekly",),
+        },
+    }
+)
 
 # --- API ------------------------------------------------------------------------------
 
@@ -399,11 +455,48 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v[0-9]",
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        "StoryKindEnum": "content.models_community.Story.Kind",
+    },
 }
 # Where a person shares (the networks, e-mail, plain copy), apart from accounts' Network.
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["SharingChannelEnum"] = "advocacy.sharing.intents.Channel"
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].setdefault("NetworkEnum", "accounts.models.Network")
+
+# --- Reach: collecting hashtag posts -------------------------------------------------
+
+# X API v2 recent search; an empty token switches the X collector off (logged once).
+X_BEARER_TOKEN = env.str("X_BEARER_TOKEN", default="")
+X_API_BASE_URL = env.str("X_API_BASE_URL", default="https://api.x.com").rstrip("/")
+# Longest wait for a rate-limit reset before a run gives up until its next turn.
+X_MAX_RATE_LIMIT_WAIT = env.int("X_MAX_RATE_LIMIT_WAIT", default=15 * 60)
+# Mastodon instances whose public hashtag timeline is read, e.g. "piaille.fr,mastodon.social".
+MASTODON_INSTANCES = env.list("MASTODON_INSTANCES", default=[])
+# Hosts serving our tracked links (/s/<code>), besides SITE_URL's.
+TRACKED_LINK_HOSTS = env.list("TRACKED_LINK_HOSTS", default=[])
+REACH_COLLECT_EVERY_MINUTES = env.int("REACH_COLLECT_EVERY_MINUTES", default=5)
+CELERY_BEAT_SCHEDULE["reach-collect-x"] = {
+    "task": "advocacy.reach.tasks.collect_x",
+    "schedule": REACH_COLLECT_EVERY_MINUTES * 60,
+}
+# Recent search only reaches seven days back: refetching them keeps metrics current.
+CELERY_BEAT_SCHEDULE["reach-refresh-x"] = {
+    "task": "advocacy.reach.tasks.collect_x",
+    "schedule": 6 * 60 * 60,
+    "kwargs": {"refresh": True},
+}
+CELERY_BEAT_SCHEDULE["reach-collect-mastodon"] = {
+    "task": "advocacy.reach.tasks.collect_mastodon",
+    "schedule": REACH_COLLECT_EVERY_MINUTES * 60,
+}
+
+# --- Content uploads (content/uploads.py) ----------------------------------------------
+
+CONTENT_IMAGE_MAX_BYTES = env.int("CONTENT_IMAGE_MAX_BYTES", default=5 * 1024 * 1024)
+CONTENT_IMAGE_MAX_PIXELS = env.int("CONTENT_IMAGE_MAX_PIXELS", default=40_000_000)
+CONTENT_DOCUMENT_MAX_BYTES = env.int("CONTENT_DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)
+# The link a draft kit made from a field story starts with (curators change it).
+CONTENT_STORY_DEFAULT_LINK = env.str("CONTENT_STORY_DEFAULT_LINK", default="https://www.francetravail.fr/")
 
 # --- Branding -------------------------------------------------------------------------
 

@@ -1,0 +1,48 @@
+"""Banners and the unread count every portal page shows: the global pause for everyone,
+open alerts for the web-social team, the person's unread notifications."""
+
+import functools
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext as _
+
+from advocacy.campaigns import selectors
+
+
+def _banners(request) -> list[dict]:
+    banners = []
+    pause = selectors.pause_current()
+    if pause is not None:
+        banners.append(
+            {
+                "level": "warning",
+                "text": _(
+                    "Pause globale jusqu’au %(end)s : les partages et les notifications sont suspendus. %(reason)s"
+                )
+                % {"end": timezone.localtime(pause.ends_at).strftime("%d/%m/%Y %H:%M"), "reason": pause.reason},
+            }
+        )
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        count = selectors.alerts_open(user=user).count()
+        if count:
+            banners.append(
+                {
+                    "level": "alert",
+                    "text": _("%(n)s alerte(s) d’envoi ou de veille à traiter.") % {"n": count},
+                    "url": reverse("campaigns:campaign_list"),
+                    "link_text": _("Voir les alertes"),
+                }
+            )
+    return banners
+
+
+def campaigns(request):
+    user = getattr(request, "user", None)
+    return {
+        "site_banners": SimpleLazyObject(lambda: _banners(request)),
+        # A callable, computed once and only on pages that show it (templates call it).
+        "unread_notifications": functools.cache(lambda: selectors.unread_count(user=user)),
+    }

@@ -1,0 +1,134 @@
+"""The delivery state machine: the only code that changes `Delivery.status`.
+
+    queued ──claim──► sending ──► sent ──► delivered / bounced / failed   (e-mail)
+       ▲                 │ ├────► delivered                              (portal)
+       └──transient──────┘ ├────► failed (permanent)
+                           └────► skipped (left the programme or opted out after queueing)
+
+Every move is one conditional UPDATE naming the statuses it may leave, so two workers
+(or a worker and a webhook) racing on the same row cannot both win, and the row count
+says who did.
+"""
+
+from django.db.models import F, QuerySet
+from django.utils import timezone
+
+from advocacy.campaigns.models import Delivery
+
+S = Delivery.Status
+
+# For each target status, the statuses a row may be in to move there.
+ALLOWED_FROM: dict[str, frozenset[str]] = {
+    S.SENDING: frozenset({S.QUEUED}),
+    S.QUEUED: frozenset({S.SENDING}),
+    S.SENT: frozenset({S.SENDING}),
+    # A provider may report delivery of a row we have not yet marked sent (the webhook
+    # can beat the worker's own UPDATE), and a late bounce can follow a delivery.
+    S.DELIVERED: frozenset({S.SENDING, S.SENT}),
+    S.BOUNCED: frozenset({S.SENT, S.DELIVERED, S.SENDING}),
+    S.FAILED: frozenset({S.SENDING, S.SENT}),
+    S.SKIPPED: frozenset({S.SENDING}),
+}
+
+UNDELIVERED = (S.FAILED, S.BOUNCED)
+PENDING = (S.QUEUED, S.SENDING)
+
+
+def _move(queryset: QuerySet, to: str, **fields) -> int:
+    now = timezone.now()
+    return queryset.filter(status__in=ALLOWED_FROM[to]).update(status=to, updated_at=now, **fields)
+
+
+def claim(*, campaign_id: int, chunk: int, token: str) -> int:
+    """Take the queued rows of a chunk for the task holding `token`; returns how many.
+
+    Rows still `sending` under the same token (the task was redelivered after its worker
+    died) stay with it, so the task resumes them; rows claimed by any other task are
+    left alone, which is what makes a duplicated task harmless.
+    """
+    now = timezone.now()
+    return Delivery.objects.filter(campaign_id=campaign_id, chunk=chunk, status=S.QUEUED).update(
+        status=S.SENDING, claim_token=token, claimed_at=now, attempts=F("attempts") + 1, updated_at=now
+    )
+
+
+def claimed(*, campaign_id: int, chunk: int, token: str) -> QuerySet[Delivery]:
+    return Delivery.objects.filter(campaign_id=campaign_id, chunk=chunk, status=S.SENDING, claim_token=token)
+
+
+def _mine(pks, token: str) -> QuerySet[Delivery]:
+    pks = [pks] if isinstance(pks, int) else list(pks)
+    return Delivery.objects.filter(pk__in=pks, claim_token=token)
+
+
+def mark_sent(pk: int, *, token: str, message_id: str) -> int:
+    return _move(_mine(pk, token), S.SENT, sent_at=timezone.now(), provider_message_id=message_id[:255], reason="")
+
+
+def mark_portal_delivered(pks, *, token: str) -> int:
+    now = timezone.now()
+    return _move(_mine(pks, token), S.DELIVERED, sent_at=now, finished_at=now, reason="")
+
+
+def mark_failed(pks, *, token: str, reason: str) -> int:
+    return _move(_mine(pks, token), S.FAILED, finished_at=timezone.now(), reason=reason[:300])
+
+
+def mark_skipped(pks, *, token: str, reason: str) -> int:
+    return _move(_mine(pks, token), S.SKIPPED, finished_at=timezone.now(), reason=reason[:300])
+
+
+def release(pks, *, token: str, reason: str) -> int:
+    """A transient failure: the rows go back to the queue for the task's next attempt."""
+    return _move(_mine(pks, token), S.QUEUED, claim_token="", claimed_at=None, reason=reason[:300])
+
+
+def give_up(*, campaign_id: int, chunk: int, token: str, reason: str) -> int:
+    """After the last retry, the rows still queued fail with the last transient reason
+    (kept when there is one)."""
+    now = timezone.now()
+    # Claimed without counting an attempt: nothing is tried any more.
+    Delivery.objects.filter(campaign_id=campaign_id, chunk=chunk, status=S.QUEUED).update(
+        status=S.SENDING, claim_token=token, claimed_at=now, updated_at=now
+    )
+    rows = claimed(campaign_id=campaign_id, chunk=chunk, token=token)
+    moved = 0
+    for last_reason in set(rows.values_list("reason", flat=True)):
+        moved += _move(
+            rows.filter(reason=last_reason),
+            S.FAILED,
+            finished_at=now,
+            reason=(f"{reason} ({last_reason})" if last_reason else reason)[:300],
+        )
+    return moved
+
+
+def requeue_stale(*, claimed_before) -> list[tuple[int, int]]:
+    """Rows whose claim outlived any task (the worker died and the task was never
+    redelivered) go back to the queue; returns the (campaign, chunk) pairs to resend."""
+    stale = Delivery.objects.filter(status=S.SENDING, claimed_at__lt=claimed_before)
+    pairs = sorted(set(stale.values_list("campaign_id", "chunk")))
+    _move(stale, S.QUEUED, claim_token="", claimed_at=None)
+    return pairs
+
+
+# Provider event types (anymail's normalised names) and what they mean for a row.
+PROVIDER_OUTCOMES = {
+    "delivered": S.DELIVERED,
+    "bounced": S.BOUNCED,
+    "rejected": S.FAILED,
+    "failed": S.FAILED,
+}
+
+
+def apply_provider_event(*, message_id: str, event_type: str, reason: str = "") -> int:
+    """Apply a provider's tracking event to the rows it names; other event types
+    (opened, clicked, deferred...) are stored but change nothing."""
+    to = PROVIDER_OUTCOMES.get(event_type)
+    if to is None or not message_id:
+        return 0
+    rows = Delivery.objects.filter(provider_message_id=message_id, channel=Delivery.Channel.EMAIL)
+    fields = {"finished_at": timezone.now()}
+    if to != S.DELIVERED:
+        fields["reason"] = (reason or event_type)[:300]
+    return _move(rows, to, **fields)

@@ -1,0 +1,411 @@
+"""Sending a campaign: queue its recipients in chunks, then send each chunk once.
+
+`campaign_queue` bulk-inserts one Delivery row per recipient and channel, numbered in
+chunks, and queues one task per chunk after the transaction commits. `chunk_send` is
+what a chunk task calls: it claims the chunk's rows (delivery.claim), re-checks each
+recipient (left the programme or opted out since queueing: skipped), writes the portal
+notifications, sends the e-mails through Django's backend and sorts failures into
+transient (the task retries with backoff) and permanent (the row fails, never retried).
+"""
+
+import smtplib
+import socket
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from itertools import islice
+from urllib.parse import quote
+
+from anymail.exceptions import AnymailAPIError, AnymailError, AnymailInvalidAddress, AnymailRecipientsRefused
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
+from django.db.models import Count, Max
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from accounts.models import NotificationPreference, User
+from advocacy.campaigns import delivery, tokens
+from advocacy.campaigns.models import Campaign, Delivery, Notification
+from advocacy.campaigns.selectors import pause_active
+
+S = Delivery.Status
+
+# Kinds held back by the global pause. Retraction requests and their reminders are the
+# crisis response itself, so they go out even while everything else is paused.
+PAUSABLE_KINDS = frozenset({Campaign.Kind.KIT_PUBLISHED, Campaign.Kind.ANNOUNCEMENT, Campaign.Kind.DIGEST})
+# Kinds that only reach current ambassadors and respect the "no e-mail" preference.
+# A retraction request reaches whoever shared the kit, because the post is theirs.
+PROGRAMME_KINDS = PAUSABLE_KINDS
+
+# Extra text per recipient for kinds that need it (a digest's kits, a retraction's
+# acknowledgement link): kind -> callable(campaign, user_ids) -> {user_id: text}.
+PERSONALISERS: dict[str, Callable[[Campaign, list[int]], dict[int, str]]] = {}
+
+
+def absolute(url: str) -> str:
+    return url if url.startswith("http") else f"{settings.SITE_URL}{url}"
+
+
+# --- Creating and queueing ------------------------------------------------------------
+
+
+def campaign_create(
+    *, kind: str, subject: str, body: str, sender: User | None, url: str = "",
+    units: Iterable = (), job_functions: Iterable[str] = (), **extra,
+) -> Campaign:  # fmt: skip
+    campaign = Campaign.objects.create(
+        kind=kind,
+        subject=subject[:200],
+        body=body,
+        sender=sender,
+        url=url,
+        reply_to=settings.CAMPAIGN_REPLY_TO,
+        target_job_functions=list(job_functions),
+        **extra,
+    )
+    if units:
+        campaign.target_units.set(units)
+    return campaign
+
+
+def _batched(iterable, size):
+    iterator = iter(iterable)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def campaign_queue(*, campaign: Campaign, recipients: Iterable[tuple[int, bool]], portal: bool = True) -> int:
+    """Insert the delivery rows of `campaign`: `recipients` yields (user id, by e-mail?);
+    everyone gets the portal channel unless `portal` is false (a digest repeats what the
+    portal already shows). Returns the number of recipients.
+
+    Chunk tasks are queued when the transaction commits, never before: a worker must
+    not look for rows that are not there yet.
+    """
+    now = timezone.now()
+    size = settings.CAMPAIGN_CHUNK_SIZE
+    count = 0
+    chunks = 0
+    with transaction.atomic():
+        for number, batch in enumerate(_batched(recipients, size)):
+            rows = []
+            for user_id, by_email in batch:
+                if portal:
+                    rows.append(Delivery(campaign=campaign, recipient_id=user_id, channel="portal", chunk=number))
+                if by_email:
+                    rows.append(Delivery(campaign=campaign, recipient_id=user_id, channel="email", chunk=number))
+            for row in rows:
+                row.queued_at = row.updated_at = now
+            # A recipient listed twice keeps one row per channel.
+            Delivery.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
+            count += len(batch)
+            chunks = number + 1
+        Campaign.objects.filter(pk=campaign.pk).update(
+            recipient_count=count, queued_at=now, last_progress_at=now, status=Campaign.Status.QUEUED
+        )
+        if chunks == 0:
+            Campaign.objects.filter(pk=campaign.pk).update(status=Campaign.Status.FINISHED, finished_at=now)
+        transaction.on_commit(lambda: _dispatch(campaign.pk, range(chunks)))
+    campaign.refresh_from_db()
+    return count
+
+
+def _dispatch(campaign_id: int, chunks: Iterable[int]) -> None:
+    from advocacy.campaigns import tasks
+
+    for chunk in chunks:
+        tasks.send_chunk.delay(campaign_id, chunk)
+
+
+# --- Sending a chunk --------------------------------------------------------------------
+
+
+@dataclass
+class ChunkOutcome:
+    claimed: int = 0
+    sent: int = 0
+    portal: int = 0
+    skipped: int = 0
+    failed: int = 0
+    transient: int = 0
+    held: bool = False
+    last_transient_reason: str = ""
+    errors: list[str] = field(default_factory=list)
+
+
+class Transient(Exception):
+    """A failure worth trying again later (connection refused, 4xx answers)."""
+
+
+def classify(exc: Exception) -> tuple[bool, str]:
+    """(is transient?, reason) for an exception raised while sending one message."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _msg in exc.recipients.values()]
+        code = max(codes) if codes else 550
+        detail = "; ".join(f"{code} {msg.decode(errors='replace') if isinstance(msg, bytes) else msg}"
+                           for code, msg in exc.recipients.values())  # fmt: skip
+        return code < 500, f"SMTP {detail}"
+    if isinstance(exc, smtplib.SMTPServerDisconnected):
+        return True, f"SMTP connexion interrompue : {exc}"
+    if isinstance(exc, smtplib.SMTPResponseException):
+        message = exc.smtp_error.decode(errors="replace") if isinstance(exc.smtp_error, bytes) else exc.smtp_error
+        return exc.smtp_code < 500, f"SMTP {exc.smtp_code} {message}"
+    if isinstance(exc, AnymailRecipientsRefused | AnymailInvalidAddress):
+        return False, f"Fournisseur : {exc}"
+    if isinstance(exc, AnymailAPIError):
+        status = getattr(exc, "status_code", None)
+        transient = status is None or status >= 500 or status == 429
+        return transient, f"Fournisseur {status or ''} : {str(exc)[:200]}"
+    if isinstance(exc, AnymailError):
+        return True, f"Fournisseur : {str(exc)[:200]}"
+    if isinstance(exc, ConnectionError | socket.timeout | TimeoutError | OSError):
+        return True, f"Connexion impossible : {exc.__class__.__name__} {exc}"
+    if isinstance(exc, ValueError | UnicodeError):
+        return False, f"Adresse invalide : {exc}"
+    return True, f"{exc.__class__.__name__}: {exc}"
+
+
+def _skip_reason(campaign: Campaign, recipient: User, channel: str) -> str:
+    if not recipient.is_active:
+        return _("compte désactivé")
+    if campaign.kind in PROGRAMME_KINDS:
+        if recipient.opted_in_at is None:
+            return _("a quitté le programme")
+        if channel == Delivery.Channel.EMAIL and recipient.notification_preference == NotificationPreference.NONE:
+            return _("désinscrit·e des e-mails")
+    if channel == Delivery.Channel.EMAIL and not recipient.email:
+        return _("pas d’adresse e-mail")
+    return ""
+
+
+def message_id_for(row: Delivery) -> str:
+    # Stable per row: if a message is ever sent twice (a worker killed between the
+    # server's acceptance and our UPDATE), mail clients and the reconciliation
+    # recognise the second copy as the same message.
+    domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip(">").strip() or "localhost"
+    return f"<campaign-{row.campaign_id}.delivery-{row.pk}@{domain}>"
+
+
+class Composer:
+    """Builds the personal e-mails of one campaign: greeting by name, the body, the
+    named curator's signature, the reply-to address and the unsubscribe link."""
+
+    def __init__(self, campaign: Campaign):
+        self.campaign = campaign
+        sender = campaign.sender
+        self.signature = (
+            f"{sender.get_full_name() or sender.email}\n{_('Équipe web-social')} — {settings.BRAND['service_name']}"
+            if sender
+            else f"{_('Équipe web-social')} — {settings.BRAND['service_name']}"
+        )
+        self.link = absolute(campaign.url) if campaign.url else ""
+        self.reply_line = _("Une question ? Répondez simplement à ce message : il arrive à l’équipe web-social.")
+        self.unsubscribe_label = _("Ne plus recevoir ces e-mails (un clic, sans vous connecter) :")
+        self.greeting_named = _("Bonjour %(name)s,")
+        self.greeting = _("Bonjour,")
+
+    def build(self, row: Delivery, recipient: User, extra: str = "") -> EmailMessage:
+        token = tokens.unsubscribe_token(recipient)
+        unsubscribe_url = absolute(reverse("campaigns:unsubscribe", args=[token]))
+        greeting = self.greeting_named % {"name": recipient.first_name} if recipient.first_name else self.greeting
+        parts = [greeting, self.campaign.body]
+        if extra:
+            parts.append(extra)
+        if self.link:
+            parts.append(self.link)
+        parts += [self.signature, self.reply_line, f"{self.unsubscribe_label}\n{unsubscribe_url}"]
+        reply_to = self.campaign.reply_to or settings.CAMPAIGN_REPLY_TO
+        message = EmailMessage(
+            subject=self.campaign.subject,
+            body="\n\n".join(parts),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[recipient.email],
+            reply_to=[reply_to],
+            headers={
+                "Message-ID": message_id_for(row),
+                # RFC 8058: mail clients show an unsubscribe button that POSTs here.
+                "List-Unsubscribe": f"<{unsubscribe_url}>, <mailto:{reply_to}?subject={quote('désinscription')}>",
+                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            },
+        )
+        # Providers (anymail) report tracking events with these.
+        message.metadata = {"campaign": str(row.campaign_id), "delivery": str(row.pk)}
+        message.tags = [self.campaign.kind]
+        return message
+
+
+def chunk_send(*, campaign_id: int, chunk: int, token: str) -> ChunkOutcome:
+    """Send one chunk of a campaign, once. Safe to run twice and concurrently."""
+    outcome = ChunkOutcome()
+    campaign = Campaign.objects.select_related("sender").filter(pk=campaign_id).first()
+    if campaign is None:
+        return outcome
+    if campaign.kind in PAUSABLE_KINDS and pause_active():
+        Campaign.objects.filter(pk=campaign.pk).exclude(status=Campaign.Status.FINISHED).update(
+            status=Campaign.Status.HELD
+        )
+        outcome.held = True
+        return outcome
+    outcome.claimed = delivery.claim(campaign_id=campaign_id, chunk=chunk, token=token)
+    rows = list(
+        delivery.claimed(campaign_id=campaign_id, chunk=chunk, token=token)
+        .select_related("recipient")
+        .order_by("channel", "pk")
+    )
+    if not rows:
+        campaign_refresh(campaign_id)
+        return outcome
+    Campaign.objects.filter(pk=campaign.pk, status__in=[Campaign.Status.QUEUED, Campaign.Status.HELD]).update(
+        status=Campaign.Status.SENDING
+    )
+    with translation.override(settings.LANGUAGE_CODE):
+        sendable = []
+        skipped: dict[str, list[int]] = {}
+        for row in rows:
+            reason = _skip_reason(campaign, row.recipient, row.channel)
+            if reason:
+                skipped.setdefault(reason, []).append(row.pk)
+            else:
+                sendable.append(row)
+        for reason, pks in skipped.items():
+            outcome.skipped += delivery.mark_skipped(pks, token=token, reason=reason)
+        portal = [row for row in sendable if row.channel == Delivery.Channel.PORTAL]
+        email = [row for row in sendable if row.channel == Delivery.Channel.EMAIL]
+        personaliser = PERSONALISERS.get(campaign.kind)
+        extras = personaliser(campaign, [row.recipient_id for row in sendable]) if personaliser else {}
+        if portal:
+            _write_notifications(campaign, portal, extras)
+            outcome.portal = delivery.mark_portal_delivered([row.pk for row in portal], token=token)
+        if email:
+            _send_emails(campaign, email, extras, token, outcome)
+    campaign_refresh(campaign_id)
+    return outcome
+
+
+def _write_notifications(campaign: Campaign, rows: list[Delivery], extras: dict[int, str]) -> None:
+    now = timezone.now()
+    Notification.objects.bulk_create(
+        [
+            Notification(
+                recipient_id=row.recipient_id,
+                campaign=campaign,
+                kind=campaign.kind,
+                title=campaign.subject,
+                body="\n\n".join(p for p in (campaign.body, extras.get(row.recipient_id, "")) if p),
+                url=campaign.url,
+                created_at=now,
+            )
+            for row in rows
+        ],
+        ignore_conflicts=True,
+    )
+
+
+def _send_emails(campaign: Campaign, rows: list[Delivery], extras, token: str, outcome: ChunkOutcome) -> None:
+    composer = Composer(campaign)
+    connection = get_connection(fail_silently=False)
+    try:
+        connection.open()
+    except Exception as exc:  # noqa: BLE001 - sorted by classify()
+        is_transient, reason = classify(exc)
+        pks = [row.pk for row in rows]
+        if is_transient:
+            outcome.transient += delivery.release(pks, token=token, reason=reason)
+            outcome.last_transient_reason = reason
+        else:
+            outcome.failed += delivery.mark_failed(pks, token=token, reason=reason)
+        return
+    try:
+        for index, row in enumerate(rows):
+            try:
+                message = composer.build(row, row.recipient, extras.get(row.recipient_id, ""))
+                message.connection = connection
+                connection.send_messages([message])
+            except Exception as exc:  # noqa: BLE001 - sorted by classify()
+                is_transient, reason = classify(exc)
+                if not is_transient:
+                    outcome.failed += delivery.mark_failed(row.pk, token=token, reason=reason)
+                    continue
+                outcome.transient += delivery.release(row.pk, token=token, reason=reason)
+                outcome.last_transient_reason = reason
+                if _connection_lost(exc):
+                    rest = [r.pk for r in rows[index + 1 :]]
+                    outcome.transient += delivery.release(rest, token=token, reason=reason)
+                    return
+                continue
+            status = getattr(message, "anymail_status", None)
+            provider_id = str(status.message_id) if status is not None and status.message_id is not None else ""
+            outcome.sent += delivery.mark_sent(row.pk, token=token, message_id=provider_id or message_id_for(row))
+    finally:
+        try:
+            connection.close()
+        except Exception:  # noqa: BLE001, S110 - the connection may already be gone
+            pass
+
+
+def _connection_lost(exc: Exception) -> bool:
+    # smtplib's exceptions are OSErrors too; only a dropped connection stops the chunk.
+    if isinstance(exc, smtplib.SMTPServerDisconnected):
+        return True
+    return isinstance(exc, OSError) and not isinstance(exc, smtplib.SMTPException)
+
+
+def chunk_give_up(*, campaign_id: int, chunk: int, token: str) -> int:
+    moved = delivery.give_up(campaign_id=campaign_id, chunk=chunk, token=token, reason=_("échec temporaire persistant"))
+    campaign_refresh(campaign_id)
+    return moved
+
+
+def campaign_refresh(campaign_id: int) -> None:
+    """Recount the campaign's rows (one grouped query) and finish it when nothing is
+    left to send."""
+    email, counts = {}, {}
+    rows = (
+        Delivery.objects.filter(campaign_id=campaign_id)
+        .values_list("channel", "status")
+        .annotate(n=Count("pk"))
+        .values_list("channel", "status", "n")
+    )
+    for channel, status, n in rows:
+        counts[status] = counts.get(status, 0) + n
+        if channel == Delivery.Channel.EMAIL:
+            email[status] = n
+    now = timezone.now()
+    last_change = Delivery.objects.filter(campaign_id=campaign_id).aggregate(at=Max("updated_at"))["at"]
+    # Sent, delivered and failed count e-mails (the portal is written at once); skipped
+    # counts every channel a person was left out of.
+    fields = {
+        "sent_count": email.get(S.SENT, 0) + email.get(S.DELIVERED, 0) + email.get(S.BOUNCED, 0),
+        "delivered_count": email.get(S.DELIVERED, 0),
+        "failed_count": email.get(S.FAILED, 0) + email.get(S.BOUNCED, 0),
+        "skipped_count": counts.get(S.SKIPPED, 0),
+        "last_progress_at": last_change or now,
+    }
+    Campaign.objects.filter(pk=campaign_id).update(**fields)
+    if not counts.get(S.QUEUED) and not counts.get(S.SENDING):
+        Campaign.objects.filter(pk=campaign_id).exclude(status=Campaign.Status.FINISHED).update(
+            status=Campaign.Status.FINISHED, finished_at=now
+        )
+
+
+# --- Housekeeping (beat) ---------------------------------------------------------------
+
+
+def campaigns_resume() -> int:
+    """Send again what waits: held campaigns once the pause is over, and rows whose
+    claim outlived its task. Returns the number of chunk tasks queued."""
+    claimed_before = timezone.now() - timedelta(minutes=settings.CAMPAIGN_CLAIM_TIMEOUT_MINUTES)
+    pairs = set(delivery.requeue_stale(claimed_before=claimed_before))
+    if not pause_active():
+        held = Campaign.objects.filter(status=Campaign.Status.HELD).values_list("pk", flat=True)
+        pairs |= set(
+            Delivery.objects.filter(campaign_id__in=list(held), status=S.QUEUED).values_list("campaign_id", "chunk")
+        )
+    by_campaign: dict[int, list[int]] = {}
+    for campaign_id, chunk in sorted(pairs):
+        by_campaign.setdefault(campaign_id, []).append(chunk)
+    for campaign_id, chunks in by_campaign.items():
+        transaction.on_commit(lambda c=campaign_id, ch=chunks: _dispatch(c, ch))
+    return len(pairs)

@@ -1,0 +1,126 @@
+"""A small SMTP server for tests and benchmarks (aiosmtpd is not installed here).
+
+It speaks enough of RFC 5321 for smtplib: EHLO/HELO, MAIL, RCPT, DATA, RSET, NOOP,
+QUIT. `rules` maps a recipient address (or "*") to the reply given to RCPT TO, so a
+test can make one address answer a transient 451 and another a permanent 550.
+`fail_first` makes an address fail that many times before it is accepted.
+"""
+
+import socketserver
+import threading
+from collections import defaultdict
+from email import message_from_bytes
+
+
+class _Handler(socketserver.StreamRequestHandler):
+    def reply(self, line: str):
+        self.wfile.write(f"{line}\r\n".encode())
+        self.wfile.flush()
+
+    def handle(self):
+        server = self.server
+        self.reply("220 fake-smtp ESMTP ready")
+        recipients, sender = [], None
+        while True:
+            raw = self.rfile.readline()
+            if not raw:
+                return
+            command = raw.decode(errors="replace").strip()
+            verb = command[:4].upper()
+            if verb in ("EHLO", "HELO"):
+                self.reply("250-fake-smtp\r\n250 8BITMIME" if verb == "EHLO" else "250 fake-smtp")
+            elif verb == "MAIL":
+                sender, recipients = command[10:].strip("<> "), []
+                self.reply("250 OK")
+            elif verb == "RCPT":
+                address = command.split(":", 1)[1].strip().strip("<>").lower()
+                answer = server.answer_for(address)
+                if answer.startswith("250"):
+                    recipients.append(address)
+                self.reply(answer)
+            elif verb == "DATA":
+                if not recipients:
+                    self.reply("503 no valid recipients")
+                    continue
+                self.reply("354 end with <CRLF>.<CRLF>")
+                lines = []
+                while True:
+                    line = self.rfile.readline()
+                    if not line or line in (b".\r\n", b".\n"):
+                        break
+                    lines.append(line[1:] if line.startswith(b"..") else line)
+                server.record(sender, recipients, b"".join(lines))
+                self.reply("250 OK queued")
+            elif verb == "RSET":
+                recipients, sender = [], None
+                self.reply("250 OK")
+            elif verb == "NOOP":
+                self.reply("250 OK")
+            elif verb == "QUIT":
+                self.reply("221 bye")
+                return
+            else:
+                self.reply("502 command not implemented")
+
+
+class FakeSMTPServer(socketserver.ThreadingTCPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, *, rules=None, fail_first=None, keep_messages=True):
+        super().__init__(("127.0.0.1", 0), _Handler)
+        self.rules = {k.lower(): v for k, v in (rules or {}).items()}
+        self.fail_first = {k.lower(): v for k, v in (fail_first or {}).items()}
+        self.keep_messages = keep_messages
+        self.lock = threading.Lock()
+        self.messages = []
+        self.count_by_recipient = defaultdict(int)
+        self.message_ids_by_recipient = defaultdict(set)
+        self.thread = None
+
+    @property
+    def port(self) -> int:
+        return self.server_address[1]
+
+    def answer_for(self, address: str) -> str:
+        with self.lock:
+            for key in (address, "*"):
+                if self.fail_first.get(key, 0) > 0:
+                    self.fail_first[key] -= 1
+                    return "451 4.3.0 try again later"
+            return self.rules.get(address) or self.rules.get("*") or "250 OK"
+
+    def record(self, sender, recipients, data: bytes):
+        message_id = ""
+        if self.keep_messages:
+            parsed = message_from_bytes(data)
+            message_id = parsed.get("Message-ID", "")
+        else:
+            for line in data.split(b"\n", 60)[:60]:
+                if line.lower().startswith(b"message-id:"):
+                    message_id = line.split(b":", 1)[1].strip().decode()
+                    break
+        with self.lock:
+            for address in recipients:
+                self.count_by_recipient[address] += 1
+                self.message_ids_by_recipient[address].add(message_id)
+            if self.keep_messages:
+                self.messages.append((sender, recipients, parsed))
+
+    def start(self):
+        self.thread = threading.Thread(target=self.serve_forever, daemon=True)
+        self.thread.start()
+        return self
+
+    def stop(self):
+        self.shutdown()
+        self.server_close()
+
+
+def closed_port() -> int:
+    """A local port nobody listens on: connecting to it is refused."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]

@@ -1,0 +1,85 @@
+"""The inbox, the campaign list and the live dashboard, with their query counts."""
+
+import pytest
+from django.urls import reverse
+
+from advocacy.campaigns import alerts, services
+from advocacy.campaigns.models import Alert, Delivery, Notification
+from tests.campaigns.factories import ambassadors
+
+pytestmark = pytest.mark.django_db
+
+
+def test_inbox_lists_notifications_and_the_header_shows_the_unread_count(client, ambassador, django_assert_num_queries):
+    for i in range(30):
+        Notification.objects.create(recipient=ambassador, kind="announcement", title=f"Annonce {i}")
+    client.force_login(ambassador)
+    client.get(reverse("campaigns:inbox"))  # warm the session
+    with django_assert_num_queries(11):
+        response = client.get(reverse("campaigns:inbox"))
+    page = response.content.decode()
+    assert "Annonce 29" in page and "Annonce 0" not in page  # 25 per page, newest first
+    assert "30 non lues" in page
+
+
+def test_marking_everything_read_clears_the_count(client, ambassador):
+    Notification.objects.create(recipient=ambassador, kind="announcement", title="Annonce")
+    client.force_login(ambassador)
+    client.post(reverse("campaigns:notifications_read_all"))
+    assert "non lue" not in client.get(reverse("campaigns:inbox")).content.decode()
+
+
+def test_nobody_reads_someone_elses_notification(client, ambassador, staff):
+    notification = Notification.objects.create(recipient=ambassador, kind="announcement", title="Annonce")
+    client.force_login(staff)
+    assert client.post(reverse("campaigns:notification_read", args=[notification.pk])).status_code == 404
+
+
+def test_campaign_list_query_count_does_not_grow(client, curator, org, charter, django_assert_num_queries):
+    ambassadors(2, unit=org["a-bre-1"], charter=charter)
+    for i in range(12):
+        services.announcement_send(by=curator, subject=f"Annonce {i}", body="Texte")
+    client.force_login(curator)
+    client.get(reverse("campaigns:campaign_list"))
+    with django_assert_num_queries(14):
+        response = client.get(reverse("campaigns:campaign_list"))
+    assert "Annonce 11" in response.content.decode()
+
+
+def test_dashboard_shows_counts_reasons_and_undelivered_people(
+    client, curator, org, charter, smtp_server, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    people = ambassadors(4, unit=org["a-bre-1"], charter=charter)
+    smtp_server.rules = {people[0].email: "550 5.1.1 user unknown"}
+    with django_capture_on_commit_callbacks(execute=True):
+        campaign = services.announcement_send(by=curator, subject="Annonce", body="Texte")
+    client.force_login(curator)
+    client.get(reverse("campaigns:campaign_detail", args=[campaign.pk]))
+    with django_assert_num_queries(17):
+        response = client.get(reverse("campaigns:campaign_detail", args=[campaign.pk]))
+    page = response.content.decode()
+    assert "550 5.1.1 user unknown" in page
+    assert people[0].email in page
+    live = client.get(reverse("campaigns:campaign_live", args=[campaign.pk])).content.decode()
+    assert 'id="campaign-live"' in live
+    assert campaign.deliveries.filter(status=Delivery.Status.FAILED).count() == 1
+
+
+def test_curator_sends_an_announcement_from_the_page(client, curator, org, charter):
+    ambassadors(2, unit=org["a-bre-1"], charter=charter)
+    client.force_login(curator)
+    response = client.post(
+        reverse("campaigns:announcement_new"),
+        {"subject": "Forum de l’emploi", "body": "Rendez-vous jeudi.", "units": [org["dr-bre"].pk]},
+    )
+    assert response.status_code == 302
+    response = client.get(response["Location"])
+    assert "Forum de l’emploi" in response.content.decode()
+
+
+def test_open_alerts_show_as_a_banner_for_the_web_social_team_only(client, curator, ambassador):
+    alerts.alert_raise(kind=Alert.Kind.STALLED, key="k", message="Campagne à l’arrêt")
+    client.force_login(curator)
+    assert "alerte(s)" in client.get(reverse("home")).content.decode()
+    client.force_login(ambassador)
+    assert "alerte(s)" not in client.get(reverse("home")).content.decode()
