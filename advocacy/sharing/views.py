@@ -88,6 +88,16 @@ def _share_context(request, kit, form):
 
 
 @require_roles(Role.AMBASSADOR)
+def kit_by_id(request, pk):
+    """The share page of a kit named by its id, when it is still meant for this ambassador."""
+    kit = selectors.kits_for_feed(user=request.user).filter(pk=pk).only("slug").first()
+    if kit is None:
+        messages.info(request, _("Ce contenu n’est plus proposé au partage."))
+        return redirect("sharing:feed")
+    return redirect("sharing:share", slug=kit.slug)
+
+
+@require_roles(Role.AMBASSADOR)
 def share(request, slug):
     """Pick or write a text, check it, and share it on a network through a tracked link."""
     kit = selectors.kit_for_sharing(user=request.user, slug=slug)

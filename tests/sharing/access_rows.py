@@ -17,6 +17,7 @@ ROWS = [
     Row("sharing:click_redirect", kwargs=lambda ctx: {"code": ctx["sharing_share"].link.code}, allowed=EVERYONE),
     Row("sharing:withdrawn", allowed=EVERYONE),
     Row("sharing:feed", allowed=AMBASSADORS),
+    Row("sharing:kit", kwargs=lambda ctx: {"pk": ctx["sharing_kit"].pk}, allowed=AMBASSADORS),
     Row("sharing:share", kwargs=lambda ctx: {"slug": ctx["sharing_kit"].slug}, allowed=AMBASSADORS),
     Row(
         "sharing:share_check",
