@@ -222,3 +222,22 @@ def test_live_check_shows_the_guideline_findings(amb_client):
     )
     assert refused.status_code == 400
     assert not Share.objects.exists()
+
+
+def test_share_page_lets_its_form_reach_the_networks_and_nothing_else(amb_client, ambassador):
+    from accounts import services as account_services
+
+    account_services.handle_save(user=ambassador, network="mastodon", handle="agent", instance="piaille.fr")
+    kit = live_kit()
+    policy = amb_client.get(reverse("sharing:share", kwargs={"slug": kit.slug}))["Content-Security-Policy"]
+    form_action = next(part for part in policy.split(";") if "form-action" in part).split()
+    assert set(form_action[1:]) == {
+        "'self'",
+        "https://x.com",
+        "https://www.linkedin.com",
+        "https://www.facebook.com",
+        "https://bsky.app",
+        "mailto:",
+        "https://piaille.fr",
+    }
+    assert "form-action 'self'" in amb_client.get(reverse("sharing:feed"))["Content-Security-Policy"]
