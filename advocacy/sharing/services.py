@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Network, SocialHandle, User
 from accounts.services import can_share
 from advocacy.errors import Conflict, DomainError
+from advocacy.sharing import links
 from advocacy.sharing.clicks import ClickKind
 from advocacy.sharing.intents import Channel, clean_instance, full_post
 from advocacy.sharing.models import Click, Share, TrackedLink
@@ -95,8 +96,11 @@ def tracked_links_ensure(*, ambassador: User, kit, channels=None) -> dict[str, T
         TrackedLink.objects.bulk_create(missing, ignore_conflicts=True)
         existing = {
             link.channel: link
-            for link in TrackedLink.objects.filter(ambassador=ambassador, kit=kit, channel__in=channels)
+            for link in TrackedLink.objects.filter(ambassador=ambassador, kit=kit, channel__in=channels).select_related(
+                "kit"
+            )
         }
+        links.warm([existing[c] for c in existing if c in {m.channel for m in missing}])
     return existing
 
 
