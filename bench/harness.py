@@ -106,7 +106,9 @@ def gunicorn(app: str, env: dict, *, workers: int = WORKERS):
         process.wait(timeout=30)
 
 
-def load(port: int, paths: list[str], *, mode: str, seconds: float, concurrency=16, rate=100, headers=None) -> dict:
+def load(
+    port: int, paths: list[str], *, mode: str, seconds: float, concurrency=16, rate=100, headers=None, cookies=None
+) -> dict:
     """Run bench/loadgen.py in a second process against `port`; returns its figures."""
     paths_file = ROOT / "var" / f"bench-paths-{port}.txt"
     paths_file.parent.mkdir(exist_ok=True)
@@ -127,6 +129,10 @@ def load(port: int, paths: list[str], *, mode: str, seconds: float, concurrency=
         "--rate",
         str(rate),
     ]
+    if cookies:
+        cookies_file = ROOT / "var" / f"bench-cookies-{port}.txt"
+        cookies_file.write_text("\n".join(cookies))
+        command += ["--cookies", str(cookies_file)]
     for name, value in (headers or {"User-Agent": CHROME}).items():
         command += ["--header", f"{name}: {value}"]
     result = subprocess.run(command, capture_output=True, text=True, check=True)

@@ -32,8 +32,11 @@ class Client:
         self.latencies = []
         self.errors = 0
 
+    cookies: list[str] = []
+
     async def get(self, path):
-        request = f"GET {path} HTTP/1.1\r\nHost: {self.host}\r\n{self.extra}Connection: close\r\n\r\n".encode()
+        cookie = f"Cookie: {random.choice(self.cookies)}\r\n" if self.cookies else ""
+        request = f"GET {path} HTTP/1.1\r\nHost: {self.host}\r\n{self.extra}{cookie}Connection: close\r\n\r\n".encode()
         try:
             reader, writer = await asyncio.open_connection(self.host, self.port)
             writer.write(request)
@@ -94,11 +97,15 @@ def main():
     parser.add_argument("--rate", type=float, default=100)
     parser.add_argument("--seconds", type=float, default=5)
     parser.add_argument("--header", action="append", default=[], help="Name: value")
+    parser.add_argument("--cookies", help="file with one Cookie header value per line, one picked per request")
     args = parser.parse_args()
     with open(args.paths) as handle:
         paths = [line.strip() for line in handle if line.strip()]
     headers = dict(h.split(": ", 1) for h in args.header)
     client = Client(args.host, args.port, headers)
+    if args.cookies:
+        with open(args.cookies) as handle:
+            client.cookies = [line.strip() for line in handle if line.strip()]
     if args.mode == "closed":
         elapsed = asyncio.run(closed_loop(client, paths, args.concurrency, args.seconds))
     else:
