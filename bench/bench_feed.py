@@ -1,4 +1,4 @@
-"""Ambassador feed /partager/ with 10,000 kits and 50,000 ambassadors: p99 at the launch-day rate, query count vs 10 kits.
+"""Feed /partager/ with 10,000 kits and 50,000 ambassadors: p99 at the launch-day rate, queries vs 10 kits.
 
 Launch-day rate, stated: a kit published to all 50,000 ambassadors, of whom 20 % open the
 feed within the first ten minutes, at three times the average at the peak:
