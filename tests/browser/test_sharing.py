@@ -2,7 +2,7 @@
 the click in "Mon impact" once the buffer has drained."""
 
 import contextlib
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 from playwright.sync_api import Error as PlaywrightError
@@ -27,6 +27,7 @@ def phone_person(browser, live_server, request, settings, tmp_path):
     settings.CLICK_BUFFER = "file"
     settings.CLICK_BUFFER_DIR = str(tmp_path / "clicks")
     context = browser.new_context(viewport=PHONE, locale="fr-FR", user_agent=PHONE_AGENT)
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
     # The network is closed in tests, and Playwright cannot answer a request reached by a
     # redirect: every address the browser asks for is recorded instead, so the test reads
     # where each tab went even when the outside site does not answer.
@@ -70,9 +71,22 @@ def test_ambassador_shares_to_x_and_sees_the_click(phone_person, ambassador):
     assert query["text"][0].startswith("Fière de mon équipe")
     tab.close()
 
+    # LinkedIn takes the link only: the text goes to the clipboard first.
+    with page.context.expect_page() as opened:
+        page.click("button[value=linkedin]")
+    opened.value.wait_for_event("requestfailed", predicate=lambda req: "linkedin.com" in req.url, timeout=15000)
+    linkedin = Share.objects.get(ambassador=ambassador, channel="linkedin")
+    assert f"https://www.linkedin.com/sharing/share-offsite/?url={quote(linkedin.link.public_url, safe='')}" in (
+        phone_person.requested
+    )
+    assert page.evaluate("navigator.clipboard.readText()").startswith("Fière de mon équipe")
+    opened.value.close()
+
     # The ambassador follows their own tracked link, as a reader of their post would.
+    reader = page.context.new_page()
     with contextlib.suppress(PlaywrightError):  # the kit's site is out of reach in tests
-        page.goto(share.link.public_url)
+        reader.goto(share.link.public_url)
+    reader.close()
     destination = [url for url in phone_person.requested if url.startswith("https://www.francetravail.fr/")]
     assert destination == [
         f"https://www.francetravail.fr/actualites/un-article?utm_source=x&utm_medium=ambassadeur&utm_campaign={kit.slug}"
@@ -81,5 +95,5 @@ def test_ambassador_shares_to_x_and_sees_the_click(phone_person, ambassador):
 
     phone_person.goto("/mon-impact/")
     assert page.inner_text("#figure-clicks") == "1"
-    assert page.inner_text(".app-share-clicks") == "1"
+    assert sorted(page.locator(".app-share-clicks").all_inner_texts()) == ["0", "1"]  # X, then LinkedIn
     phone_person.screenshot("3-impact")
