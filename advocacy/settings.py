@@ -468,6 +468,9 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
         "KitStatusEnum": "content.models.Kit.Status",
     }
 )
+# Where a person shares (the networks, e-mail, plain copy), apart from accounts' Network.
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["SharingChannelEnum"] = "advocacy.sharing.intents.Channel"
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].setdefault("NetworkEnum", "accounts.models.Network")
 
 # --- Reach: collecting hashtag posts -------------------------------------------------
 

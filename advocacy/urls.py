@@ -39,6 +39,7 @@ api_v1 = [
     path("", include("accounts.api_urls")),
     path("", include("advocacy.reach.api_urls")),
     path("", include("content.api_urls_kits")),
+    path("", include("advocacy.sharing.api_urls")),
     path("", include("content.api_urls_community")),
 ]
 
