@@ -432,7 +432,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v[0-9]",
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        "JobFunctionEnum": "accounts.models.JobFunction.choices",
+        "CampaignKindEnum": "advocacy.campaigns.models.Campaign.Kind",
+        "CampaignStatusEnum": "advocacy.campaigns.models.Campaign.Status",
+        "DeliveryStatusEnum": "advocacy.campaigns.models.Delivery.Status",
+    },
 }
 
 # --- Branding -------------------------------------------------------------------------

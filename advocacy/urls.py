@@ -37,6 +37,7 @@ class DocsView(SpectacularSwaggerSplitView):
 
 api_v1 = [
     path("", include("accounts.api_urls")),
+    path("", include("advocacy.campaigns.api_urls")),
 ]
 
 urlpatterns = [
