@@ -76,6 +76,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Public tracked links (/s/<code>) are answered here, before any session or cookie.
+    "advocacy.sharing.redirect.ClickRedirectMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -155,6 +157,21 @@ else:
         }
     }
 
+# --- Click buffer (advocacy.sharing.buffer) ----------------------------------------
+
+# Clicks on tracked links are appended to a buffer and written to the database in
+# batches: Redis in production, append-only files under var/ in embedded mode.
+CLICK_BUFFER = env.str("CLICK_BUFFER", default="redis" if REDIS_URL else "file")
+if CLICK_BUFFER not in ("redis", "file"):
+    raise ImproperlyConfigured("CLICK_BUFFER must be 'redis' or 'file'.")
+CLICK_BUFFER_REDIS_URL = env.str("CLICK_BUFFER_REDIS_URL", default=REDIS_URL)
+if CLICK_BUFFER == "redis" and not CLICK_BUFFER_REDIS_URL:
+    raise ImproperlyConfigured("CLICK_BUFFER=redis needs REDIS_URL (or CLICK_BUFFER_REDIS_URL).")
+CLICK_BUFFER_KEY = env.str("CLICK_BUFFER_KEY", default="advocacy:clicks")
+CLICK_BUFFER_DIR = env.str("CLICK_BUFFER_DIR", default=str(VAR_DIR / "clicks"))
+CLICK_BUFFER_BATCH = env.int("CLICK_BUFFER_BATCH", default=2000)
+CLICK_BUFFER_LOCK_SECONDS = env.int("CLICK_BUFFER_LOCK_SECONDS", default=300)
+
 # --- Celery -----------------------------------------------------------------------
 
 if REDIS_URL:
@@ -185,6 +202,12 @@ CELERY_BEAT_SCHEDULE: dict = {
     "content-publish-due-kits": {"task": "content.tasks.publish_due_kits", "schedule": 60.0},
     "content-expire-due-kits": {"task": "content.tasks.expire_due_kits", "schedule": 60.0},
 }
+# Buffered clicks reach the database every few seconds; old visitor-hash salts are deleted hourly.
+CELERY_BEAT_SCHEDULE["sharing-drain-clicks"] = {
+    "task": "advocacy.sharing.tasks.drain_clicks",
+    "schedule": env.float("CLICK_DRAIN_SECONDS", default=10.0),
+}
+CELERY_BEAT_SCHEDULE["sharing-purge-salts"] = {"task": "advocacy.sharing.tasks.purge_salts", "schedule": 3600.0}
 
 # --- Authentication -------------------------------------------------------------
 
@@ -437,8 +460,44 @@ SPECTACULAR_SETTINGS = {
         "CampaignKindEnum": "advocacy.campaigns.models.Campaign.Kind",
         "CampaignStatusEnum": "advocacy.campaigns.models.Campaign.Status",
         "DeliveryStatusEnum": "advocacy.campaigns.models.Delivery.Status",
+        "StoryKindEnum": "content.models_community.Story.Kind",
     },
 }
+
+# --- Reach: collecting hashtag posts -------------------------------------------------
+
+# X API v2 recent search; an empty token switches the X collector off (logged once).
+X_BEARER_TOKEN = env.str("X_BEARER_TOKEN", default="")
+X_API_BASE_URL = env.str("X_API_BASE_URL", default="https://api.x.com").rstrip("/")
+# Longest wait for a rate-limit reset before a run gives up until its next turn.
+X_MAX_RATE_LIMIT_WAIT = env.int("X_MAX_RATE_LIMIT_WAIT", default=15 * 60)
+# Mastodon instances whose public hashtag timeline is read, e.g. "piaille.fr,mastodon.social".
+MASTODON_INSTANCES = env.list("MASTODON_INSTANCES", default=[])
+# Hosts serving our tracked links (/s/<code>), besides SITE_URL's.
+TRACKED_LINK_HOSTS = env.list("TRACKED_LINK_HOSTS", default=[])
+REACH_COLLECT_EVERY_MINUTES = env.int("REACH_COLLECT_EVERY_MINUTES", default=5)
+CELERY_BEAT_SCHEDULE["reach-collect-x"] = {
+    "task": "advocacy.reach.tasks.collect_x",
+    "schedule": REACH_COLLECT_EVERY_MINUTES * 60,
+}
+# Recent search only reaches seven days back: refetching them keeps metrics current.
+CELERY_BEAT_SCHEDULE["reach-refresh-x"] = {
+    "task": "advocacy.reach.tasks.collect_x",
+    "schedule": 6 * 60 * 60,
+    "kwargs": {"refresh": True},
+}
+CELERY_BEAT_SCHEDULE["reach-collect-mastodon"] = {
+    "task": "advocacy.reach.tasks.collect_mastodon",
+    "schedule": REACH_COLLECT_EVERY_MINUTES * 60,
+}
+
+# --- Content uploads (content/uploads.py) ----------------------------------------------
+
+CONTENT_IMAGE_MAX_BYTES = env.int("CONTENT_IMAGE_MAX_BYTES", default=5 * 1024 * 1024)
+CONTENT_IMAGE_MAX_PIXELS = env.int("CONTENT_IMAGE_MAX_PIXELS", default=40_000_000)
+CONTENT_DOCUMENT_MAX_BYTES = env.int("CONTENT_DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)
+# The link a draft kit made from a field story starts with (curators change it).
+CONTENT_STORY_DEFAULT_LINK = env.str("CONTENT_STORY_DEFAULT_LINK", default="https://www.francetravail.fr/")
 
 # --- Branding -------------------------------------------------------------------------
 

@@ -38,6 +38,7 @@ class DocsView(SpectacularSwaggerSplitView):
 api_v1 = [
     path("", include("accounts.api_urls")),
     path("", include("advocacy.campaigns.api_urls")),
+    path("", include("content.api_urls_community")),
 ]
 
 urlpatterns = [
@@ -49,6 +50,9 @@ urlpatterns = [
     path("mentions-legales/", views.legal_notice, name="legal_notice"),
     path("securite/double-authentification/", views.mfa_required, name="mfa_required"),
     path("", include("accounts.urls")),
+    path("observatoire/", include("advocacy.reach.urls")),
+    path("", include("content.urls_community")),
+    path("", include("advocacy.sharing.urls")),
     path("", include("advocacy.campaigns.urls")),
     path("compte/", include("allauth.urls")),
     path("admin/", admin.site.urls),

@@ -49,3 +49,7 @@ class KitAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# Guideline rules, periods, pages and stories (guidelines branch).
+from content import admin_community  # noqa: E402, F401 - registration on import

@@ -9,4 +9,8 @@ class ContentConfig(AppConfig):
     verbose_name = _("Bibliothèque de contenus")
 
     def ready(self):
-        from content import personal_data  # noqa: F401 - registration on import
+        from content import (  # noqa: F401 - guidelines, stories, discussions
+            menu_community,
+            personal_data,  # noqa: F401 - registration on import
+            personal_data_community,
+        )

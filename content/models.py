@@ -267,6 +267,15 @@ class GuidelineRule(models.Model):
     explanation = models.TextField(_("explication"))
     suggestion = models.CharField(_("formulation suggérée"), max_length=300, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    # A term that is only risky at some moments ("taux de chômage" while the monthly
+    # figures come out) is checked only during these periods; none means always.
+    only_during = models.ManyToManyField(
+        "SensitivePeriod",
+        verbose_name=_("seulement pendant"),
+        blank=True,
+        related_name="rules",
+        help_text=_("Pour un terme : ne le vérifier que pendant ces périodes sensibles (aucune : toujours)."),
+    )
 
     class Meta:
         verbose_name = _("règle éditoriale")
@@ -297,3 +306,13 @@ class SensitivePeriod(models.Model):
 
     def __str__(self):
         return self.name
+
+
+# Guideline pages, field stories with consent, discussions (written on the guidelines branch).
+from content.models_community import (  # noqa: E402, F401 - models of this app
+    Consent,
+    DiscussionMessage,
+    GuidelinePage,
+    Story,
+    StoryPhoto,
+)

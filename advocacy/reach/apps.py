@@ -8,3 +8,6 @@ class ReachConfig(AppConfig):
     name = "advocacy.reach"
     label = "reach"
     verbose_name = _("Observatoire de l’audience")
+
+    def ready(self):
+        from advocacy.reach import menu, personal_data  # noqa: F401 - registration on import

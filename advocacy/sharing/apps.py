@@ -8,3 +8,13 @@ class SharingConfig(AppConfig):
     name = "advocacy.sharing"
     label = "sharing"
     verbose_name = _("Portail ambassadeur")
+
+    def ready(self):
+        from advocacy.sharing import links, menu, personal_data  # noqa: F401 - registration on import
+
+        try:
+            from content import workflow
+        except ImportError:  # the content library is not installed yet
+            return
+        # A retracted kit's links must lead to the withdrawn page at once, not when the cache expires.
+        workflow.KIT_RETRACTED_HOOKS.append(links.forget_kit)

@@ -1,0 +1,161 @@
+"""Who a collected post counts for: an ambassador and their unit, a tracked link, or
+nobody in particular (organic activity on the hashtag).
+
+Attribution happens when a post is collected, not later. The link from a network
+account to a person is the SocialHandle they declared, and the programme deletes
+those handles when a person leaves; a post published while they were an ambassador
+but attributed only after they left would otherwise be lost to organic. So:
+
+- a post is attributed to an ambassador only when its author's handle is declared
+  *and* it was published during one of that person's ProgrammeMembership periods;
+- once attributed to an ambassador, collecting the post again never takes that away
+  (the handle may be gone by then, which says nothing about the post);
+- an organic or tracked-link post may be upgraded to an ambassador's, when the person
+  declares the handle later and the post falls inside a membership period.
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+
+from accounts.handles import canonical_handle
+from accounts.models import Network, ProgrammeMembership, SocialHandle
+from advocacy.reach.models import SocialPost
+
+Attribution = SocialPost.Attribution
+
+
+@dataclass(frozen=True)
+class Decision:
+    attribution: str
+    ambassador_id: int | None = None
+    unit_id: int | None = None
+
+
+ORGANIC = Decision(Attribution.ORGANIC)
+TRACKED = Decision(Attribution.TRACKED_LINK)
+
+
+def _tracked_hosts() -> list[str]:
+    hosts = list(getattr(settings, "TRACKED_LINK_HOSTS", []) or [])
+    site_host = urlsplit(settings.SITE_URL).netloc
+    if site_host and site_host not in hosts:
+        hosts.append(site_host)
+    return hosts
+
+
+def tracked_code_pattern() -> re.Pattern:
+    hosts = "|".join(re.escape(host) for host in _tracked_hosts())
+    return re.compile(rf"https?://(?:{hosts})/s/([A-Za-z0-9_-]{{4,64}})(?![A-Za-z0-9_-])", re.IGNORECASE)
+
+
+def find_tracked_code(texts, pattern: re.Pattern | None = None) -> str:
+    """The code of the first of our tracked links (/s/<code>) found in `texts`, or ""."""
+    pattern = pattern or tracked_code_pattern()
+    for text in texts:
+        if text:
+            found = pattern.search(text)
+            if found:
+                return found.group(1)
+    return ""
+
+
+def canonical_author(network: str, handle: str, instance: str = "") -> tuple[str, str]:
+    """The author's handle in the form accounts.SocialHandle stores, or a best effort."""
+    if not handle:
+        return "", instance.lower()
+    try:
+        canonical = canonical_handle(network, handle, instance)
+    except ValidationError:
+        return handle.strip().lstrip("@").lower(), instance.strip().lower()
+    return canonical.handle, canonical.instance
+
+
+def _in_period(membership, posted_at: datetime) -> bool:
+    return membership.joined_at <= posted_at and (membership.left_at is None or posted_at < membership.left_at)
+
+
+def decide_many(items) -> list[Decision]:
+    """Attribute each (network, author_handle, author_instance, posted_at, tracked_code).
+
+    Handles must already be canonical (see canonical_author). Two queries per call
+    whatever the number of items: the handles, then the membership periods.
+    """
+    items = list(items)
+    wanted = Q(pk__in=[])
+    by_network: dict[str, set[str]] = {}
+    for network, handle, _instance, _posted_at, _code in items:
+        if handle:
+            by_network.setdefault(network, set()).add(handle)
+    for network, handles in by_network.items():
+        wanted |= Q(network=network, handle__in=sorted(handles))
+    owners: dict[tuple[str, str, str], int] = {}
+    if by_network:
+        for network, handle, instance, user_id in SocialHandle.objects.filter(wanted).values_list(
+            "network", "handle", "instance", "user_id"
+        ):
+            owners[(network, handle, instance if network == Network.MASTODON else "")] = user_id
+    periods: dict[int, list] = {}
+    if owners:
+        for membership in ProgrammeMembership.objects.filter(user_id__in=set(owners.values())).select_related("user"):
+            periods.setdefault(membership.user_id, []).append(membership)
+
+    decisions = []
+    for network, handle, instance, posted_at, code in items:
+        key = (network, handle, instance if network == Network.MASTODON else "")
+        user_id = owners.get(key)
+        decision = None
+        if user_id is not None:
+            for membership in periods.get(user_id, []):
+                if _in_period(membership, posted_at):
+                    # The unit copied when the period began is the one the person's
+                    # activity counted for at the time; the current unit is a fallback
+                    # for periods created before units were copied.
+                    unit_id = membership.unit_id or membership.user.unit_id
+                    decision = Decision(Attribution.AMBASSADOR, user_id, unit_id)
+                    break
+        if decision is None:
+            decision = TRACKED if code else ORGANIC
+        decisions.append(decision)
+    return decisions
+
+
+def reattribute(*, posts=None) -> int:
+    """Re-run attribution on posts not yet attributed to an ambassador (upgrade only).
+
+    Used after a person declares a handle, so that their earlier posts from a
+    membership period count for them. Returns how many posts changed.
+    """
+    queryset = posts if posts is not None else SocialPost.objects.all()
+    queryset = queryset.exclude(attribution=Attribution.AMBASSADOR)
+    changed = 0
+    batch = []
+    for post in queryset.only(
+        "pk", "network", "author_handle", "author_instance", "posted_at", "tracked_code", "attribution"
+    ).iterator(chunk_size=2000):
+        batch.append(post)
+        if len(batch) >= 2000:
+            changed += _reattribute_batch(batch)
+            batch = []
+    if batch:
+        changed += _reattribute_batch(batch)
+    return changed
+
+
+def _reattribute_batch(batch) -> int:
+    decisions = decide_many((p.network, p.author_handle, p.author_instance, p.posted_at, p.tracked_code) for p in batch)
+    changed = []
+    for post, decision in zip(batch, decisions, strict=True):
+        if decision.attribution != post.attribution:
+            post.attribution = decision.attribution
+            post.ambassador_id = decision.ambassador_id
+            post.unit_id = decision.unit_id
+            changed.append(post)
+    if changed:
+        SocialPost.objects.bulk_update(changed, ["attribution", "ambassador", "unit"])
+    return len(changed)

@@ -1,0 +1,202 @@
+"""X API v2 recent search: posts carrying our hashtags, with their authors and metrics.
+
+One query per followed hashtag, asking for every spelling X treats as different (with
+and without accents). Runs are incremental (`since_id`), follow `next_token`, and on a
+429 wait until the reset time X gives in `x-rate-limit-reset`. Without a bearer token
+the collector is off, which is logged once per process.
+"""
+
+import logging
+import time
+from datetime import UTC, datetime, timedelta
+
+import requests
+from django.conf import settings
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from accounts.models import Network
+from advocacy.reach import hashtags
+from advocacy.reach.collectors import CollectorError
+from advocacy.reach.ingestion import Matcher, PostData, posts_upsert
+from advocacy.reach.models import CollectorState, Hashtag, SocialPost
+
+logger = logging.getLogger(__name__)
+
+SEARCH_PATH = "/2/tweets/search/recent"
+MAX_ATTEMPTS = 4
+# Recent search reaches seven days back; a refresh starts just inside that window.
+RECENT_WINDOW = timedelta(days=7) - timedelta(minutes=5)
+_warned_off = False
+
+
+def build_query(tag: str) -> str:
+    variants = " OR ".join(f"#{variant}" for variant in hashtags.spelling_variants(tag))
+    # Reposts carry the original's metrics; counting them as posts would count it twice.
+    return f"({variants}) -is:retweet" if " OR " in variants else f"{variants} -is:retweet"
+
+
+def parse_page(page: dict) -> list[PostData]:
+    """Turn one response of the recent search into posts, authors joined from `includes`."""
+    users = {user["id"]: user for user in page.get("includes", {}).get("users", [])}
+    posts = []
+    for tweet in page.get("data", []):
+        # A deleted or suspended author is missing from `includes`: the post is kept,
+        # without an author to attribute it to.
+        author = users.get(tweet.get("author_id"), {})
+        username = author.get("username", "")
+        metrics = tweet.get("public_metrics") or {}
+        entities = tweet.get("entities") or {}
+        urls = []
+        for entry in entities.get("urls", []):
+            urls.extend(entry.get(name, "") for name in ("expanded_url", "unwound_url"))
+        posts.append(
+            PostData(
+                network=Network.X,
+                external_id=tweet["id"],
+                posted_at=parse_datetime(tweet["created_at"]),
+                text=tweet.get("text", ""),
+                url=f"https://x.com/{username or 'i/web'}/status/{tweet['id']}",
+                author_external_id=tweet.get("author_id", ""),
+                author_handle=username,
+                author_name=author.get("name", ""),
+                author_followers=(author.get("public_metrics") or {}).get("followers_count"),
+                reposts=metrics.get("retweet_count"),
+                replies=metrics.get("reply_count"),
+                likes=metrics.get("like_count"),
+                quotes=metrics.get("quote_count"),
+                impressions=metrics.get("impression_count"),
+                extra_tags=[entry.get("tag", "") for entry in entities.get("hashtags", [])],
+                extra_urls=[url for url in urls if url],
+            )
+        )
+    return posts
+
+
+class XCollector:
+    def __init__(self, *, token: str, base_url: str, session=None, sleep=time.sleep, clock=time.time,
+                 max_wait: int = 15 * 60, timeout: float = 30):  # fmt: skip
+        self.token = token
+        self.base_url = base_url.rstrip("/")
+        self.session = session or requests.Session()
+        self.sleep = sleep
+        self.clock = clock
+        self.max_wait = max_wait
+        self.timeout = timeout
+
+    def _get(self, params: dict) -> dict:
+        for _attempt in range(MAX_ATTEMPTS):
+            try:
+                response = self.session.get(
+                    self.base_url + SEARCH_PATH,
+                    params=params,
+                    headers={"Authorization": f"Bearer {self.token}", "User-Agent": "AvecPoleEmploi-reach/1.0"},
+                    timeout=self.timeout,
+                )
+            except requests.RequestException as exc:
+                raise CollectorError(f"X API unreachable: {exc}") from exc
+            if response.status_code == 429:
+                self._wait_for_reset(response)
+                continue
+            if response.status_code != 200:
+                raise CollectorError(f"X API answered {response.status_code}: {response.text[:300]}")
+            return response.json()
+        raise CollectorError(f"X API still rate-limited after {MAX_ATTEMPTS} attempts")
+
+    def _wait_for_reset(self, response) -> None:
+        reset = response.headers.get("x-rate-limit-reset")
+        try:
+            wait = max(0.0, int(reset) - self.clock()) + 1
+        except (TypeError, ValueError):
+            wait = 60.0  # no usable reset header: a minute is X's smallest window
+        if wait > self.max_wait:
+            raise CollectorError(f"X API rate limit: reset in {wait:.0f} s, more than {self.max_wait} s")
+        reset_at = datetime.fromtimestamp(self.clock() + wait, tz=UTC)
+        logger.warning("X API rate limit reached: waiting %.0f s, until %s", wait, reset_at.isoformat())
+        self.sleep(wait)
+
+    def pages(self, *, query: str, since_id: str = "", start_time: datetime | None = None):
+        params = {
+            "query": query,
+            "max_results": 100,
+            "expansions": "author_id",
+            "user.fields": "public_metrics,username,name",
+            "tweet.fields": "public_metrics,created_at,entities,author_id",
+        }
+        if since_id:
+            params["since_id"] = since_id
+        if start_time is not None:
+            params["start_time"] = start_time.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        while True:
+            page = self._get(params)
+            yield page
+            next_token = page.get("meta", {}).get("next_token")
+            if not next_token:
+                return
+            params = {**params, "next_token": next_token}
+
+    def collect(self, *, hashtag: Hashtag, refresh: bool = False, matcher: Matcher | None = None) -> int:
+        """Fetch new posts for `hashtag` (or the last seven days with `refresh`); returns posts stored."""
+        matcher = matcher or Matcher()
+        state, _ = CollectorState.objects.get_or_create(
+            key=f"x:{hashtag.normalized}", defaults={"source": SocialPost.Source.X_API}
+        )
+        now = timezone.now()
+        newest, seen = "", 0
+        try:
+            for page in self.pages(
+                query=build_query(hashtag.tag),
+                since_id="" if refresh else state.since_id,
+                start_time=now - RECENT_WINDOW if refresh else None,
+            ):
+                newest = newest or page.get("meta", {}).get("newest_id", "")
+                posts = parse_page(page)
+                result = posts_upsert(posts=posts, source=SocialPost.Source.X_API, matcher=matcher)
+                seen += len(posts) - len(result.skipped)
+        except CollectorError as exc:
+            logger.error("X collection of #%s failed: %s", hashtag.tag, exc)
+            CollectorState.objects.filter(pk=state.pk).update(
+                last_run_at=now, last_error=str(exc)[:2000], last_error_at=timezone.now(),
+                posts_seen=state.posts_seen + seen,
+            )  # fmt: skip
+            raise
+        # since_id only moves forward, and only once every page of the run is stored:
+        # a run that failed half-way is taken again from the same point.
+        since_id = state.since_id
+        if newest and (not since_id or int(newest) > int(since_id)):
+            since_id = newest
+        CollectorState.objects.filter(pk=state.pk).update(
+            since_id=since_id, last_run_at=now, last_success_at=timezone.now(), last_error="",
+            posts_seen=state.posts_seen + seen,
+        )  # fmt: skip
+        return seen
+
+
+def collector_from_settings(**kwargs) -> XCollector | None:
+    global _warned_off
+    if not settings.X_BEARER_TOKEN:
+        if not _warned_off:
+            logger.info("X collector is off: X_BEARER_TOKEN is not set.")
+            _warned_off = True
+        return None
+    return XCollector(
+        token=settings.X_BEARER_TOKEN,
+        base_url=settings.X_API_BASE_URL,
+        max_wait=settings.X_MAX_RATE_LIMIT_WAIT,
+        **kwargs,
+    )
+
+
+def collect_all(*, refresh: bool = False, collector: XCollector | None = None) -> dict[str, int | str]:
+    """Run the X collector for every active hashtag; one hashtag failing does not stop the others."""
+    collector = collector or collector_from_settings()
+    if collector is None:
+        return {}
+    matcher = Matcher()
+    results: dict[str, int | str] = {}
+    for hashtag in Hashtag.objects.filter(is_active=True):
+        try:
+            results[hashtag.normalized] = collector.collect(hashtag=hashtag, refresh=refresh, matcher=matcher)
+        except CollectorError as exc:
+            results[hashtag.normalized] = f"error: {exc}"
+    return results

@@ -1,0 +1,75 @@
+"""Hashtag normalisation and matching, the one place that decides whether a post
+carries one of our hashtags.
+
+Two spellings are the same tag when they are equal after Unicode compatibility
+normalisation (NFKC, which also turns the full-width ＃ and letters into ASCII), case
+folding and removal of accents. A tag is only matched whole: #AvecPôleEmploiRecrute
+is another tag than #AvecPôleEmploi.
+"""
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+# A hashtag is a # not glued to a word (so "abc#tag" and "&#39;" are not tags), then
+# letters, digits, underscores and combining marks. Text is NFKC-normalised first, so
+# the full-width ＃ (U+FF03) and the small ﹟ (U+FE5F) are already a plain #.
+_HASHTAG = re.compile(r"(?<![\w&#/])#([\w\u0300-\u036f]+)")
+
+
+def normalize(tag: str) -> str:
+    """The comparison key of a tag: NFKC, no leading #, case-folded, without accents."""
+    text = unicodedata.normalize("NFKC", tag).strip()
+    text = text.lstrip("#")
+    text = text.casefold()
+    decomposed = unicodedata.normalize("NFD", text)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return unicodedata.normalize("NFC", stripped)
+
+
+def extract(text: str) -> list[str]:
+    """Every hashtag written in `text`, as written (after NFKC), in order of appearance."""
+    if not text:
+        return []
+    found = []
+    for match in _HASHTAG.finditer(unicodedata.normalize("NFKC", text)):
+        tag = match.group(1)
+        # X and Mastodon do not treat a run of digits as a hashtag (#1 is not a tag).
+        if not tag.isdigit():
+            found.append(tag)
+    return found
+
+
+def match(text: str, wanted: Iterable[str], extra_tags: Iterable[str] = ()) -> list[str]:
+    """The normalised forms, among `wanted` (already normalised), of the tags in `text`.
+
+    `extra_tags` are tags a source gives apart from the text (X entities, Mastodon's
+    tag list, a column of an export); they are matched the same way. The result is
+    sorted and free of duplicates, so that it is a stable value to store and compare.
+    """
+    wanted = set(wanted)
+    present = {normalize(tag) for tag in extract(text)}
+    present.update(normalize(tag) for tag in extra_tags if tag)
+    return sorted(present & wanted)
+
+
+def spelling_variants(tag: str) -> list[str]:
+    """The spellings a search should ask for: as written and without accents.
+
+    X searches hashtags case-insensitively but treats accented and plain letters as
+    different, so #AvecPôleEmploi and #AvecPoleEmploi are two searches.
+    """
+    written = unicodedata.normalize("NFKC", tag).strip().lstrip("#")
+    plain = "".join(ch for ch in unicodedata.normalize("NFD", written) if not unicodedata.combining(ch))
+    plain = unicodedata.normalize("NFC", plain)
+    return [written] if plain == written else [written, plain]
+
+
+def to_field(tags: Iterable[str]) -> str:
+    """Store matched tags as " a b ", so that `contains=" a "` finds whole tags on any database."""
+    tags = sorted(set(tags))
+    return f" {' '.join(tags)} " if tags else ""
+
+
+def from_field(value: str) -> list[str]:
+    return value.split()

@@ -1,0 +1,418 @@
+"""File import of posts exported by social-listening tools: CSV (comma or semicolon,
+with or without BOM) and JSON lines, with a column mapping.
+
+The file is read as a stream and written in batches through reach.ingestion, so memory
+stays bounded whatever the size of the file; progress is saved on the ImportJob after
+each batch. Each rejected row is recorded with its line number and the reason.
+Importing the same file again changes nothing: posts are upserted and rows that bring
+nothing new are not written.
+"""
+
+import csv
+import io
+import json
+import unicodedata
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Network
+from advocacy.errors import DomainError
+from advocacy.reach import ingestion
+from advocacy.reach.models import ImportJob, ImportRejection, SocialPost
+
+BATCH_SIZE = 2000
+# Our fields, and what the page says about each.
+FIELDS = {
+    "network": "réseau (x, twitter, mastodon, linkedin, facebook, instagram, bluesky)",
+    "external_id": "identifiant de la publication sur le réseau (obligatoire)",
+    "posted_at": "date de publication, 23/11/2026 14:05 ou ISO 8601 (obligatoire)",
+    "text": "texte",
+    "url": "adresse de la publication",
+    "author_id": "identifiant de l’auteur·rice",
+    "author_handle": "compte de l’auteur·rice",
+    "author_instance": "instance Mastodon de l’auteur·rice",
+    "author_name": "nom affiché",
+    "author_followers": "abonné·es",
+    "reposts": "partages",
+    "replies": "réponses",
+    "likes": "j’aime",
+    "quotes": "citations",
+    "impressions": "impressions",
+    "hashtags": "hashtags (séparés par des espaces ou des virgules)",
+}
+REQUIRED = ("external_id", "posted_at")
+NETWORK_ALIASES = {"twitter": Network.X, "x": Network.X, "x.com": Network.X, "twitter.com": Network.X}
+NUMBERS = ("author_followers", "reposts", "replies", "likes", "quotes", "impressions")
+DATE_FORMATS = (
+    "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y %Hh%M", "%d/%m/%Y à %H:%M", "%d/%m/%Y",
+    "%d-%m-%Y %H:%M:%S", "%d-%m-%Y %H:%M", "%d/%m/%y %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M",
+)  # fmt: skip
+EARLIEST = datetime(2006, 3, 21, tzinfo=ZoneInfo("UTC"))  # the first post on Twitter
+
+
+class ImportFailed(Exception):
+    """The whole file cannot be imported (no header, a required column missing...)."""
+
+
+class RowRejected(Exception):
+    pass
+
+
+def parse_mapping(text: str) -> dict[str, str]:
+    """ "external_id=ID, text=Contenu" or one "champ = colonne" per line -> a mapping."""
+    mapping = {}
+    for part in text.replace("\n", ",").split(","):
+        if not part.strip():
+            continue
+        name, sep, column = part.partition("=")
+        if not sep:
+            raise DomainError(_("Écrivez chaque correspondance sous la forme champ=colonne."), field="mapping")
+        mapping[name.strip()] = column.strip()
+    validate_mapping(mapping)
+    return mapping
+
+
+def validate_mapping(mapping: dict) -> None:
+    unknown = sorted(set(mapping) - set(FIELDS))
+    if unknown:
+        raise DomainError(
+            _("Champs inconnus : %(names)s. Champs possibles : %(known)s.")
+            % {"names": ", ".join(unknown), "known": ", ".join(FIELDS)},
+            field="mapping",
+        )
+    if any(not isinstance(column, str) or not column for column in mapping.values()):
+        raise DomainError(_("Chaque champ doit correspondre à un nom de colonne."), field="mapping")
+
+
+# --- Values ---------------------------------------------------------------------------
+
+
+def parse_date(value: str, *, now: datetime | None = None) -> datetime:
+    value = (value or "").strip()
+    if not value:
+        raise RowRejected(_("date de publication manquante"))
+    parsed = None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        for pattern in DATE_FORMATS:
+            try:
+                parsed = datetime.strptime(value, pattern)  # noqa: DTZ007 - made aware just below
+                break
+            except ValueError:
+                continue
+    if parsed is None:
+        raise RowRejected(
+            _("date illisible « %(value)s » (attendu : 23/11/2026 14:05 ou ISO 8601)") % {"value": value[:40]}
+        )
+    if timezone.is_naive(parsed):
+        # Exports from French tools give local time without saying so.
+        parsed = timezone.make_aware(parsed, ZoneInfo(settings.TIME_ZONE))
+    now = now or timezone.now()
+    if parsed > now + timedelta(days=1):
+        raise RowRejected(_("date dans le futur « %(value)s »") % {"value": value[:40]})
+    if parsed < EARLIEST:
+        raise RowRejected(_("date trop ancienne « %(value)s »") % {"value": value[:40]})
+    return parsed
+
+
+def parse_count(name: str, value) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise RowRejected(_("nombre invalide pour %(field)s") % {"field": name})
+    if isinstance(value, int):
+        number = value
+    else:
+        text = str(value).strip().replace(" ", "").replace("\u00a0", "").replace("\u202f", "")
+        if text == "":
+            return None
+        try:
+            number = int(text)
+        except ValueError:
+            try:
+                as_float = float(text.replace(",", "."))
+            except ValueError:
+                raise RowRejected(
+                    _("nombre invalide pour %(field)s : « %(value)s »") % {"field": name, "value": text[:20]}
+                ) from None
+            if not as_float.is_integer():
+                raise RowRejected(
+                    _("nombre invalide pour %(field)s : « %(value)s »") % {"field": name, "value": text[:20]}
+                ) from None
+            number = int(as_float)
+    if number < 0 or number > 10**15:
+        raise RowRejected(_("nombre hors limites pour %(field)s") % {"field": name})
+    return number
+
+
+def parse_network(value: str, default: str) -> str:
+    value = (value or "").strip().lower() or default
+    if not value:
+        raise RowRejected(_("réseau manquant"))
+    value = NETWORK_ALIASES.get(value, value)
+    if value not in Network.values:
+        raise RowRejected(_("réseau inconnu « %(value)s »") % {"value": value[:30]})
+    return value
+
+
+def to_post(values: dict, *, default_network: str, now: datetime) -> ingestion.PostData:
+    """One row's values (our field names -> raw values) to a post, or RowRejected."""
+    external_id = str(values.get("external_id") or "").strip()
+    if not external_id:
+        raise RowRejected(_("identifiant de la publication manquant"))
+    if len(external_id) > 300:
+        raise RowRejected(_("identifiant de la publication trop long"))
+    raw_tags = str(values.get("hashtags") or "")
+    return ingestion.PostData(
+        network=parse_network(str(values.get("network") or ""), default_network),
+        external_id=external_id,
+        posted_at=parse_date(str(values.get("posted_at") or ""), now=now),
+        text=str(values.get("text") or ""),
+        url=str(values.get("url") or "").strip(),
+        author_external_id=str(values.get("author_id") or "").strip()[:100],
+        author_handle=str(values.get("author_handle") or "").strip()[:255],
+        author_instance=str(values.get("author_instance") or "").strip()[:253],
+        author_name=str(values.get("author_name") or "").strip(),
+        extra_tags=[tag.lstrip("#＃") for tag in raw_tags.replace(",", " ").split()],
+        extra_urls=[str(values.get("url") or "")],
+        **{name: parse_count(name, values.get(name)) for name in NUMBERS},
+    )
+
+
+# --- Readers: each yields (line number, our values dict or RowRejected) -----------------
+
+
+class CountingReader(io.RawIOBase):
+    """Counts the bytes read from a binary file, for progress without seeking."""
+
+    def __init__(self, raw):
+        self.raw = raw
+        self.count = 0
+
+    def readable(self):
+        return True
+
+    def readinto(self, buffer):
+        data = self.raw.read(len(buffer))
+        self.count += len(data)
+        buffer[: len(data)] = data
+        return len(data)
+
+
+def _text_stream(binary) -> io.TextIOWrapper:
+    # utf-8-sig drops a byte order mark when there is one; invalid bytes become U+FFFD
+    # in the row that holds them rather than stopping the import.
+    return io.TextIOWrapper(binary, encoding="utf-8-sig", errors="replace", newline="")
+
+
+def sniff_delimiter(header: str) -> str:
+    counts = {delimiter: header.count(delimiter) for delimiter in (";", ",", "\t")}
+    return max(counts, key=lambda d: (counts[d], d == ";"))
+
+
+def read_csv(binary, mapping: dict) -> Iterator[tuple[int, dict | RowRejected]]:
+    text = _text_stream(binary)
+    header_line = text.readline()
+    if not header_line.strip():
+        raise ImportFailed(_("Le fichier est vide ou sa première ligne ne contient pas les noms des colonnes."))
+    delimiter = sniff_delimiter(header_line)
+    header = [
+        unicodedata.normalize("NFC", name.strip()) for name in next(csv.reader([header_line], delimiter=delimiter))
+    ]
+    columns = {name: index for index, name in enumerate(header)}
+    wanted = {field_name: mapping.get(field_name, field_name) for field_name in FIELDS}
+    missing = [wanted[name] for name in REQUIRED if wanted[name] not in columns]
+    if missing:
+        raise ImportFailed(
+            _("Colonnes obligatoires absentes : %(missing)s. Colonnes du fichier : %(found)s.")
+            % {"missing": ", ".join(missing), "found": ", ".join(header)[:500]}
+        )
+    positions = {name: columns[column] for name, column in wanted.items() if column in columns}
+    reader = csv.reader(text, delimiter=delimiter)
+    line = 1
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:  # a field longer than csv.field_size_limit, a NUL byte...
+            yield line + 1, RowRejected(_("ligne illisible : %(error)s") % {"error": exc})
+            line = reader.line_num + 1
+            continue
+        start, line = line + 1, reader.line_num + 1  # line_num counts from after the header
+        if not row or (len(row) == 1 and not row[0].strip()):
+            continue
+        if len(row) < len(header):
+            yield (
+                start,
+                RowRejected(
+                    _("ligne incomplète : %(got)d colonnes au lieu de %(expected)d")
+                    % {"got": len(row), "expected": len(header)}
+                ),
+            )
+            continue
+        if len(row) > len(header) and any(cell.strip() for cell in row[len(header) :]):
+            yield (
+                start,
+                RowRejected(
+                    _("ligne trop longue : %(got)d colonnes au lieu de %(expected)d")
+                    % {"got": len(row), "expected": len(header)}
+                ),
+            )
+            continue
+        yield start, {name: row[index] for name, index in positions.items()}
+
+
+def _lookup(obj: dict, path: str):
+    for part in path.split("."):
+        if not isinstance(obj, dict):
+            return None
+        obj = obj.get(part)
+    return obj
+
+
+def read_jsonl(binary, mapping: dict) -> Iterator[tuple[int, dict | RowRejected]]:
+    text = _text_stream(binary)
+    wanted = {field_name: mapping.get(field_name, field_name) for field_name in FIELDS}
+    for number, raw in enumerate(text, start=1):
+        if not raw.strip():
+            continue
+        try:
+            obj = json.loads(raw)
+        except ValueError:
+            yield number, RowRejected(_("JSON invalide ou ligne tronquée"))
+            continue
+        if not isinstance(obj, dict):
+            yield number, RowRejected(_("la ligne n’est pas un objet JSON"))
+            continue
+        values = {}
+        for name, path in wanted.items():
+            value = _lookup(obj, path)
+            if isinstance(value, list) and name == "hashtags":
+                value = " ".join(str(v) for v in value)
+            values[name] = value
+        yield number, values
+
+
+READERS = {ImportJob.Format.CSV: read_csv, ImportJob.Format.JSONL: read_jsonl}
+
+
+# --- Running ----------------------------------------------------------------------------
+
+
+@dataclass
+class Progress:
+    bytes_read: int = 0
+    rows_read: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    rejections: list[tuple[int, str]] = field(default_factory=list)
+
+
+def import_stream(
+    binary,
+    *,
+    format: str,
+    mapping: dict,
+    default_network: str = "",
+    source: str = SocialPost.Source.IMPORT,
+    on_batch: Callable[[Progress], None] | None = None,
+    batch_size: int = BATCH_SIZE,
+) -> Progress:
+    """Import every row of `binary` (a file open in binary mode). `on_batch` receives the
+    progress after each batch, with that batch's rejections (then cleared)."""
+    counting = CountingReader(binary)
+    buffered = io.BufferedReader(counting, buffer_size=1 << 16)
+    progress = Progress()
+    matcher = ingestion.Matcher()
+    now = timezone.now()
+    batch: list[ingestion.PostData] = []
+    lines: list[int] = []
+
+    def flush():
+        if batch:
+            result = ingestion.posts_upsert(posts=batch, source=source, matcher=matcher)
+            progress.created += result.created
+            progress.updated += result.updated
+            progress.unchanged += result.unchanged
+            for index, reason in result.skipped.items():
+                progress.rejections.append((lines[index], reason))
+            batch.clear()
+            lines.clear()
+        progress.rejected += len(progress.rejections)
+        progress.bytes_read = counting.count
+        if on_batch is not None:
+            on_batch(progress)
+        progress.rejections = []
+
+    for line, values in READERS[format](buffered, mapping):
+        progress.rows_read += 1
+        if isinstance(values, RowRejected):
+            progress.rejections.append((line, str(values)))
+        else:
+            try:
+                batch.append(to_post(values, default_network=default_network, now=now))
+                lines.append(line)
+            except RowRejected as exc:
+                progress.rejections.append((line, str(exc)))
+        if len(batch) >= batch_size or len(progress.rejections) >= batch_size:
+            flush()
+    flush()
+    return progress
+
+
+def job_saver(job: ImportJob, *, echo: Callable[[Progress], None] | None = None):
+    """An on_batch callback that records progress and rejections on `job`."""
+
+    def save(progress: Progress):
+        if progress.rejections:
+            ImportRejection.objects.bulk_create(
+                [ImportRejection(job=job, line=line, reason=reason[:500]) for line, reason in progress.rejections]
+            )
+        ImportJob.objects.filter(pk=job.pk).update(
+            bytes_read=progress.bytes_read, rows_read=progress.rows_read, rows_created=progress.created,
+            rows_updated=progress.updated, rows_unchanged=progress.unchanged,
+            rows_rejected=progress.rejected,
+        )  # fmt: skip
+        if echo is not None:
+            echo(progress)
+
+    return save
+
+
+def import_job_run(*, job_id: int, binary=None, echo=None) -> ImportJob | None:
+    """Run a pending import job; None when another worker already claimed it."""
+    from advocacy.reach import services
+
+    job = services.import_job_claim(job_id=job_id)
+    if job is None:
+        return None
+    try:
+        if binary is None:
+            with job.file.open("rb") as uploaded:
+                import_stream(
+                    uploaded, format=job.format, mapping=job.mapping, default_network=job.default_network,
+                    on_batch=job_saver(job, echo=echo),
+                )  # fmt: skip
+        else:
+            import_stream(
+                binary, format=job.format, mapping=job.mapping, default_network=job.default_network,
+                on_batch=job_saver(job, echo=echo),
+            )  # fmt: skip
+    except (ImportFailed, UnicodeError, csv.Error) as exc:
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=ImportJob.Status.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
+        )
+    else:
+        ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.DONE, finished_at=timezone.now())
+    job.refresh_from_db()
+    return job

@@ -1,0 +1,61 @@
+"""Pages of the reach app: file imports of posts for the web-social team."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from accounts.access import Role, require_roles
+from advocacy.errors import DomainError
+from advocacy.reach import importing, selectors, services
+from advocacy.reach.forms import ImportForm
+
+WEB_SOCIAL = (Role.CURATOR, Role.ADMIN)
+
+
+@require_roles(*WEB_SOCIAL)
+def import_list(request):
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            job = services.import_job_create(
+                file=upload,
+                original_name=upload.name,
+                format=form.cleaned_data["format"],
+                mapping=form.cleaned_data["mapping"],
+                default_network=form.cleaned_data["default_network"],
+                by=request.user,
+            )
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, _("Le fichier est enregistré ; l’import se poursuit en arrière-plan."))
+            return redirect("reach_import_detail", pk=job.pk)
+    page = Paginator(selectors.import_jobs_visible_to(user=request.user), 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "reach/import_list.html",
+        {"form": form, "page": page, "fields": importing.FIELDS, "title": _("Import de publications")},
+    )
+
+
+def _job(request, pk):
+    return get_object_or_404(selectors.import_jobs_visible_to(user=request.user), pk=pk)
+
+
+@require_roles(*WEB_SOCIAL)
+def import_detail(request, pk):
+    job = _job(request, pk)
+    return render(
+        request,
+        "reach/import_detail.html",
+        {"job": job, "rejections": selectors.import_rejections(job=job), "title": str(job)},
+    )
+
+
+@require_roles(*WEB_SOCIAL)
+def import_progress(request, pk):
+    """The progress panel alone, polled by htmx until the import is finished."""
+    job = _job(request, pk)
+    return render(request, "reach/includes/import_progress.html", {"job": job})

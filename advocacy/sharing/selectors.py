@@ -1,0 +1,113 @@
+"""Reads of the ambassador portal, always scoped to the requesting person."""
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from accounts.models import User
+from advocacy.sharing.clicks import ClickKind
+from advocacy.sharing.intents import Channel
+from advocacy.sharing.models import Click, Share
+
+
+def kits_for_feed(*, user: User, topic: str | None = None) -> QuerySet:
+    """The kits live for `user`, important first then newest, each with `my_shares`.
+
+    `my_shares` (the person's own shares of the kit) and the topics come in one query
+    each, so the page costs the same number of queries whatever the number of kits.
+    """
+    from content.models import Topic
+    from content.selectors import kits_live_for
+
+    kits = kits_live_for(user=user)
+    if topic:
+        kits = kits.filter(pk__in=Topic.kits.through.objects.filter(topic__slug=topic).values("kit_id"))
+    return kits.order_by("-is_important", "-published_at", "-pk").prefetch_related(
+        "topics",
+        Prefetch(
+            "shares",
+            queryset=Share.objects.filter(ambassador=user).only("pk", "kit_id", "channel", "created_at"),
+            to_attr="my_shares",
+        ),
+    )
+
+
+def kit_for_sharing(*, user: User, slug: str):
+    """The live kit `slug` if it is meant for `user`, else None."""
+    from content.selectors import kits_live_for
+
+    return kits_live_for(user=user).filter(slug=slug).prefetch_related("texts", "visuals", "topics").first()
+
+
+def shared_channels(kit) -> list[str]:
+    """The channels the person already shared `kit` on (from `kits_for_feed`'s prefetch)."""
+    seen = {share.channel for share in getattr(kit, "my_shares", [])}
+    return [channel for channel in Channel.values if channel in seen]
+
+
+def shares_of(*, user: User) -> QuerySet:
+    """The person's own shares, newest first, with their human clicks and unique visitors."""
+    human = Q(link__clicks__kind=ClickKind.HUMAN)
+    return (
+        Share.objects.filter(ambassador=user)
+        .select_related("kit", "link")
+        .annotate(
+            human_clicks=Count("link__clicks", filter=human),
+            other_requests=Count("link__clicks", filter=~human),
+        )
+        .order_by("-created_at")
+    )
+
+
+@dataclass
+class Impact:
+    shares: int = 0
+    human_clicks: int = 0
+    unique_visitors: int = 0
+    other_requests: dict = field(default_factory=dict)
+    by_channel: list = field(default_factory=list)
+    days: list = field(default_factory=list)
+    clicks_per_day: list = field(default_factory=list)
+
+
+def impact_of(*, user: User, days: int = 30) -> Impact:
+    """The person's own figures: shares, human clicks per channel and per day, other requests.
+
+    Clicks are counted on the person's tracked links; a link shared twice on the same
+    channel counts its clicks once. Unique visitors are counted per link and day.
+    """
+    impact = Impact()
+    share_counts = dict(
+        Share.objects.filter(ambassador=user).values_list("channel").annotate(n=Count("pk")).values_list("channel", "n")
+    )
+    impact.shares = sum(share_counts.values())
+    mine = Click.objects.filter(link__ambassador=user)
+    by_kind = dict(mine.values_list("kind").annotate(n=Count("pk")).values_list("kind", "n"))
+    impact.human_clicks = by_kind.get(ClickKind.HUMAN, 0)
+    impact.other_requests = {
+        label: by_kind.get(kind, 0) for kind, label in ClickKind.choices if kind != ClickKind.HUMAN
+    }
+    humans = mine.filter(kind=ClickKind.HUMAN)
+    impact.unique_visitors = humans.exclude(visitor_hash="").values("link_id", "day", "visitor_hash").distinct().count()
+    clicks_by_channel = dict(
+        humans.values_list("link__channel").annotate(n=Count("pk")).values_list("link__channel", "n")
+    )
+    impact.by_channel = [
+        {
+            "channel": value,
+            "label": label,
+            "shares": share_counts.get(value, 0),
+            "clicks": clicks_by_channel.get(value, 0),
+        }
+        for value, label in Channel.choices
+        if share_counts.get(value) or clicks_by_channel.get(value)
+    ]
+    today = timezone.localdate()
+    start = today - dt.timedelta(days=days - 1)
+    per_day = defaultdict(int, humans.filter(day__gte=start).values_list("day").annotate(n=Count("pk")))
+    impact.days = [start + dt.timedelta(days=i) for i in range(days)]
+    impact.clicks_per_day = [per_day[day] for day in impact.days]
+    return impact

@@ -1,0 +1,194 @@
+"""Pages of the ambassador portal: the feed, the share page of a kit, my impact."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.access import Role, public, require_roles
+from accounts.models import Network, SocialHandle
+from accounts.services import can_share
+from advocacy.errors import DomainError
+from advocacy.sharing import selectors, services
+from advocacy.sharing.forms import PostUrlForm, ShareForm
+from advocacy.sharing.intents import CLIPBOARD_CHANNELS, Channel, share_intent
+from advocacy.sharing.models import Share
+from advocacy.sharing.redirect import click_redirect  # noqa: F401 - routed from urls.py
+
+FEED_PAGE_SIZE = 12
+
+
+class ShareRedirect(HttpResponseRedirect):
+    """303 to a network's share page (or mailto:), never to an address from the request."""
+
+    status_code = 303
+    allowed_schemes = ["https", "mailto"]
+
+
+def _topics():
+    try:
+        from content.models import Topic
+    except ImportError:
+        return []
+    return list(Topic.objects.order_by("name"))
+
+
+@require_roles(Role.AMBASSADOR)
+def feed(request):
+    """The kits meant for this ambassador, important first, then the newest."""
+    topic = request.GET.get("theme") or None
+    kits = selectors.kits_for_feed(user=request.user, topic=topic)
+    page = Paginator(kits, FEED_PAGE_SIZE).get_page(request.GET.get("page"))
+    for kit in page.object_list:
+        kit.shared_channels = [Channel(c).label for c in selectors.shared_channels(kit)]
+    return render(
+        request,
+        "sharing/feed.html",
+        {"page": page, "topics": _topics(), "topic": topic, "can_share": can_share(request.user)},
+    )
+
+
+def _mastodon_instance(user) -> str:
+    handle = SocialHandle.objects.filter(user=user, network=Network.MASTODON).first()
+    return handle.instance if handle else ""
+
+
+def _share_context(request, kit, form):
+    user = request.user
+    sharing_allowed = can_share(user)
+    links = services.tracked_links_ensure(ambassador=user, kit=kit) if sharing_allowed else {}
+    instance = _mastodon_instance(user)
+    buttons = []
+    for value, label in Channel.choices:
+        link = links.get(value)
+        buttons.append(
+            {
+                "channel": value,
+                "label": label,
+                "tracked_url": link.public_url if link else "",
+                "clipboard": value in CLIPBOARD_CHANNELS,
+                "new_tab": value not in (Channel.EMAIL, Channel.COPY),
+                "unavailable": value == Channel.MASTODON and not instance,
+            }
+        )
+    texts = list(kit.texts.all())
+    return {
+        "kit": kit,
+        "form": form,
+        "texts": texts,
+        "buttons": buttons,
+        "mastodon_unavailable": not instance,
+        "can_share": sharing_allowed,
+        "hashtags": kit.hashtags or [],
+        "my_shares": Share.objects.filter(ambassador=user, kit=kit).select_related("link").order_by("-created_at"),
+        "post_form": PostUrlForm(),
+    }
+
+
+@require_roles(Role.AMBASSADOR)
+def share(request, slug):
+    """Pick or write a text, check it, and share it on a network through a tracked link."""
+    kit = selectors.kit_for_sharing(user=request.user, slug=slug)
+    if kit is None:
+        raise Http404
+    first_text = next(iter(kit.texts.all()), None)
+    form = ShareForm(request.POST or None, initial={"text": first_text.body if first_text else ""})
+    if request.method == "POST" and form.is_valid():
+        channel = form.cleaned_data["network"]
+        try:
+            recorded = services.share_record(
+                ambassador=request.user, kit=kit, network=channel, text=form.cleaned_data["text"]
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            intent = share_intent(
+                channel,
+                text=recorded.text,
+                link=recorded.link.public_url,
+                hashtags=kit.hashtags or [],
+                subject=kit.title,
+                mastodon_instance=_mastodon_instance(request.user),
+            )
+            if intent is None or not intent.url:
+                messages.success(request, _("Partage enregistré. Collez le texte copié où vous le souhaitez."))
+                return redirect("sharing:share", slug=kit.slug)
+            return ShareRedirect(intent.url)
+    status = 400 if form.errors else 200
+    return render(request, "sharing/share.html", _share_context(request, kit, form), status=status)
+
+
+@require_roles(Role.AMBASSADOR)
+@require_POST
+def share_check(request, slug):
+    """Live guideline checks and the "same words as N colleagues" notice (htmx fragment)."""
+    kit = selectors.kit_for_sharing(user=request.user, slug=slug)
+    if kit is None:
+        raise Http404
+    text = (request.POST.get("text") or "").strip()[: services.MAX_TEXT_LENGTH]
+    findings_by_key = {}
+    if text:
+        for channel in (Channel.X, Channel.LINKEDIN, Channel.FACEBOOK, Channel.BLUESKY, Channel.MASTODON):
+            for finding in services.guideline_findings(kit=kit, channel=channel, text=text):
+                key = (getattr(finding, "rule_id", None), str(getattr(finding, "message", "")))
+                entry = findings_by_key.setdefault(key, {"finding": finding, "channels": []})
+                entry["channels"].append(Channel(channel).label)
+    findings = list(findings_by_key.values())
+    for entry in findings:
+        if len(entry["channels"]) == 5:
+            entry["channels"] = []  # applies everywhere: no need to list the networks
+    same = services.colleagues_with_same_text(kit=kit, text=text, ambassador=request.user) if text else 0
+    blocking = any(getattr(e["finding"], "severity", "") == "blocking" for e in findings)
+    return render(
+        request,
+        "sharing/_checks.html",
+        {"findings": findings, "same_text_count": same, "blocking": blocking, "text": text},
+    )
+
+
+@require_roles(Role.AMBASSADOR)
+@require_POST
+def share_attach_post(request, pk):
+    shared = get_object_or_404(Share, pk=pk, ambassador=request.user)
+    form = PostUrlForm(request.POST)
+    if form.is_valid():
+        try:
+            services.share_attach_post(share=shared, by=request.user, post_url=form.cleaned_data["post_url"])
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Merci : l’adresse de votre publication est enregistrée."))
+    else:
+        messages.error(request, _("Collez l’adresse complète de votre publication (https://…)."))
+    return redirect("sharing:share", slug=shared.kit.slug)
+
+
+@require_roles(Role.AMBASSADOR)
+def my_shares(request, slug):
+    """The person's shares of one kit (htmx fragment refreshed after a share)."""
+    kit = selectors.kit_for_sharing(user=request.user, slug=slug)
+    if kit is None:
+        raise Http404
+    shares = Share.objects.filter(ambassador=request.user, kit=kit).select_related("link").order_by("-created_at")
+    return render(request, "sharing/_my_shares.html", {"kit": kit, "my_shares": shares, "post_form": PostUrlForm()})
+
+
+@require_roles(Role.AMBASSADOR)
+def impact(request):
+    """My impact: my shares, the people who clicked, per network and over time."""
+    figures = selectors.impact_of(user=request.user)
+    shares = selectors.shares_of(user=request.user)[:100]
+    chart = {
+        "labels": [day.strftime("%d/%m") for day in figures.days],
+        "values": figures.clicks_per_day,
+        "label": _("Clics de personnes"),
+    }
+    return render(request, "sharing/impact.html", {"figures": figures, "shares": shares, "chart": chart})
+
+
+@public
+def withdrawn(request):
+    """Where the links of a retracted kit lead (unless admins chose another page)."""
+    return render(request, "sharing/withdrawn.html")

@@ -1,0 +1,201 @@
+"""API of the guideline check and of field stories.
+
+Fields are explicit; a story's status, author and curator note are never writable.
+Photos and signed forms are uploaded through the pages (multipart), not this API.
+"""
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.access import SIGNED_IN, Role, rule_for
+from accounts.models import Network
+from advocacy.schema import ERROR_RESPONSES
+from content import guidelines, stories
+from content.models_community import Consent, Story
+
+# --- Guideline check -----------------------------------------------------------------------
+
+
+class GuidelineCheckInput(serializers.Serializer):
+    text = serializers.CharField(max_length=70000, allow_blank=True, trim_whitespace=False)
+    network = serializers.ChoiceField(
+        choices=Network.choices,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("Réseau visé ; vide, la longueur n’est pas vérifiée."),
+    )
+    link = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class FindingOutput(serializers.Serializer):
+    rule_id = serializers.IntegerField(allow_null=True)
+    kind = serializers.CharField()
+    severity = serializers.ChoiceField(choices=[guidelines.BLOCKING, guidelines.WARNING])
+    message = serializers.CharField()
+    explanation = serializers.CharField(allow_blank=True)
+    suggestion = serializers.CharField(allow_blank=True)
+    start = serializers.IntegerField(allow_null=True, help_text=_("Position dans le texte (en caractères)."))
+    end = serializers.IntegerField(allow_null=True)
+
+
+class GuidelineCheckOutput(serializers.Serializer):
+    network = serializers.CharField(allow_blank=True)
+    length = serializers.IntegerField(help_text=_("Longueur comptée comme le réseau la compte."))
+    limit = serializers.IntegerField(allow_null=True)
+    has_blocking = serializers.BooleanField()
+    findings = FindingOutput(many=True)
+
+
+class GuidelineCheckApi(APIView):
+    """Check a text against the guidelines, as the editors do while typing."""
+
+    access_rule = SIGNED_IN
+
+    @extend_schema(
+        operation_id="guidelines_check",
+        request=GuidelineCheckInput,
+        responses={200: GuidelineCheckOutput, **ERROR_RESPONSES},
+    )
+    def post(self, request):
+        data = GuidelineCheckInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        text, network = data.validated_data["text"], data.validated_data["network"]
+        findings = guidelines.check_text(text=text, network=network, link=data.validated_data["link"] or None)
+        return Response(
+            GuidelineCheckOutput(
+                {
+                    "network": network,
+                    "length": guidelines.weighted_length(text, network) if network else len(text),
+                    "limit": guidelines.NETWORK_LIMITS.get(network),
+                    "has_blocking": guidelines.has_blocking(findings),
+                    "findings": [f.as_dict() for f in findings],
+                }
+            ).data
+        )
+
+
+# --- Stories -----------------------------------------------------------------------------
+
+
+class ConsentInput(serializers.Serializer):
+    subject_name = serializers.CharField(max_length=200)
+    subject_contact = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    given_at = serializers.DateField()
+    uses = serializers.ListField(child=serializers.ChoiceField(choices=Consent.Use.choices), min_length=1, max_length=4)
+    channel = serializers.ChoiceField(choices=Consent.Channel.choices)
+
+    def validate_given_at(self, value):
+        if value > timezone.localdate():
+            raise serializers.ValidationError(_("La date du consentement ne peut pas être dans le futur."))
+        return value
+
+
+class ConsentOutput(serializers.ModelSerializer):
+    is_withdrawn = serializers.BooleanField()
+
+    class Meta:
+        model = Consent
+        fields = ["subject_name", "given_at", "uses", "channel", "text_version", "is_withdrawn", "withdrawn_at"]
+        read_only_fields = fields
+
+
+class StoryInput(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=Story.Kind.choices)
+    title = serializers.CharField(max_length=200)
+    body = serializers.CharField(max_length=5000)
+    video_url = serializers.URLField(max_length=500, required=False, allow_blank=True, default="")
+    is_anonymised = serializers.BooleanField(required=False, default=False)
+    subject_label = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    consent = ConsentInput(required=False, allow_null=True, default=None)
+
+
+class StoryOutput(serializers.ModelSerializer):
+    author = serializers.SerializerMethodField()
+    consent = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Story
+        fields = [
+            "id",
+            "kind",
+            "title",
+            "body",
+            "video_url",
+            "is_anonymised",
+            "subject_label",
+            "status",
+            "curator_note",
+            "author",
+            "consent",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+    def get_author(self, story) -> str:
+        return story.author.get_full_name() if story.author else ""
+
+    @extend_schema(responses=ConsentOutput(allow_null=True))
+    def get_consent(self, story) -> dict | None:
+        consent = getattr(story, "consent", None) if story.is_testimonial else None
+        return ConsentOutput(consent).data if consent else None
+
+
+class StoryPagination(PageNumberPagination):
+    page_size = 50
+
+
+class StoryListApi(APIView):
+    """The ambassador's own stories; posting proposes a new one (photos go through the page)."""
+
+    access_rule = rule_for(Role.AMBASSADOR)
+
+    @extend_schema(
+        operation_id="stories_mine",
+        parameters=[OpenApiParameter("page", int, required=False)],
+        responses={200: StoryOutput(many=True), **ERROR_RESPONSES},
+    )
+    def get(self, request):
+        paginator = StoryPagination()
+        page = paginator.paginate_queryset(stories.stories_of(user=request.user), request, view=self)
+        return paginator.get_paginated_response(StoryOutput(page, many=True).data)
+
+    @extend_schema(operation_id="stories_propose", request=StoryInput, responses={201: StoryOutput, **ERROR_RESPONSES})
+    def post(self, request):
+        data = StoryInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        consent = values.pop("consent")
+        if consent is not None:
+            consent["text_version"] = stories.CONSENT_TEXT_VERSION
+        story = stories.story_propose(author=request.user, consent=consent, **values)
+        story = stories.stories_of(user=request.user).get(pk=story.pk)
+        return Response(StoryOutput(story).data, status=status.HTTP_201_CREATED)
+
+
+class CuratorStoryListApi(APIView):
+    """Every story, for the editorial team, newest first; `status` filters."""
+
+    access_rule = rule_for(Role.CURATOR)
+
+    @extend_schema(
+        operation_id="stories_all",
+        parameters=[
+            OpenApiParameter("status", str, enum=Story.Status.values, required=False),
+            OpenApiParameter("page", int, required=False),
+        ],
+        responses={200: StoryOutput(many=True), **ERROR_RESPONSES},
+    )
+    def get(self, request):
+        queryset = stories.stories_visible_to(user=request.user)
+        wanted = request.query_params.get("status", "")
+        if wanted in Story.Status.values:
+            queryset = queryset.filter(status=wanted)
+        paginator = StoryPagination()
+        page = paginator.paginate_queryset(queryset, request, view=self)
+        return paginator.get_paginated_response(StoryOutput(page, many=True).data)

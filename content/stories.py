@@ -1,0 +1,374 @@
+"""Field stories and testimonials: proposing them, recording and withdrawing consent,
+turning them into draft kits, and what each person may see of them.
+
+Consent comes first: a testimonial cannot be proposed without it, a kit cannot be
+made from one whose consent does not cover social networks, and withdrawing it takes
+every kit that uses the testimonial out of circulation at once.
+"""
+
+import difflib
+import re
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Prefetch, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.access import Role, can, roles_of
+from accounts.models import User
+from advocacy.errors import Conflict, DomainError
+from content import uploads
+from content.models_community import Consent, Story, StoryPhoto
+
+MAX_PHOTOS = 6
+# The version of the consent text shown to the person and printed on the paper form.
+# Changing the text means a new version here: old consents keep the version they got.
+CONSENT_TEXT_VERSION = "2026-01"
+
+
+@dataclass
+class PhotoInput:
+    upload: object
+    alt_text: str
+
+
+def _check_video_url(url: str) -> str:
+    url = (url or "").strip()
+    if url and not url.lower().startswith("https://"):
+        raise DomainError(_("Le lien vers la vidéo doit commencer par https://."), field="video_url")
+    return url
+
+
+def _consent_fields(consent: dict | None, kind: str) -> dict | None:
+    if kind == Story.Kind.STORY:
+        return None
+    if not consent:
+        raise DomainError(
+            _("Un témoignage ne peut être proposé qu’avec le consentement enregistré de la personne."),
+            code="consent_required",
+            field="consent",
+        )
+    required = {
+        "subject_name": _("Indiquez le nom de la personne qui a donné son consentement."),
+        "given_at": _("Indiquez la date du consentement."),
+        "channel": _("Indiquez comment le consentement a été recueilli."),
+    }
+    for name, message in required.items():
+        if not consent.get(name):
+            raise DomainError(message, code="consent_incomplete", field=name)
+    uses = [use for use in consent.get("uses") or [] if use in Consent.Use.values]
+    if not uses:
+        raise DomainError(_("Indiquez au moins un usage autorisé."), code="consent_incomplete", field="uses")
+    if consent.get("channel") not in Consent.Channel.values:
+        raise DomainError(_("Ce moyen de recueil n’existe pas."), code="consent_incomplete", field="channel")
+    if consent["given_at"] > timezone.localdate():
+        raise DomainError(_("La date du consentement ne peut pas être dans le futur."), field="given_at")
+    return {
+        "subject_name": consent["subject_name"].strip(),
+        "subject_contact": (consent.get("subject_contact") or "").strip(),
+        "given_at": consent["given_at"],
+        "uses": uses,
+        "channel": consent["channel"],
+        "text_version": consent.get("text_version") or CONSENT_TEXT_VERSION,
+    }
+
+
+@transaction.atomic
+def story_propose(
+    *,
+    author: User,
+    kind: str,
+    title: str,
+    body: str,
+    video_url: str = "",
+    is_anonymised: bool = False,
+    subject_label: str = "",
+    photos: list[PhotoInput] = (),
+    consent: dict | None = None,
+    signed_form=None,
+) -> Story:
+    """Record a story proposed by an ambassador. Photos are checked and cleaned of their
+    metadata; a testimonial needs `consent` (subject_name, given_at, uses, channel,
+    text_version) and may carry the signed form."""
+    if not author.has_opted_in:
+        raise DomainError(_("Seuls les membres du programme peuvent proposer une histoire."), code="not_ambassador")
+    if kind not in Story.Kind.values:
+        raise DomainError(_("Ce type d’histoire n’existe pas."), field="kind")
+    if not title.strip() or not body.strip():
+        raise DomainError(_("Donnez un titre et un texte à votre histoire."), field="body")
+    if len(photos) > MAX_PHOTOS:
+        raise DomainError(_("%(count)s photos au plus.") % {"count": MAX_PHOTOS}, field="photos")
+    for photo in photos:
+        if not photo.alt_text.strip():
+            raise DomainError(_("Chaque photo a besoin d’un texte alternatif qui la décrit."), field="photos")
+    consent_fields = _consent_fields(consent, kind)
+    # Files are checked before anything is written, so a bad file leaves no half story.
+    cleaned_photos = [(uploads.clean_image(p.upload, field="photos"), p.alt_text.strip()) for p in photos]
+    cleaned_form = uploads.clean_document(signed_form, field="signed_form") if signed_form else None
+
+    story = Story.objects.create(
+        author=author,
+        kind=kind,
+        title=title.strip(),
+        body=body.strip(),
+        video_url=_check_video_url(video_url),
+        is_anonymised=is_anonymised if kind != Story.Kind.STORY else False,
+        subject_label=subject_label.strip(),
+    )
+    for position, (cleaned, alt_text) in enumerate(cleaned_photos):
+        StoryPhoto.objects.create(story=story, image=cleaned.content, alt_text=alt_text, position=position)
+    if consent_fields is not None:
+        record = Consent(story=story, recorded_by=author, **consent_fields)
+        if cleaned_form is not None:
+            record.signed_form = cleaned_form.content
+        record.save()
+    transaction.on_commit(lambda: _tell_curators_of_new_story(story.pk))
+    return story
+
+
+def _curator_emails() -> list[str]:
+    return list(User.objects.filter(is_curator=True, is_active=True).values_list("email", flat=True))
+
+
+def _tell_curators_of_new_story(story_pk: int) -> None:
+    story = Story.objects.filter(pk=story_pk).first()
+    recipients = _curator_emails()
+    if story is None or not recipients:
+        return
+    send_mail(
+        _("Nouvelle histoire du terrain : %(title)s") % {"title": story.title},
+        _("Une nouvelle histoire a été proposée : %(url)s")
+        % {"url": settings.SITE_URL + reverse("story_detail", args=[story.pk])},
+        None,
+        recipients,
+    )
+
+
+def _kits_using(story: Story) -> QuerySet:
+    from content.models import Kit
+
+    return Kit.objects.filter(source_stories=story).order_by("pk")
+
+
+@transaction.atomic
+def consent_withdraw(*, story: Story, by: User, note: str = "") -> list:
+    """Record that the person withdrew their consent, and take every kit that uses the
+    testimonial out of circulation now: published kits are retracted (ambassadors are
+    asked to delete their posts), kits not yet out are archived. Curators are told.
+
+    Returns the kits that were changed."""
+    consent = Consent.objects.select_for_update().filter(story=story).first()
+    if consent is None:
+        raise DomainError(_("Cette histoire n’a pas de consentement enregistré."), code="no_consent")
+    if consent.withdrawn_at is not None:
+        raise Conflict(_("Le consentement a déjà été retiré."), code="already_withdrawn")
+    consent.withdrawn_at = timezone.now()
+    consent.withdrawn_by = by
+    consent.withdrawal_note = note.strip()
+    consent.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_note"])
+    Story.objects.filter(pk=story.pk).update(status=Story.Status.WITHDRAWN)
+    story.status = Story.Status.WITHDRAWN
+    changed = kits_unpublish_for_consent(story=story, by=by)
+    transaction.on_commit(lambda: _tell_curators_of_withdrawal(story.pk, [k.pk for k in changed]))
+    return changed
+
+
+def kits_unpublish_for_consent(*, story: Story, by: User) -> list:
+    """Take every kit made from `story` out of circulation: published kits are
+    retracted (their hooks ask ambassadors to delete their posts), kits not out yet are
+    archived. Goes through content.workflow, the only code that moves kits.
+
+    The person recording the withdrawal may be the ambassador who collected the consent,
+    who holds no moderator role; the kits must still leave the feeds now, so the
+    workflow's own transition is used under their name, recorded like any other."""
+    from content import workflow
+    from content.models import Kit
+
+    reason = _("Consentement retiré par la personne dont le témoignage est cité.")
+    roles = roles_of(by)
+    changed = []
+    for kit in Kit.objects.filter(source_stories=story).select_for_update().order_by("pk"):
+        if kit.status == Kit.Status.PUBLISHED:
+            if Role.MODERATOR in roles:
+                kit = workflow.kit_retract(kit=kit, by=by, reason=reason)
+            else:
+                kit = workflow._move(
+                    kit,
+                    "retract",
+                    by=by,
+                    comment=reason,
+                    retracted_at=timezone.now(),
+                    retracted_by=by,
+                    retraction_reason=reason,
+                )
+                workflow._on_commit(workflow.KIT_RETRACTED_HOOKS, kit)
+        elif kit.status in (
+            Kit.Status.DRAFT,
+            Kit.Status.SUBMITTED,
+            Kit.Status.CHANGES_REQUESTED,
+            Kit.Status.APPROVED,
+        ):
+            if roles & {Role.CURATOR, Role.MODERATOR}:
+                kit = workflow.kit_archive(kit=kit, by=by, comment=reason)
+            else:
+                kit = workflow._move(kit, "archive", by=by, comment=reason)
+        else:
+            continue
+        changed.append(kit)
+    return changed
+
+
+def _tell_curators_of_withdrawal(story_pk: int, kit_pks: list[int]) -> None:
+    from content.models import Kit
+
+    story = Story.objects.filter(pk=story_pk).first()
+    recipients = _curator_emails()
+    if story is None or not recipients:
+        return
+    titles = "\n".join(f"- {title}" for title in Kit.objects.filter(pk__in=kit_pks).values_list("title", flat=True))
+    send_mail(
+        _("Consentement retiré : %(title)s") % {"title": story.title},
+        _(
+            "La personne citée dans le témoignage « %(title)s » a retiré son consentement.\n"
+            "Les kits qui l’utilisaient ont été retirés ou archivés :\n%(kits)s\n\n"
+            "N’utilisez plus ce témoignage. %(url)s"
+        )
+        % {
+            "title": story.title,
+            "kits": titles or _("(aucun)"),
+            "url": settings.SITE_URL + reverse("story_detail", args=[story.pk]),
+        },
+        None,
+        recipients,
+    )
+
+
+@transaction.atomic
+def story_to_kit(*, story: Story, by: User):
+    """A curator turns a story into a draft kit, with the story's text as the first
+    suggested text (the curator then edits it; the author sees the differences)."""
+    from content import workflow
+
+    story = Story.objects.select_for_update().get(pk=story.pk)
+    if not can(by, Role.CURATOR):
+        raise DomainError(_("Seule l’équipe éditoriale peut créer un kit."), code="forbidden")
+    if story.status in (Story.Status.WITHDRAWN, Story.Status.DECLINED):
+        raise Conflict(_("Cette histoire ne peut plus être reprise."), code="story_closed")
+    if story.is_testimonial:
+        consent = Consent.objects.filter(story=story).first()
+        if consent is None or consent.is_withdrawn:
+            raise Conflict(_("Le consentement manque ou a été retiré."), code="consent_missing")
+        if Consent.Use.SOCIAL_NETWORKS not in consent.uses:
+            raise Conflict(
+                _("Le consentement ne couvre pas les publications sur les réseaux sociaux."), code="consent_scope"
+            )
+    kit = workflow.kit_create(
+        by=by,
+        title=story.title[:200],
+        link=settings.CONTENT_STORY_DEFAULT_LINK,
+        brief=_("<p>D’après une histoire proposée par %(author)s.</p>")
+        % {"author": story.author.get_full_name() if story.author else _("un·e ambassadeur·rice")},
+        texts=[{"body": story.body, "networks": []}],
+    )
+    story.kits.add(kit)
+    Story.objects.filter(pk=story.pk).update(status=Story.Status.IN_KIT)
+    return kit
+
+
+@transaction.atomic
+def story_decline(*, story: Story, by: User, note: str) -> Story:
+    if not can(by, Role.CURATOR):
+        raise DomainError(_("Seule l’équipe éditoriale peut répondre à une histoire."), code="forbidden")
+    if not note.strip():
+        raise DomainError(_("Expliquez à l’auteur pourquoi l’histoire n’est pas retenue."), field="note")
+    if story.status != Story.Status.PROPOSED:
+        raise Conflict(_("Cette histoire a déjà reçu une réponse."), code="story_closed")
+    Story.objects.filter(pk=story.pk).update(status=Story.Status.DECLINED, curator_note=note.strip())
+    story.refresh_from_db()
+    return story
+
+
+# --- Reads ---------------------------------------------------------------------------
+
+
+def _with_relations(queryset: QuerySet) -> QuerySet:
+    return queryset.select_related("author", "consent").prefetch_related(
+        Prefetch("photos", queryset=StoryPhoto.objects.order_by("position", "pk"))
+    )
+
+
+def stories_visible_to(*, user: User) -> QuerySet:
+    """Curators see every story; anyone else sees their own."""
+    if can(user, Role.CURATOR):
+        return _with_relations(Story.objects.all())
+    return _with_relations(Story.objects.filter(author=user))
+
+
+def stories_of(*, user: User) -> QuerySet:
+    return _with_relations(Story.objects.filter(author=user))
+
+
+def story_photo_for(*, user: User, pk: int) -> StoryPhoto | None:
+    photos = StoryPhoto.objects.select_related("story")
+    if not can(user, Role.CURATOR):
+        photos = photos.filter(story__author=user)
+    return photos.filter(pk=pk).first()
+
+
+def consent_form_for(*, user: User, story_pk: int) -> Consent | None:
+    """The signed form holds a private person's name and signature: curators only."""
+    if not can(user, Role.CURATOR):
+        return None
+    return Consent.objects.filter(story_id=story_pk).exclude(signed_form="").first()
+
+
+# --- What changed between the story and the kit --------------------------------------
+
+_TOKEN = re.compile(r"\s+|[^\s]+")
+
+
+@dataclass
+class DiffPiece:
+    op: str  # "equal", "insert", "delete"
+    text: str
+
+
+def text_diff(before: str, after: str) -> list[DiffPiece]:
+    """Word-level differences from `before` to `after`, ready for a template."""
+    old, new = _TOKEN.findall(before or ""), _TOKEN.findall(after or "")
+    pieces: list[DiffPiece] = []
+    matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            pieces.append(DiffPiece("equal", "".join(old[i1:i2])))
+            continue
+        if op in ("delete", "replace"):
+            pieces.append(DiffPiece("delete", "".join(old[i1:i2])))
+        if op in ("insert", "replace"):
+            pieces.append(DiffPiece("insert", "".join(new[j1:j2])))
+    return pieces
+
+
+@dataclass
+class KitChanges:
+    kit: object
+    texts: list[tuple[object, list[DiffPiece]]]
+
+    @property
+    def is_unchanged(self) -> bool:
+        return all(all(p.op == "equal" for p in pieces) for _text, pieces in self.texts)
+
+
+def story_changes(*, story: Story) -> list[KitChanges]:
+    """For the author: each kit made from their story and how each suggested text
+    differs from what they wrote."""
+    from content.models import SuggestedText
+
+    kits = _kits_using(story).prefetch_related(
+        Prefetch("texts", queryset=SuggestedText.objects.order_by("position", "pk"))
+    )
+    return [KitChanges(kit, [(text, text_diff(story.body, text.body)) for text in kit.texts.all()]) for kit in kits]

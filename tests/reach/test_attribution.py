@@ -1,0 +1,145 @@
+"""Attribution of collected posts: ambassador (only while opted in), tracked link, organic."""
+
+from datetime import timedelta
+
+import pytest
+
+from accounts import services as accounts_services
+from accounts.models import Network, ProgrammeMembership
+from advocacy.reach import attribution
+from advocacy.reach.ingestion import PostData, posts_upsert
+from advocacy.reach.models import SocialPost
+from tests.accounts.factories import make_ambassador
+
+A = SocialPost.Attribution
+
+
+@pytest.fixture
+def camille(org, charter):
+    person = make_ambassador(unit=org["a-bre-1"], charter=charter)
+    accounts_services.handle_save(user=person, network=Network.X, handle="@Camille_LeGoff")
+    accounts_services.handle_save(user=person, network=Network.MASTODON, handle="camille", instance="piaille.fr")
+    return person
+
+
+def joined(person):
+    return ProgrammeMembership.objects.get(user=person).joined_at
+
+
+def collect(external_id, *, at, handle="Camille_LeGoff", network=Network.X, instance="", text="#AvecPôleEmploi",
+            likes=1):  # fmt: skip
+    posts_upsert(
+        posts=[PostData(network=network, external_id=external_id, posted_at=at, text=text, author_handle=handle,
+                        author_instance=instance, likes=likes)],
+        source=SocialPost.Source.X_API,
+    )  # fmt: skip
+    return SocialPost.objects.get(network=network, external_id=external_id)
+
+
+def test_post_by_a_declared_handle_during_membership_counts_for_the_ambassador_and_unit(camille, org, programme_tag):
+    post = collect("1", at=joined(camille) + timedelta(hours=1))
+    assert (post.attribution, post.ambassador, post.unit) == (A.AMBASSADOR, camille, org["a-bre-1"])
+
+
+def test_the_unit_is_the_one_of_the_membership_period(camille, org, programme_tag):
+    # The person moved after joining: the period's unit still says where the activity counted.
+    camille.unit = org["a-occ-1"]
+    camille.save(update_fields=["unit"])
+    post = collect("1", at=joined(camille) + timedelta(hours=1))
+    assert post.unit == org["a-bre-1"]
+
+
+def test_post_from_before_joining_is_organic(camille, programme_tag):
+    post = collect("1", at=joined(camille) - timedelta(days=3))
+    assert (post.attribution, post.ambassador, post.unit) == (A.ORGANIC, None, None)
+
+
+def test_opting_out_stops_attribution_but_keeps_past_posts(camille, org, programme_tag):
+    during = collect("1", at=joined(camille) + timedelta(minutes=5))
+    assert during.attribution == A.AMBASSADOR
+
+    accounts_services.programme_leave(user=camille)
+    left_at = ProgrammeMembership.objects.get(user=camille).left_at
+
+    after = collect("2", at=left_at + timedelta(minutes=1))
+    assert (after.attribution, after.ambassador) == (A.ORGANIC, None)
+    # Collected again after the handles were deleted, with new metrics: still theirs.
+    refreshed = collect("1", at=during.posted_at, likes=40)
+    assert refreshed.likes == 40
+    assert (refreshed.attribution, refreshed.ambassador, refreshed.unit) == (A.AMBASSADOR, camille, org["a-bre-1"])
+    # A blanket re-attribution does not strip it either.
+    attribution.reattribute()
+    during.refresh_from_db()
+    assert during.attribution == A.AMBASSADOR
+
+
+def test_a_post_from_the_membership_first_seen_after_leaving_is_organic(camille, programme_tag):
+    """The handle is gone by then: nothing ties the post to the person any more. This is
+    why collection runs every few minutes and attribution is decided at ingestion."""
+    posted = joined(camille) + timedelta(minutes=5)
+    accounts_services.programme_leave(user=camille)
+    assert collect("1", at=posted).attribution == A.ORGANIC
+
+
+def test_rejoining_opens_a_new_period_and_the_gap_stays_organic(camille, charter, programme_tag):
+    accounts_services.programme_leave(user=camille)
+    gap = ProgrammeMembership.objects.get(user=camille).left_at + timedelta(minutes=1)
+    accounts_services.programme_join(user=camille, version=charter)
+    accounts_services.handle_save(user=camille, network=Network.X, handle="camille_legoff")
+    second = ProgrammeMembership.objects.get(user=camille, left_at__isnull=True)
+    # As if the person came back an hour later.
+    second.joined_at = gap + timedelta(hours=1)
+    second.save(update_fields=["joined_at"])
+    assert collect("gap", at=gap).attribution == A.ORGANIC
+    assert collect("back", at=second.joined_at + timedelta(minutes=1)).attribution == A.AMBASSADOR
+
+
+def test_mastodon_handles_match_on_the_instance_too(camille, programme_tag):
+    at = joined(camille) + timedelta(minutes=5)
+    same = collect("https://piaille.fr/s/1", at=at, network=Network.MASTODON, handle="Camille", instance="piaille.fr")
+    other = collect("https://m.org/s/2", at=at, network=Network.MASTODON, handle="camille", instance="mastodon.social")
+    assert same.attribution == A.AMBASSADOR
+    assert other.attribution == A.ORGANIC
+
+
+def test_a_post_with_a_tracked_link_counts_for_the_link(programme_tag, settings):
+    settings.TRACKED_LINK_HOSTS = ["avecpoleemploi.fr"]
+    post = collect("1", at=joined_nobody(), handle="quelquun", text="Lisez https://avecpoleemploi.fr/s/Ab12Cd34 !")
+    assert (post.attribution, post.tracked_code) == (A.TRACKED_LINK, "Ab12Cd34")
+    # SITE_URL's own host is always one of ours.
+    settings.SITE_URL = "https://ambassadeurs.example"
+    other = collect("2", at=joined_nobody(), handle="quelquun", text="https://ambassadeurs.example/s/Zz99Yy88 #x")
+    assert other.tracked_code == "Zz99Yy88"
+
+
+def test_an_ambassadors_post_with_a_tracked_link_is_theirs_and_keeps_the_code(camille, programme_tag):
+    post = collect(
+        "1", at=joined(camille) + timedelta(minutes=1), text="#AvecPôleEmploi http://127.0.0.1:8000/s/Qw12Er34"
+    )
+    assert (post.attribution, post.tracked_code, post.ambassador) == (A.AMBASSADOR, "Qw12Er34", camille)
+
+
+def test_declaring_a_handle_later_upgrades_earlier_posts_of_the_period(org, charter, programme_tag):
+    person = make_ambassador(unit=org["a-occ-2"], charter=charter)
+    post = collect("1", at=joined(person) + timedelta(minutes=5), handle="late_decl")
+    assert post.attribution == A.ORGANIC
+
+    accounts_services.handle_save(user=person, network=Network.X, handle="late_decl")
+    assert attribution.reattribute() == 1
+
+    post.refresh_from_db()
+    assert (post.attribution, post.ambassador, post.unit) == (A.AMBASSADOR, person, org["a-occ-2"])
+
+
+def test_attribution_of_a_batch_takes_two_queries(camille, django_assert_num_queries):
+    at = joined(camille) + timedelta(minutes=5)
+    items = [(Network.X, f"someone{i}", "", at, "") for i in range(50)] + [(Network.X, "camille_legoff", "", at, "")]
+    with django_assert_num_queries(2):
+        decisions = attribution.decide_many(items)
+    assert [d.attribution for d in decisions].count(A.AMBASSADOR) == 1
+
+
+def joined_nobody():
+    from django.utils import timezone
+
+    return timezone.now() - timedelta(hours=1)

@@ -1,0 +1,218 @@
+"""The X API v2 recent search collector, against recorded responses served on 127.0.0.1."""
+
+import logging
+
+import pytest
+
+from accounts.models import Network
+from advocacy.reach.collectors import CollectorError
+from advocacy.reach.collectors import x as x_collector
+from advocacy.reach.models import CollectorState, SocialPost
+from tests.reach.fake_server import recorded
+
+
+class FakeClock:
+    def __init__(self, now=1_795_430_000.0):
+        self.now = now
+        self.slept = []
+
+    def time(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.slept.append(seconds)
+        self.now += seconds
+
+
+@pytest.fixture
+def clock():
+    return FakeClock()
+
+
+@pytest.fixture
+def collector(api_server, clock):
+    return x_collector.XCollector(
+        token="test-bearer", base_url=api_server.base, sleep=clock.sleep, clock=clock.time, max_wait=900
+    )
+
+
+def test_query_asks_for_both_spellings_and_leaves_reposts_out():
+    assert x_collector.build_query("AvecPôleEmploi") == "(#AvecPôleEmploi OR #AvecPoleEmploi) -is:retweet"
+    assert x_collector.build_query("TweeteCommePoleEmploi") == "#TweeteCommePoleEmploi -is:retweet"
+
+
+def test_page_with_expansions_stores_posts_authors_and_metrics(collector, api_server, programme_tag):
+    api_server.queue(recorded("x/page_with_expansions.json"))
+
+    assert collector.collect(hashtag=programme_tag) == 2
+
+    request = api_server.received[0]
+    assert request.path == "/2/tweets/search/recent"
+    assert request.headers["authorization"] == "Bearer test-bearer"
+    assert request.query["query"] == ["(#AvecPôleEmploi OR #AvecPoleEmploi) -is:retweet"]
+    assert request.query["expansions"] == ["author_id"]
+    assert "public_metrics" in request.query["user.fields"][0]
+    assert set(request.query["tweet.fields"][0].split(",")) >= {"public_metrics", "created_at", "entities"}
+    assert "since_id" not in request.query
+
+    post = SocialPost.objects.get(network=Network.X, external_id="1992587301245706240")
+    assert post.author_handle == "camille_legoff"
+    assert post.author_name == "Camille Le Goff"
+    assert post.author_followers == 842
+    assert (post.reposts, post.replies, post.likes, post.quotes, post.impressions) == (4, 1, 23, 0, 1874)
+    assert post.hashtag_list == ["avecpoleemploi"]
+    assert post.tracked_code == "k7Qm2xPa"
+    assert post.attribution == SocialPost.Attribution.TRACKED_LINK
+    assert post.source == SocialPost.Source.X_API
+    assert post.url == "https://x.com/Camille_LeGoff/status/1992587301245706240"
+    assert post.posted_at.isoformat() == "2026-11-23T09:14:02+00:00"
+    other = SocialPost.objects.get(external_id="1992571022911574016")
+    assert other.attribution == SocialPost.Attribution.ORGANIC
+    assert other.author_followers == 5120
+
+    state = CollectorState.objects.get(key="x:avecpoleemploi")
+    assert state.since_id == "1992587301245706240"
+    assert state.last_success_at is not None and state.last_error == ""
+
+
+def test_next_run_is_incremental_from_since_id(collector, api_server, programme_tag):
+    api_server.queue(recorded("x/page_with_expansions.json"), recorded("x/empty.json"))
+    collector.collect(hashtag=programme_tag)
+    collector.collect(hashtag=programme_tag)
+    assert api_server.received[1].query["since_id"] == ["1992587301245706240"]
+    assert CollectorState.objects.get().since_id == "1992587301245706240"
+
+
+def test_pagination_follows_next_token(collector, api_server, programme_tag):
+    api_server.queue(recorded("x/page1_of_2.json"), recorded("x/page2_of_2.json"))
+
+    assert collector.collect(hashtag=programme_tag) == 2
+
+    first, second = api_server.received
+    assert "next_token" not in first.query
+    assert second.query["next_token"] == ["b26v89c19zqg8o3fr5c7fgf5m3krsy2q3ovl0pl9u8ql"]
+    # The same search, continued: everything else is asked again unchanged.
+    assert second.query["query"] == first.query["query"]
+    assert SocialPost.objects.count() == 2
+    # since_id is the newest post of the whole run, which the first page holds.
+    assert CollectorState.objects.get().since_id == "1992601115468918784"
+    # A full-width ＃ in the text matches even when X gives no hashtag entity.
+    assert SocialPost.objects.get(external_id="1992590432711483392").hashtag_list == ["avecpoleemploi"]
+
+
+def test_rate_limit_waits_until_reset_then_retries(collector, api_server, clock, programme_tag, caplog):
+    reset = int(clock.now) + 120
+    api_server.queue(recorded("x/rate_limited.json", reset=reset), recorded("x/page_with_expansions.json"))
+
+    with caplog.at_level(logging.WARNING, logger="advocacy.reach.collectors.x"):
+        assert collector.collect(hashtag=programme_tag) == 2
+
+    assert clock.slept == [121]
+    assert len(api_server.received) == 2
+    assert api_server.received[0].query == api_server.received[1].query
+    assert "rate limit" in caplog.text and "121" in caplog.text
+
+
+def test_rate_limit_beyond_the_longest_wait_fails_the_run_without_moving_since_id(
+    collector, api_server, clock, programme_tag
+):
+    api_server.queue(recorded("x/rate_limited.json", reset=int(clock.now) + 3600))
+
+    with pytest.raises(CollectorError):
+        collector.collect(hashtag=programme_tag)
+
+    assert clock.slept == []
+    state = CollectorState.objects.get()
+    assert state.since_id == "" and "rate limit" in state.last_error
+
+
+def test_failure_half_way_keeps_stored_pages_and_since_id(collector, api_server, programme_tag):
+    api_server.queue(recorded("x/page1_of_2.json"), {"status": 503, "body": {"title": "Service Unavailable"}})
+
+    with pytest.raises(CollectorError):
+        collector.collect(hashtag=programme_tag)
+
+    assert SocialPost.objects.count() == 1
+    state = CollectorState.objects.get()
+    assert state.since_id == "" and "503" in state.last_error
+
+
+def test_deleted_author_keeps_the_post_without_author(collector, api_server, programme_tag):
+    api_server.queue(recorded("x/deleted_author.json"))
+
+    collector.collect(hashtag=programme_tag)
+
+    post = SocialPost.objects.get()
+    assert post.author_handle == "" and post.author_followers is None
+    assert post.author_external_id == "1311111111111111111"
+    assert post.attribution == SocialPost.Attribution.ORGANIC
+    assert post.likes == 37
+    assert post.url == "https://x.com/i/web/status/1992455010083454976"
+
+
+def test_missing_metrics_are_unknown_not_zero(collector, api_server, programme_tag):
+    api_server.queue(recorded("x/missing_metrics.json"))
+
+    collector.collect(hashtag=programme_tag)
+
+    partial = SocialPost.objects.get(external_id="1992470118240215040")
+    assert partial.likes == 1 and partial.impressions is None and partial.author_followers is None
+    bare = SocialPost.objects.get(external_id="1992470118240215041")
+    assert (bare.reposts, bare.replies, bare.likes, bare.quotes, bare.impressions) == (None,) * 5
+
+
+def test_changed_metric_on_refetch_updates_the_row(collector, api_server, programme_tag):
+    api_server.queue(recorded("x/page_with_expansions.json"), recorded("x/changed_metric.json"))
+    collector.collect(hashtag=programme_tag)
+    before = SocialPost.objects.get(external_id="1992587301245706240")
+
+    collector.collect(hashtag=programme_tag, refresh=True)
+
+    after = SocialPost.objects.get(external_id="1992587301245706240")
+    assert after.pk == before.pk
+    assert (after.reposts, after.likes, after.quotes, after.impressions) == (9, 58, 1, 4410)
+    assert after.author_followers == 851
+    assert after.first_seen_at == before.first_seen_at
+    assert after.fetched_at > before.fetched_at
+    assert SocialPost.objects.count() == 2
+    # A refresh asks for the last seven days instead of what came after since_id.
+    refresh = api_server.received[1]
+    assert "since_id" not in refresh.query and "start_time" in refresh.query
+
+
+def test_refetch_with_a_metric_missing_keeps_the_known_value(collector, api_server, programme_tag):
+    api_server.queue(recorded("x/page_with_expansions.json"))
+    collector.collect(hashtag=programme_tag)
+    later = recorded("x/changed_metric.json")
+    del later["body"]["data"][0]["public_metrics"]["impression_count"]
+    del later["body"]["includes"]
+    api_server.queue(later)
+
+    collector.collect(hashtag=programme_tag, refresh=True)
+
+    post = SocialPost.objects.get(external_id="1992587301245706240")
+    assert post.likes == 58 and post.impressions == 1874 and post.author_followers == 842
+
+
+def test_without_token_the_collector_is_off_and_says_so_once(settings, programme_tag, caplog, monkeypatch):
+    settings.X_BEARER_TOKEN = ""
+    monkeypatch.setattr(x_collector, "_warned_off", False)
+    with caplog.at_level(logging.INFO, logger="advocacy.reach.collectors.x"):
+        assert x_collector.collect_all() == {}
+        assert x_collector.collect_all() == {}
+    assert caplog.text.count("X_BEARER_TOKEN") == 1
+    assert not CollectorState.objects.exists()
+
+
+def test_collect_all_runs_each_active_hashtag(settings, api_server, programme_tag, watched_tag):
+    settings.X_BEARER_TOKEN = "test-bearer"
+    settings.X_API_BASE_URL = api_server.base
+    api_server.queue(recorded("x/page_with_expansions.json"), recorded("x/empty.json"))
+
+    results = x_collector.collect_all()
+
+    assert results == {"avecpoleemploi": 2, "tweetecommepoleemploi": 0}
+    assert {r.query["query"][0] for r in api_server.received} == {
+        "(#AvecPôleEmploi OR #AvecPoleEmploi) -is:retweet",
+        "#TweeteCommePoleEmploi -is:retweet",
+    }

@@ -1,0 +1,236 @@
+"""File import: separators, BOM, dates, duplicates, truncated lines, JSON lines, re-import."""
+
+import io
+import json
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from advocacy.reach import importing
+from advocacy.reach.models import ImportJob, ImportRejection, SocialPost
+
+PARIS = ZoneInfo("Europe/Paris")
+
+SEMICOLON = (
+    "Réseau;ID;Date;Auteur;Texte;J'aime;Partages;Impressions\n"
+    "twitter;111;23/11/2026 14:05;@Agence_Rennes;Bravo #AvecPôleEmploi;12;3;1 540\n"
+    "x;112;2026-11-22T08:30:00Z;mde_brest;Forum #avecpoleemploi;4;;\n"
+    "mastodon;https://piaille.fr/users/lea/statuses/1;22/11/2026;lea@piaille.fr;Atelier #AvecPoleEmploi;1;0;\n"
+)
+MAPPING = {
+    "network": "Réseau", "external_id": "ID", "posted_at": "Date", "author_handle": "Auteur", "text": "Texte",
+    "likes": "J'aime", "reposts": "Partages", "impressions": "Impressions",
+}  # fmt: skip
+
+
+def run(content, *, fmt="csv", mapping=MAPPING, network="", name="export.csv", tmp_path=None) -> ImportJob:
+    from advocacy.reach import services
+
+    data = content if isinstance(content, bytes) else content.encode()
+    job = services.import_job_open(
+        original_name=name, format=fmt, mapping=mapping, default_network=network, bytes_total=len(data)
+    )
+    return importing.import_job_run(job_id=job.pk, binary=io.BytesIO(data))
+
+
+def rejections(job):
+    return list(ImportRejection.objects.filter(job=job).values_list("line", "reason"))
+
+
+def test_semicolon_file_with_french_dates(programme_tag):
+    job = run(SEMICOLON)
+
+    assert job.status == ImportJob.Status.DONE
+    assert (job.rows_read, job.rows_created, job.rows_rejected) == (3, 3, 0)
+    post = SocialPost.objects.get(network="x", external_id="111")
+    assert post.posted_at == datetime(2026, 11, 23, 14, 5, tzinfo=PARIS)
+    assert post.author_handle == "agence_rennes"
+    assert (post.likes, post.reposts, post.impressions, post.replies) == (12, 3, 1540, None)
+    assert post.source == SocialPost.Source.IMPORT
+    assert post.hashtag_list == ["avecpoleemploi"]
+    iso = SocialPost.objects.get(external_id="112")
+    assert iso.posted_at == datetime(2026, 11, 22, 8, 30, tzinfo=ZoneInfo("UTC"))
+    assert iso.reposts is None
+    mastodon = SocialPost.objects.get(network="mastodon")
+    assert (mastodon.author_handle, mastodon.author_instance) == ("lea", "piaille.fr")
+    assert mastodon.posted_at == datetime(2026, 11, 22, tzinfo=PARIS)
+    assert job.percent == 100
+
+
+def test_comma_file_with_bom_and_quoted_fields(programme_tag):
+    content = (
+        "\ufeffnetwork,external_id,posted_at,text,likes\n"
+        'x,201,23/11/2026 09:00,"Texte, avec virgule #AvecPôleEmploi",5\n'
+        'x,202,23/11/2026 09:01,"Sur deux\nlignes #AvecPôleEmploi",6\n'
+        "x,203,23/11/2026 09:02,Sans guillemets #AvecPôleEmploi,7\n"
+    )
+    job = run(content.encode("utf-8"), mapping={})
+
+    assert (job.rows_created, job.rows_rejected) == (3, 0)
+    assert SocialPost.objects.get(external_id="201").text == "Texte, avec virgule #AvecPôleEmploi"
+    assert SocialPost.objects.get(external_id="202").text == "Sur deux\nlignes #AvecPôleEmploi"
+
+
+def test_bad_dates_are_rejected_with_their_line(programme_tag):
+    content = (
+        "network;external_id;posted_at;text\n"
+        "x;1;31/02/2026 10:00;#AvecPôleEmploi\n"
+        "x;2;hier;#AvecPôleEmploi\n"
+        "x;3;;#AvecPôleEmploi\n"
+        "x;4;23/11/2099 10:00;#AvecPôleEmploi\n"
+        "x;5;23/11/2026 10:00;#AvecPôleEmploi\n"
+    )
+    job = run(content, mapping={})
+
+    assert (job.rows_read, job.rows_created, job.rows_rejected) == (5, 1, 4)
+    found = rejections(job)
+    assert [line for line, _reason in found] == [2, 3, 4, 5]
+    assert "31/02/2026" in found[0][1] and "illisible" in found[0][1]
+    assert "manquante" in found[2][1]
+    assert "futur" in found[3][1]
+
+
+def test_other_rejections_name_the_reason(programme_tag):
+    content = (
+        "network;external_id;posted_at;text;likes\n"
+        "myspace;1;23/11/2026 10:00;#AvecPôleEmploi;1\n"
+        "x;;23/11/2026 10:00;#AvecPôleEmploi;1\n"
+        "x;3;23/11/2026 10:00;#AvecPôleEmploi;beaucoup\n"
+        "x;4;23/11/2026 10:00;pas de hashtag;1\n"
+        "x;5;23/11/2026 10:00;#AvecPôleEmploiRecrute;1\n"
+    )
+    job = run(content, mapping={})
+
+    reasons = dict(rejections(job))
+    assert "réseau inconnu" in reasons[2]
+    assert "identifiant" in reasons[3]
+    assert "nombre invalide pour likes" in reasons[4]
+    assert "hashtag" in reasons[5] and "hashtag" in reasons[6]
+    assert job.rows_created == 0
+
+
+def test_duplicates_inside_the_file_are_stored_once_last_row_winning(programme_tag):
+    content = (
+        "network;external_id;posted_at;text;likes\n"
+        "x;1;23/11/2026 10:00;#AvecPôleEmploi;1\n"
+        "x;1;23/11/2026 10:00;#AvecPôleEmploi;9\n"
+        "twitter;1;23/11/2026 10:00;#AvecPôleEmploi;9\n"
+    )
+    job = run(content, mapping={})
+
+    assert SocialPost.objects.count() == 1
+    assert SocialPost.objects.get().likes == 9
+    assert job.rows_rejected == 0 and job.rows_created == 1
+
+
+def test_duplicates_across_batches_are_stored_once(programme_tag, monkeypatch):
+    monkeypatch.setattr(importing, "BATCH_SIZE", 2)
+    rows = "".join(f"x;{i % 3};23/11/2026 10:0{i};#AvecPôleEmploi;{i}\n" for i in range(7))
+    job = run("network;external_id;posted_at;text;likes\n" + rows, mapping={})
+
+    assert SocialPost.objects.count() == 3
+    assert job.rows_read == 7 and job.rows_created == 3
+    assert SocialPost.objects.get(external_id="0").likes == 6
+
+
+def test_importing_the_same_file_again_changes_nothing(programme_tag):
+    first = run(SEMICOLON)
+    before = list(SocialPost.objects.order_by("pk").values())
+
+    second = run(SEMICOLON)
+
+    assert first.rows_created == 3
+    assert (second.rows_created, second.rows_updated, second.rows_unchanged) == (0, 0, 3)
+    assert list(SocialPost.objects.order_by("pk").values()) == before
+
+
+def test_a_later_export_with_new_metrics_updates_the_posts(programme_tag):
+    run(SEMICOLON)
+    job = run(SEMICOLON.replace(";12;3;1 540", ";40;3;1 900"))
+    assert (job.rows_created, job.rows_updated, job.rows_unchanged) == (0, 1, 2)
+    assert SocialPost.objects.get(external_id="111").likes == 40
+
+
+def test_truncated_last_line_is_rejected_and_the_rest_imported(programme_tag):
+    content = SEMICOLON + "x;113;23/11/2026 15:"
+    job = run(content)
+
+    assert job.status == ImportJob.Status.DONE
+    assert job.rows_created == 3
+    [(line, reason)] = rejections(job)
+    assert line == 5 and "incomplète" in reason
+
+
+def test_line_numbers_count_physical_lines_of_multi_line_fields(programme_tag):
+    content = (
+        "network,external_id,posted_at,text\n"
+        'x,1,23/11/2026 10:00,"un\ndeux\ntrois #AvecPôleEmploi"\n'
+        "x,2,pas une date,#AvecPôleEmploi\n"
+    )
+    job = run(content, mapping={})
+    assert rejections(job)[0][0] == 5
+
+
+def test_missing_required_column_fails_the_job_clearly(programme_tag):
+    job = run("network;id;text\nx;1;#AvecPôleEmploi\n", mapping={})
+    assert job.status == ImportJob.Status.FAILED
+    assert "external_id" in job.error and "posted_at" in job.error
+
+
+def test_json_lines_with_nested_fields_and_a_truncated_line(programme_tag):
+    lines = [
+        {"id": "301", "created": "2026-11-23T10:00:00+01:00", "author": {"screen_name": "Agent_A", "followers": 120},
+         "network": "twitter", "content": "Bravo #AvecPôleEmploi", "metrics": {"likes": 3, "shares": 1}},
+        {"id": "302", "created": "23/11/2026 11:00", "author": {"screen_name": "agent_b"}, "network": "x",
+         "content": "Sans le tag", "tags": ["AvecPoleEmploi"], "metrics": {"likes": 0}},
+    ]  # fmt: skip
+    content = "\n".join(json.dumps(line, ensure_ascii=False) for line in lines) + '\n\n["liste"]\n{"id": "303", "crea'
+    mapping = {
+        "external_id": "id", "posted_at": "created", "author_handle": "author.screen_name",
+        "author_followers": "author.followers", "text": "content", "likes": "metrics.likes",
+        "reposts": "metrics.shares", "hashtags": "tags",
+    }  # fmt: skip
+
+    job = run(content, fmt="jsonl", mapping=mapping, name="export.jsonl")
+
+    assert (job.rows_created, job.rows_rejected) == (2, 2)
+    assert [line for line, _ in rejections(job)] == [4, 5]
+    first = SocialPost.objects.get(external_id="301")
+    assert (first.author_handle, first.author_followers, first.likes, first.reposts) == ("agent_a", 120, 3, 1)
+    assert first.posted_at == datetime(2026, 11, 23, 9, 0, tzinfo=ZoneInfo("UTC"))
+    assert SocialPost.objects.get(external_id="302").hashtag_list == ["avecpoleemploi"]
+
+
+def test_mapping_text_is_parsed_and_checked():
+    assert importing.parse_mapping("external_id=ID, text = Contenu\nlikes=J'aime") == {
+        "external_id": "ID", "text": "Contenu", "likes": "J'aime"
+    }  # fmt: skip
+    with pytest.raises(Exception, match="inconnus"):
+        importing.parse_mapping("pseudo=Auteur")
+
+
+def test_command_imports_and_prints_progress_and_rejections(programme_tag, tmp_path, capsys):
+    path = tmp_path / "export.csv"
+    path.write_text(SEMICOLON + "x;999;demain;;#AvecPôleEmploi;1;1;1\n", encoding="utf-8")
+    mapping = ",".join(f"{k}={v}" for k, v in MAPPING.items())
+
+    call_command("import_posts", str(path), "--mapping", mapping)
+
+    out, err = capsys.readouterr()
+    assert "4 lignes" in out and "3 publications ajoutées" in out and "1 lignes rejetées" in out
+    assert "ligne 5 : date illisible" in err
+    assert ImportJob.objects.get().original_name == "export.csv"
+
+
+def test_command_refuses_a_missing_file(tmp_path):
+    with pytest.raises(CommandError):
+        call_command("import_posts", str(tmp_path / "absent.csv"))
+
+
+def test_network_given_on_the_command_line_fills_rows_without_one(programme_tag, tmp_path):
+    path = tmp_path / "x.jsonl"
+    path.write_text('{"external_id": "1", "posted_at": "2026-11-23T10:00:00Z", "text": "#AvecPôleEmploi"}\n')
+    call_command("import_posts", str(path), "--network", "x")
+    assert SocialPost.objects.get().network == "x"

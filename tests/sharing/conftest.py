@@ -1,0 +1,55 @@
+"""Fixtures of the sharing tests: an isolated click buffer per test, on each backend."""
+
+import uuid
+
+import pytest
+from django.conf import settings as django_settings
+
+
+def _use_file_buffer(settings, tmp_path):
+    settings.CLICK_BUFFER = "file"
+    settings.CLICK_BUFFER_DIR = str(tmp_path / "clicks")
+
+
+def _use_redis_buffer(settings):
+    if not django_settings.REDIS_URL:
+        pytest.skip("REDIS_URL is not set: the Redis click buffer is tested against a real Redis only")
+    settings.CLICK_BUFFER = "redis"
+    settings.CLICK_BUFFER_REDIS_URL = django_settings.REDIS_URL
+    # A key per test keeps parallel test processes apart on the shared Redis database.
+    settings.CLICK_BUFFER_KEY = f"test:clicks:{uuid.uuid4().hex}"
+
+
+def _cleanup_redis(prefix):
+    import redis
+
+    client = redis.Redis.from_url(django_settings.REDIS_URL)
+    for suffix in ("pending", "processing", "drain-lock"):
+        client.delete(f"{prefix}:{suffix}")
+
+
+@pytest.fixture(params=["file", "redis"])
+def click_buffer(request, settings, tmp_path):
+    """Each test using it runs once on the file buffer and once on Redis."""
+    if request.param == "file":
+        _use_file_buffer(settings, tmp_path)
+        yield "file"
+    else:
+        _use_redis_buffer(settings)
+        yield "redis"
+        _cleanup_redis(settings.CLICK_BUFFER_KEY)
+
+
+@pytest.fixture(autouse=True)
+def _default_click_buffer(request, settings, tmp_path):
+    """Tests that do not ask for a backend get the one the settings choose, isolated."""
+    if "click_buffer" in request.fixturenames:
+        yield
+        return
+    if settings.CLICK_BUFFER == "redis":
+        _use_redis_buffer(settings)
+        yield
+        _cleanup_redis(settings.CLICK_BUFFER_KEY)
+    else:
+        _use_file_buffer(settings, tmp_path)
+        yield

@@ -1,0 +1,182 @@
+"""The ambassador's pages: feed, share page, live checks, post address, my impact."""
+
+import datetime as dt
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from bs4 import BeautifulSoup
+from django.urls import reverse
+from django.utils import timezone
+
+from advocacy.sharing import buffer, services
+from advocacy.sharing.models import Share
+from content.models import Kit
+from tests.accounts.factories import make_ambassador, published_charter
+from tests.content.factories import make_kit, topic
+from tests.sharing.factories import click_event, live_kit, share
+
+
+@pytest.fixture
+def amb_client(client, ambassador):
+    client.force_login(ambassador)
+    return client
+
+
+def _titles(response):
+    soup = BeautifulSoup(response.content, "html.parser")
+    return [h.get_text(strip=True) for h in soup.select(".app-feed .fr-card__title")]
+
+
+def test_feed_shows_targeted_live_kits_important_first_then_newest(amb_client, org):
+    old = live_kit(title="Ancien")
+    Kit.objects.filter(pk=old.pk).update(published_at=timezone.now() - dt.timedelta(days=3))
+    live_kit(title="Récent")
+    live_kit(title="Important", is_important=True)
+    live_kit(title="Pour la Bretagne", target_units=[org["dr-bre"]])
+    live_kit(title="Pour l’Occitanie", target_units=[org["dr-occ"]])
+    live_kit(title="Pour les psychologues", target_job_functions=["psychologue"])
+    make_kit(title="Brouillon")
+    make_kit(title="Expiré", status=Kit.Status.EXPIRED)
+    make_kit(title="Retiré", status=Kit.Status.RETRACTED)
+    titles = _titles(amb_client.get(reverse("sharing:feed")))
+    assert titles[0] == "Important"
+    assert titles[-1] == "Ancien"
+    assert set(titles) == {"Important", "Récent", "Pour la Bretagne", "Ancien"}
+
+
+def test_feed_filters_by_topic(amb_client):
+    youth = topic("Jeunes")
+    live_kit(title="Kit jeunes", topics=[youth])
+    live_kit(title="Autre kit")
+    assert _titles(amb_client.get(reverse("sharing:feed"), {"theme": youth.slug})) == ["Kit jeunes"]
+
+
+def test_feed_is_paginated(amb_client):
+    for i in range(14):
+        live_kit(title=f"Kit {i}")
+    first = _titles(amb_client.get(reverse("sharing:feed")))
+    second = _titles(amb_client.get(reverse("sharing:feed"), {"page": 2}))
+    assert len(first) == 12 and len(second) == 2 and not set(first) & set(second)
+
+
+def test_feed_says_where_i_already_shared(amb_client, ambassador):
+    kit = live_kit(title="Déjà partagé")
+    share(ambassador=ambassador, kit=kit, network="x")
+    share(ambassador=ambassador, kit=kit, network="linkedin")
+    response = amb_client.get(reverse("sharing:feed"))
+    soup = BeautifulSoup(response.content, "html.parser")
+    assert "Déjà partagé : X, LinkedIn" in soup.select_one(".app-shared").get_text()
+
+
+@pytest.mark.parametrize("n", [2, 20])
+def test_feed_query_count_does_not_grow_with_kits(amb_client, ambassador, org, charter, n, django_assert_num_queries):
+    youth = topic("Jeunes")
+    for i in range(n):
+        kit = live_kit(title=f"Kit {i}", topics=[youth])
+        share(ambassador=ambassador, kit=kit)
+        share(ambassador=make_ambassador(unit=org["a-bre-2"], charter=charter), kit=kit)
+    amb_client.get(reverse("sharing:feed"))  # warm the session and MFA lookups
+    # Session, user, session activity (4), unit, charter check (2), topics, count, page, and one
+    # prefetch each for topics and my shares: the same with 2 kits as with 20.
+    with django_assert_num_queries(15):
+        response = amb_client.get(reverse("sharing:feed"))
+    assert response.status_code == 200
+
+
+def test_ambassador_without_the_current_charter_is_told_why_and_where(amb_client):
+    published_charter(material=True, title="Charte v2")
+    live_kit(title="Un kit")
+    response = amb_client.get(reverse("sharing:feed"))
+    body = response.content.decode()
+    assert "Vous ne pouvez pas partager pour le moment" in body
+    assert reverse("programme") in body
+
+
+def test_share_page_opens_x_with_text_hashtags_and_tracked_link(amb_client, ambassador):
+    kit = live_kit(title="Un kit")
+    url = reverse("sharing:share", kwargs={"slug": kit.slug})
+    page = amb_client.get(url)
+    assert "Un texte pour partager" in page.content.decode()
+    response = amb_client.post(url, {"text": "Mon angle perso #AvecPôleEmploi", "network": "x"})
+    assert response.status_code == 303
+    parts = urlsplit(response["Location"])
+    assert (parts.netloc, parts.path) == ("x.com", "/intent/post")
+    recorded = Share.objects.get(ambassador=ambassador)
+    assert parse_qs(parts.query) == {"text": ["Mon angle perso #AvecPôleEmploi"], "url": [recorded.link.public_url]}
+
+
+def test_share_by_copy_comes_back_to_the_page(amb_client, ambassador):
+    kit = live_kit()
+    url = reverse("sharing:share", kwargs={"slug": kit.slug})
+    response = amb_client.post(url, {"text": "Texte", "network": "copy"})
+    assert response.status_code == 302 and response["Location"] == url
+    assert Share.objects.filter(ambassador=ambassador, channel="copy").exists()
+
+
+def test_share_by_email_opens_the_mail_client(amb_client):
+    kit = live_kit(title="À lire")
+    response = amb_client.post(
+        reverse("sharing:share", kwargs={"slug": kit.slug}), {"text": "Texte", "network": "email"}
+    )
+    assert response.status_code == 303 and response["Location"].startswith("mailto:?subject=")
+
+
+def test_share_page_of_a_kit_not_meant_for_me_is_not_found(amb_client, org):
+    kit = live_kit(target_units=[org["dr-occ"]])
+    assert amb_client.get(reverse("sharing:share", kwargs={"slug": kit.slug})).status_code == 404
+
+
+def test_share_page_tells_a_refused_share(amb_client):
+    kit = live_kit()
+    response = amb_client.post(reverse("sharing:share", kwargs={"slug": kit.slug}), {"text": " ", "network": "x"})
+    assert response.status_code == 400
+
+
+def test_live_check_says_how_many_colleagues_posted_the_same_words(amb_client, org, charter):
+    kit = live_kit()
+    for _ in range(3):
+        share(ambassador=make_ambassador(unit=org["a-bre-2"], charter=charter), kit=kit, text="Le même texte")
+    response = amb_client.post(reverse("sharing:share_check", kwargs={"slug": kit.slug}), {"text": "le même texte"})
+    assert "3 collègues ont déjà publié exactement ce texte" in response.content.decode()
+    other = amb_client.post(reverse("sharing:share_check", kwargs={"slug": kit.slug}), {"text": "À ma façon"})
+    assert "collègue" not in other.content.decode()
+
+
+def test_post_address_form(amb_client, ambassador):
+    recorded = share(ambassador=ambassador, network="x")
+    amb_client.post(
+        reverse("sharing:attach_post", kwargs={"pk": recorded.pk}), {"post_url": "https://x.com/a/status/9"}
+    )
+    assert Share.objects.get(pk=recorded.pk).post_url == "https://x.com/a/status/9"
+
+
+def test_my_impact_counts_human_clicks_per_share_and_network(amb_client, ambassador):
+    recorded = share(ambassador=ambassador, network="bluesky")
+    events = [click_event(recorded.link, visitor=f"v{i}") for i in range(3)]
+    events += [click_event(recorded.link, kind="preview"), click_event(recorded.link, kind="bot")]
+    services.clicks_store(events)
+    response = amb_client.get(reverse("sharing:impact"))
+    soup = BeautifulSoup(response.content, "html.parser")
+    assert soup.select_one("#figure-clicks").get_text() == "3"
+    assert soup.select_one(".app-share-clicks").get_text() == "3"
+    assert "Bluesky" in soup.get_text()
+    assert soup.select_one("#impact-chart-data") is not None
+
+
+def test_my_impact_shows_only_my_own_figures(amb_client, org, charter):
+    colleague = make_ambassador(unit=org["a-bre-1"], charter=charter)
+    recorded = share(ambassador=colleague)
+    services.clicks_store([click_event(recorded.link)])
+    soup = BeautifulSoup(amb_client.get(reverse("sharing:impact")).content, "html.parser")
+    assert soup.select_one("#figure-clicks").get_text() == "0"
+    assert colleague.last_name not in soup.get_text()
+
+
+def test_drain_task_stores_buffered_clicks(client, ambassador):
+    from advocacy.sharing.tasks import drain_clicks
+
+    recorded = share(ambassador=ambassador)
+    client.get(f"/s/{recorded.link.code}", HTTP_USER_AGENT="Mozilla/5.0 (X11; Linux) Firefox/131.0")
+    assert buffer.pending_count() == 1
+    drain_clicks.delay()
+    assert recorded.link.clicks.count() == 1
