@@ -6,11 +6,11 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from advocacy.campaigns import crisis
 from advocacy.campaigns.models import Notification, RetractionRequest
 from content.models import Kit
 from tests.campaigns.factories import ambassadors
 from tests.content.factories import make_kit
+from tests.sharing.factories import share
 
 pytestmark = pytest.mark.django_db
 
@@ -61,13 +61,12 @@ def test_ambassador_reads_and_marks_notifications(api_client, ambassador, staff,
 
 
 def test_retraction_and_acknowledgement_through_the_api(
-    api_client, moderator, org, charter, monkeypatch, django_capture_on_commit_callbacks
+    api_client, moderator, org, charter, django_capture_on_commit_callbacks
 ):
-    from accounts.models import User
-
     sharers = ambassadors(2, unit=org["a-bre-1"], charter=charter)
     kit = make_kit(status=Kit.Status.PUBLISHED)
-    monkeypatch.setattr(crisis, "sharers_of", lambda kit: User.objects.filter(pk__in=[p.pk for p in sharers]))
+    for person in sharers:
+        share(ambassador=person, kit=kit)
     api_client.force_authenticate(moderator)
     with django_capture_on_commit_callbacks(execute=True):
         response = api_client.post(f"/api/v1/crisis/kits/{kit.pk}/retract/", {"reason": "Chiffre faux."})
