@@ -195,10 +195,10 @@ class Composer:
     def __init__(self, campaign: Campaign):
         self.campaign = campaign
         sender = campaign.sender
+        team = _("Équipe web-social")
+        service = settings.BRAND["service_name"]
         self.signature = (
-            f"{sender.get_full_name() or sender.email}\n{_('Équipe web-social')} — {settings.BRAND['service_name']}"
-            if sender
-            else f"{_('Équipe web-social')} — {settings.BRAND['service_name']}"
+            f"{sender.get_full_name() or sender.email}\n{team} — {service}" if sender else f"{team} — {service}"
         )
         self.link = absolute(campaign.url) if campaign.url else ""
         self.reply_line = _("Une question ? Répondez simplement à ce message : il arrive à l’équipe web-social.")
