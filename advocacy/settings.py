@@ -456,6 +456,10 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v[0-9]",
     "ENUM_NAME_OVERRIDES": {
+        "JobFunctionEnum": "accounts.models.JobFunction.choices",
+        "CampaignKindEnum": "advocacy.campaigns.models.Campaign.Kind",
+        "CampaignStatusEnum": "advocacy.campaigns.models.Campaign.Status",
+        "DeliveryStatusEnum": "advocacy.campaigns.models.Delivery.Status",
         "StoryKindEnum": "content.models_community.Story.Kind",
         "StoryStatusEnum": "content.models_community.Story.Status",
     },

@@ -40,6 +40,7 @@ api_v1 = [
     path("", include("advocacy.reach.api_urls")),
     path("", include("content.api_urls_kits")),
     path("", include("advocacy.sharing.api_urls")),
+    path("", include("advocacy.campaigns.api_urls")),
     path("", include("content.api_urls_community")),
 ]
 
