@@ -38,6 +38,7 @@ class DocsView(SpectacularSwaggerSplitView):
 api_v1 = [
     path("", include("accounts.api_urls")),
     path("", include("content.api_urls_community")),
+    path("", include("advocacy.reach.api_urls_reports")),
 ]
 
 urlpatterns = [
