@@ -10,4 +10,8 @@ class ReachConfig(AppConfig):
     verbose_name = _("Observatoire de l’audience")
 
     def ready(self):
-        from advocacy.reach import menu, personal_data  # noqa: F401 - registration on import
+        from advocacy.reach import (  # noqa: F401 - registration on import
+            demo_reports,  # noqa: F401 - demo step 60 (reports history)
+            menu,
+            personal_data,
+        )
