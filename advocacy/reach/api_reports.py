@@ -94,6 +94,7 @@ class BreakdownFields(serializers.Serializer):
 
 class NetworkOutput(BreakdownFields):
     network = serializers.CharField()
+    label = serializers.CharField()
 
 
 class SubUnitOutput(BreakdownFields):

@@ -69,7 +69,7 @@ def report_sections(report: Report) -> list[tuple[str, list, list[list]]]:
             [_("Réseau"), _("Partages"), _("Clics"), _("Publications"), _("J’aime"), _("Impressions")],
             [
                 [
-                    row["network"],
+                    row["label"],
                     row["shares"],
                     row["human_clicks"],
                     row["ambassador_posts"] + row["organic_posts"],

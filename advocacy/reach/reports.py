@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.access import Role, can
-from accounts.models import OrgUnit, ProgrammeMembership
+from accounts.models import Network, OrgUnit, ProgrammeMembership
 from accounts.selectors import units_visible_to
 from advocacy.reach.models import AmbassadorDaily, ReachDaily
 
@@ -142,6 +142,14 @@ class Report:
             yield key, label, kind, self.figures[key], self.previous_figures[key], deltas[key]
 
 
+def network_label(value: str) -> str:
+    """X, LinkedIn, … and the sharing channels that are not networks (e-mail, copy)."""
+    from advocacy.sharing.intents import Channel
+
+    labels = {**dict(Network.choices), **dict(Channel.choices)}
+    return str(labels.get(value, value))
+
+
 def _scope_filter(unit: OrgUnit | None, prefix: str = "unit__") -> Q:
     """Rows of `unit` and everything under it; None is the whole organisation plus organic."""
     if unit is None:
@@ -240,7 +248,7 @@ def reach_report(*, user, period: Period, unit: OrgUnit | None = None, unit_id: 
     trend = [{"day": d, **{k: (by_day.get(d) or {}).get(k) or 0 for k in SERIES}} for d in period.day_list()]
 
     networks = [
-        {"network": r["network"], **_clean(r)}
+        {"network": r["network"], "label": network_label(r["network"]), **_clean(r)}
         for r in current_rows.values("network").annotate(**_sums()).order_by("network")
     ]
 

@@ -43,7 +43,7 @@ def chart_data(report: reports.Report) -> dict:
             ],
         },
         "networks": {
-            "labels": [row["network"] for row in report.networks],
+            "labels": [row["label"] for row in report.networks],
             "series": [
                 {"label": _("Partages"), "values": [row["shares"] for row in report.networks]},
                 {"label": _("Clics"), "values": [row["human_clicks"] for row in report.networks]},

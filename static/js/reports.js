@@ -7,7 +7,7 @@
   function datasets(series, filled) {
     return series.map(function (s, i) {
       return { label: s.label, data: s.values, borderColor: COLOURS[i % COLOURS.length],
-        backgroundColor: COLOURS[i % COLOURS.length], fill: false, tension: 0.2, borderWidth: 2,
+        backgroundColor: COLOURS[i % COLOURS.length], fill: false, tension: 0, borderWidth: 2,
         pointRadius: filled ? 0 : 2 };
     });
   }
