@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
-from django.db.models import Count, F, IntegerField, Max, OuterRef, Q, Subquery, Sum, Value
-from django.db.models.functions import Coalesce, Concat, TruncDate
+from django.db.models import Count, F, IntegerField, Max, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from advocacy.reach.models import SocialPost
@@ -60,20 +60,18 @@ def local_day(moment: datetime) -> date:
     return timezone.localtime(moment).date()
 
 
-def link_unit(link_ref: str):
-    """The unit a tracked link's clicks count for: the unit copied on its latest share,
-    or its ambassador's current unit for a link never shared.
+def link_unit():
+    """For a TrackedLink queryset: the unit its clicks count for, the unit copied on its
+    latest share, or its ambassador's current unit for a link never shared.
 
     A unit snapshot on TrackedLink itself would spare this subquery (and survive an
     ambassador moving between two shares of one link); sharing owns that model.
     """
     latest_share_unit = Subquery(
-        Share.objects.filter(link_id=OuterRef(link_ref)).order_by("-created_at", "-pk").values("unit_id")[:1],
+        Share.objects.filter(link_id=OuterRef("pk")).order_by("-created_at", "-pk").values("unit_id")[:1],
         output_field=IntegerField(),
     )
-    return Coalesce(
-        latest_share_unit, F(link_ref.removesuffix("_id") + "__ambassador__unit_id"), output_field=IntegerField()
-    )
+    return Coalesce(latest_share_unit, F("ambassador__unit_id"), output_field=IntegerField())
 
 
 @dataclass
@@ -105,31 +103,35 @@ def compute_day(day: date) -> DayFigures:
         if row["ambassador_id"] is not None:
             people[(row["ambassador_id"], row["unit_id"])]["shares"] += row["n"]
 
+    # Clicks are grouped by link first (the unique visitors are per link and day by
+    # definition), then each link is resolved once to its unit, channel and kit.
     human = Q(kind=ClickKind.HUMAN)
-    clicks = (
-        Click.objects.filter(day=day)
-        .annotate(click_unit=link_unit("link_id"))
-        .values("click_unit", "link__channel", "link__kit_id", "link__ambassador_id")
+    day_clicks = Click.objects.filter(day=day)
+    per_link = (
+        day_clicks.values("link_id")
         .annotate(
             human=Count("pk", filter=human),
-            visitors=Count(
-                Concat(F("link_id"), Value(":"), F("visitor_hash")),
-                filter=human & ~Q(visitor_hash=""),
-                distinct=True,
-            ),
+            visitors=Count("visitor_hash", filter=human & ~Q(visitor_hash=""), distinct=True),
             **{field: Count("pk", filter=Q(kind=kind)) for kind, field in BOT_KINDS.items()},
         )
         .order_by()
     )
-    for row in clicks:
-        key = (row["click_unit"], row["link__channel"], row["link__kit_id"])
-        target = units[key]
+    links = {
+        link["pk"]: link
+        for link in TrackedLink.objects.filter(pk__in=day_clicks.values("link_id"))
+        .annotate(click_unit=link_unit())
+        .values("pk", "click_unit", "channel", "kit_id", "ambassador_id")
+        .order_by()
+    }
+    for row in per_link:
+        link = links[row["link_id"]]
+        target = units[(link["click_unit"], link["channel"], link["kit_id"])]
         target["human_clicks"] += row["human"]
         target["link_day_visitors"] += row["visitors"]
         for field in BOT_KINDS.values():
             target[field] += row[field]
-        if row["link__ambassador_id"] is not None and row["human"]:
-            people[(row["link__ambassador_id"], row["click_unit"])]["human_clicks"] += row["human"]
+        if link["ambassador_id"] is not None and row["human"]:
+            people[(link["ambassador_id"], link["click_unit"])]["human_clicks"] += row["human"]
 
     kit_of_code = Subquery(
         TrackedLink.objects.filter(code=OuterRef("tracked_code")).values("kit_id")[:1], output_field=IntegerField()
