@@ -268,3 +268,22 @@ def test_manager_of_an_agency_sees_only_the_agency(client, org, charter, data):
     agency_manager = UserFactory(unit=org["a-bre-2"], managed_unit=org["a-bre-2"])
     report = reach_report(user=agency_manager, period=Period.last_days(30))
     assert report.figures["human_clicks"] == 0 and report.figures["shares"] == 0
+
+
+def test_national_dashboard_query_count_does_not_grow_with_data(
+    client, curator, ambassador, org, programme_tag, watched_tag, django_assert_max_num_queries
+):
+    client.force_login(curator)
+    url = reverse("reach_reports")
+    client.get(url)
+    with django_assert_max_num_queries(40) as small:
+        client.get(url)
+    for i in range(4):
+        share = shared(ambassador=ambassador, day=days_ago(i))
+        clicks(share.link, day=days_ago(i), human=3)
+        post(day=days_ago(i))
+        post(day=days_ago(i), ambassador=ambassador)
+    rollups.rollup_days(days_ago(5), days_ago(0))
+    with django_assert_max_num_queries(len(small.captured_queries)) as large:
+        client.get(url)
+    assert len(large.captured_queries) == len(small.captured_queries)
