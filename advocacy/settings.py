@@ -540,3 +540,18 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+
+# --- Reach roll-ups and reports (advocacy/reach/rollups.py, monthly.py) --------------------
+
+# Today, yesterday and days touched by late events are recomputed this often, so reports
+# are at most this many minutes behind the raw events.
+REACH_ROLLUP_EVERY_MINUTES = env.int("REACH_ROLLUP_EVERY_MINUTES", default=5)
+CELERY_BEAT_SCHEDULE["reach-rollup-refresh"] = {
+    "task": "advocacy.reach.tasks.rollup_refresh",
+    "schedule": REACH_ROLLUP_EVERY_MINUTES * 60,
+}
+# The previous month's report goes to each manager on the first day of the month.
+CELERY_BEAT_SCHEDULE["reach-monthly-reports"] = {
+    "task": "advocacy.reach.tasks.monthly_reports_send",
+    "schedule": crontab(day_of_month=1, hour=7, minute=0),
+}

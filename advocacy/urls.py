@@ -42,6 +42,7 @@ api_v1 = [
     path("", include("advocacy.sharing.api_urls")),
     path("", include("advocacy.campaigns.api_urls")),
     path("", include("content.api_urls_community")),
+    path("", include("advocacy.reach.api_urls_reports")),
 ]
 
 urlpatterns = [
