@@ -159,5 +159,10 @@ def _reattribute_batch(batch) -> int:
             post.unit_id = decision.unit_id
             changed.append(post)
     if changed:
+        from advocacy.reach import rollups
+
         SocialPost.objects.bulk_update(changed, ["attribution", "ambassador", "unit"])
+        # The roll-ups notice posts collected again by their fetched_at; a post that only
+        # changed hands would go unnoticed, so its day is marked for recomputation.
+        rollups.days_mark_dirty(rollups.local_day(post.posted_at) for post in changed)
     return len(changed)

@@ -154,3 +154,14 @@ def test_daily_task_upgrades_recent_posts(org, charter, programme_tag):
     tasks.reattribute_recent.delay()
     post.refresh_from_db()
     assert post.ambassador == person
+
+
+def test_reattribution_marks_the_days_for_the_rollups(org, charter, programme_tag):
+    from advocacy.reach.report_models import DirtyDay
+
+    person = make_ambassador(unit=org["a-bre-2"], charter=charter)
+    collect("1", at=joined(person) + timedelta(minutes=5), handle="tardive")
+    DirtyDay.objects.all().delete()
+    accounts_services.handle_save(user=person, network=Network.X, handle="tardive")
+    attribution.reattribute()
+    assert DirtyDay.objects.count() == 1
