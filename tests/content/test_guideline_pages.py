@@ -202,3 +202,27 @@ def test_demo_seeds_useful_pages_a_story_and_messages_once(db, org, charter):
     assert DiscussionMessage.objects.count() == 3
     for page in GuidelinePage.objects.all():
         assert page.body == richtext.sanitize(page.body)
+
+
+def test_guideline_index_query_count_is_constant(client, ambassador, curator):
+    client.force_login(ambassador)
+    pages.guideline_page_save(by=curator, title="Page 0", body="")
+    client.get(reverse("guidelines_index"))
+
+    def count():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("guidelines_index")).status_code == 200
+        return len(captured)
+
+    few = count()
+    for n in range(1, 8):
+        pages.guideline_page_save(by=curator, title=f"Page {n}", body="<p>…</p>")
+    assert count() == few
+
+
+def test_kit_discussion_link_include(ambassador):
+    from django.template.loader import render_to_string
+
+    kit = make_kit(title="Un kit")
+    html = render_to_string("content/includes/kit_discussion_link.html", {"kit": kit})
+    assert reverse("discussion_kit", args=[kit.slug]) in html
