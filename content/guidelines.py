@@ -296,6 +296,9 @@ def hashtags(text: str) -> list[tuple[str, int, int]]:
     return found
 
 
+_hashtags_of = hashtags  # for functions whose parameter is called `hashtags`
+
+
 def urls(text: str) -> list[tuple[str, int, int]]:
     """(url, start, end) of every link a network would turn into a link."""
     found = []
@@ -859,10 +862,31 @@ def check_text(
     return findings
 
 
+def post_as_published(text: str, *, link: str = "", hashtags: Iterable[str] = ()) -> str:
+    """The post an ambassador publishes from a suggested text: the text, the kit's hashtags
+    it does not carry yet, then the link (as the sharing page composes it), so that the
+    length and hashtag rules judge what the network will receive. The text keeps its
+    offsets: it comes first, unchanged."""
+    present = {fold(tag) for tag, _start, _end in _hashtags_of(text)}
+    missing = []
+    for tag in hashtags:
+        tag = (tag or "").strip().lstrip("#＃")
+        if tag and fold(tag) not in present:
+            present.add(fold(tag))
+            missing.append("#" + tag)
+    post = text.rstrip()
+    if missing:
+        post += "\n\n" + " ".join(missing)
+    if link:
+        post += "\n\n" + link
+    return post
+
+
 def check_kit(kit, *, at=None, rules=None, periods=None, allowed_domains=None) -> list[Finding]:
-    """Findings of a whole kit: every suggested text on each of its networks (all of them
-    when it names none), then the link and the visuals once, then the sensitive periods
-    around its publication date. Duplicates (the same link on every text) are dropped."""
+    """Findings of a whole kit: every suggested text, as it will be published (with the
+    kit's hashtags and link), on each of its networks (all of them when it names none),
+    then the link and the visuals once, then the sensitive periods around its
+    publication date. Duplicates (the same finding on every network) are dropped."""
     from accounts.models import Network
 
     rules = load_rules() if rules is None else list(rules)
@@ -872,12 +896,18 @@ def check_kit(kit, *, at=None, rules=None, periods=None, allowed_domains=None) -
     findings: list[Finding] = []
     seen = set()
     text_rules = [r for r in rules if r.kind not in (IMAGE_ALT,)]
+    link = getattr(kit, "link", "") or ""
     for text in kit.texts.all():
+        post = post_as_published(text.body, link=link, hashtags=getattr(kit, "hashtags", None) or ())
+        # The kit's link is judged once, below, not once per text and network.
+        link_starts_at = len(post) - len(link) if link else len(post)
         networks = list(text.networks or Network.values)
         for network in networks:
             for finding in check_text(
-                text=text.body, network=network, at=at, rules=text_rules, periods=(), allowed_domains=allowed_domains
+                text=post, network=network, at=at, rules=text_rules, periods=(), allowed_domains=allowed_domains
             ):
+                if finding.kind == LINK_ALLOWLIST and finding.start is not None and finding.start >= link_starts_at:
+                    continue
                 key = (finding.rule_id, finding.kind, finding.message, text.position, finding.start)
                 if key in seen:
                     continue
@@ -914,7 +944,8 @@ def highlight(text: str, findings: Iterable[Finding]) -> list[Highlighted]:
     located = [f for f in findings if f.start is not None and f.end is not None and f.end > f.start]
     if not located:
         return [Highlighted(text)] if text else []
-    cuts = sorted({0, len(text)} | {f.start for f in located} | {min(f.end, len(text)) for f in located})
+    size = len(text)
+    cuts = sorted({0, size} | {min(f.start, size) for f in located} | {min(f.end, size) for f in located})
     pieces = []
     for start, end in zip(cuts, cuts[1:], strict=False):
         if start >= end:

@@ -226,3 +226,25 @@ def test_kit_discussion_link_include(ambassador):
     kit = make_kit(title="Un kit")
     html = render_to_string("content/includes/kit_discussion_link.html", {"kit": kit})
     assert reverse("discussion_kit", args=[kit.slug]) in html
+
+
+def test_kit_texts_are_judged_as_published_with_hashtags_and_link(curator):
+    from content.models import AllowedDomain
+
+    kit = make_kit(author=curator, texts=[{"body": "a" * 250, "networks": ["x", "linkedin"]}])
+    assert kit.hashtags == ["AvecPôleEmploi"]
+    assert guidelines.post_as_published("Bonjour", link="https://x.fr", hashtags=["AvecPôleEmploi", "#Emploi"]) == (
+        "Bonjour\n\n#AvecPôleEmploi #Emploi\n\nhttps://x.fr"
+    )
+    assert guidelines.post_as_published("Bonjour #avecpoleemploi", hashtags=["AvecPôleEmploi"]) == (
+        "Bonjour #avecpoleemploi"
+    )
+    findings = guidelines.check_kit(kit)
+    # The kit's hashtag is added when sharing: no "required hashtag" finding...
+    assert not [f for f in findings if f.kind == "required_hashtag"]
+    # ...but it and the link (23 on X) count towards X's limit: 250 + 17 + 25 > 280.
+    (length,) = [f for f in findings if f.kind == "length"]
+    assert length.network == "x"
+    # A link that left the allowlist is reported once, not once per text and network.
+    AllowedDomain.objects.all().delete()
+    assert len([f for f in guidelines.check_kit(kit) if f.kind == "link_allowlist"]) == 1
