@@ -883,49 +883,72 @@ def post_as_published(text: str, *, link: str = "", hashtags: Iterable[str] = ()
 
 
 def check_kit(kit, *, at=None, rules=None, periods=None, allowed_domains=None) -> list[Finding]:
-    """Findings of a whole kit: every suggested text, as it will be published (with the
-    kit's hashtags and link), on each of its networks (all of them when it names none),
-    then the link and the visuals once, then the sensitive periods around its
-    publication date. Duplicates (the same finding on every network) are dropped."""
+    """Findings of a saved kit (see `check_kit_content`), as stored at submission."""
+    return check_kit_content(
+        texts=[{"body": t.body, "networks": t.networks, "position": t.position} for t in kit.texts.all()],
+        link=getattr(kit, "link", "") or "",
+        hashtags=getattr(kit, "hashtags", None) or (),
+        visuals=list(kit.visuals.all()),
+        at=at or getattr(kit, "publish_at", None),
+        rules=rules,
+        periods=periods,
+        allowed_domains=allowed_domains,
+    )
+
+
+def check_kit_content(
+    *,
+    texts: Sequence[dict],
+    link: str = "",
+    hashtags: Iterable[str] = (),
+    visuals: Sequence = (),
+    at=None,
+    rules=None,
+    periods=None,
+    allowed_domains=None,
+) -> list[Finding]:
+    """Findings of a kit's content, saved or being typed: every suggested text
+    ({"body", "networks", "position"}), as it will be published (with the kit's hashtags
+    and link), on each of its networks (all of them when it names none), then the link
+    and the visuals once, then the sensitive periods around its publication date.
+    Duplicates (the same finding on every network) are dropped."""
     from accounts.models import Network
 
     rules = load_rules() if rules is None else list(rules)
     periods = load_periods() if periods is None else list(periods)
     allowed_domains = load_allowed_domains() if allowed_domains is None else list(allowed_domains)
-    at = at or getattr(kit, "publish_at", None)
+    hashtags = list(hashtags)
     findings: list[Finding] = []
     seen = set()
     text_rules = [r for r in rules if r.kind not in (IMAGE_ALT,)]
-    link = getattr(kit, "link", "") or ""
-    for text in kit.texts.all():
-        post = post_as_published(text.body, link=link, hashtags=getattr(kit, "hashtags", None) or ())
+    for index, text in enumerate(texts):
+        position = text.get("position", index)
+        post = post_as_published(text.get("body") or "", link=link, hashtags=hashtags)
         # The kit's link is judged once, below, not once per text and network.
         link_starts_at = len(post) - len(link) if link else len(post)
-        networks = list(text.networks or Network.values)
-        for network in networks:
+        for network in list(text.get("networks") or Network.values):
             for finding in check_text(
                 text=post, network=network, at=at, rules=text_rules, periods=(), allowed_domains=allowed_domains
             ):
                 if finding.kind == LINK_ALLOWLIST and finding.start is not None and finding.start >= link_starts_at:
                     continue
-                key = (finding.rule_id, finding.kind, finding.message, text.position, finding.start)
+                key = (finding.rule_id, finding.kind, finding.message, position, finding.start)
                 if key in seen:
                     continue
                 seen.add(key)
-                finding.text_position = text.position
+                finding.text_position = position
                 findings.append(finding)
     kit_rules = [r for r in rules if r.kind in (LINK_ALLOWLIST, IMAGE_ALT)]
-    for finding in check_text(
+    findings += check_text(
         text="",
         network="",
         at=at,
-        link=getattr(kit, "link", "") or None,
-        images=list(kit.visuals.all()),
+        link=link or None,
+        images=list(visuals),
         rules=kit_rules,
         periods=periods,
         allowed_domains=allowed_domains,
-    ):
-        findings.append(finding)
+    )
     return findings
 
 

@@ -66,6 +66,49 @@ def guidelines_check(request):
     return render(request, "content/guidelines/check.html", context)
 
 
+@require_roles(Role.CURATOR)
+@require_POST
+def guidelines_check_kit(request):
+    """The kit editor's live findings: the whole editor form is posted (hx-include) and
+    every suggested text is checked on each of its networks, as it will be published."""
+    from content.forms_kits import TextFormSet, split_hashtags
+
+    texts = TextFormSet(request.POST, prefix="texts")
+    if texts.is_valid():
+        rows = [
+            {"body": form.cleaned_data.get("body", ""), "networks": form.cleaned_data.get("networks", [])}
+            for form in texts.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+    else:  # half-typed forms are still checked as far as they can be read
+        rows = [{"body": form.data.get(f"{form.prefix}-body", ""), "networks": []} for form in texts.forms]
+    rows = [dict(row, position=index) for index, row in enumerate(rows) if (row["body"] or "").strip()]
+    findings = guidelines.check_kit_content(
+        texts=rows,
+        link=(request.POST.get("link") or "").strip(),
+        hashtags=split_hashtags(request.POST.get("hashtags", "")),
+    )
+    labels = dict(Network.choices)
+    by_text = []
+    for row in rows:
+        own = [f for f in findings if f.text_position == row["position"]]
+        body_length = len(row["body"])
+        in_body = [f for f in own if f.start is not None and f.end is not None and f.end <= body_length]
+        by_text.append(
+            {
+                "number": row["position"] + 1,
+                "pieces": guidelines.highlight(row["body"], in_body),
+                "findings": [(f, labels.get(f.network, "")) for f in own],
+            }
+        )
+    general = [f for f in findings if f.text_position is None]
+    return render(
+        request,
+        "content/includes/kit_findings.html",
+        {"texts": by_text, "general": general, "has_blocking": guidelines.has_blocking(findings)},
+    )
+
+
 # --- Guideline pages -------------------------------------------------------------------
 
 

@@ -248,3 +248,36 @@ def test_kit_texts_are_judged_as_published_with_hashtags_and_link(curator):
     # A link that left the allowlist is reported once, not once per text and network.
     AllowedDomain.objects.all().delete()
     assert len([f for f in guidelines.check_kit(kit) if f.kind == "link_allowlist"]) == 1
+
+
+def test_kit_editor_live_findings_cover_every_text(client, curator):
+    client.force_login(curator)
+    response = client.post(
+        reverse("guidelines_check_kit"),
+        {
+            "texts-TOTAL_FORMS": "3",
+            "texts-INITIAL_FORMS": "0",
+            "texts-0-body": "Trois apprentis recrutés à Rennes",
+            "texts-0-networks": ["x"],
+            "texts-1-body": "Le site PRÉFÉRÉ des Français",
+            "texts-2-body": "Un texte retiré, préféré",
+            "texts-2-DELETE": "on",
+            "hashtags": "#AvecPôleEmploi",
+            "link": "http://exemple.com/page",
+        },
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "<html" not in page
+    assert page.count("Texte suggéré") == 2  # the deleted text is not checked
+    assert '<mark class="app-mark app-mark--blocking" title="Terme à éviter : « PRÉFÉRÉ ».">PRÉFÉRÉ</mark>' in page
+    assert "Aucun point à corriger" in page  # the first text, on X, with the kit hashtag
+    assert page.count("Lien non sécurisé") == 1  # the kit's link, judged once
+    assert "hashtag #AvecPôleEmploi est obligatoire" not in page
+
+
+def test_kit_editor_page_asks_for_live_findings(client, curator):
+    client.force_login(curator)
+    page = client.get(reverse("kit_create")).content.decode()
+    assert f'hx-post="{reverse("guidelines_check_kit")}"' in page
