@@ -22,7 +22,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from urllib.parse import urlsplit
 
+from django.core.cache import cache
 from django.core.signals import request_finished, request_started
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -554,25 +556,83 @@ def _cached(key, load):
     return values[key]
 
 
-def load_rules() -> list:
-    from content.models import GuidelineRule
+# Rules, periods and domains change rarely and are read on every keystroke of every
+# editor: they are kept in the shared cache as plain specs, dropped whenever an admin
+# saves or deletes one (and after a few minutes at worst), then kept for the request.
+REFERENCE_CACHE_KEY = "content:guidelines:reference:v1"
+REFERENCE_CACHE_SECONDS = 300
 
-    return _cached(
-        "rules",
-        lambda: list(GuidelineRule.objects.filter(is_active=True).prefetch_related("only_during").order_by("pk")),
-    )
+
+def _load_reference() -> dict:
+    from content.models import AllowedDomain, GuidelineRule, SensitivePeriod
+
+    rules = [
+        RuleSpec(
+            kind=rule.kind,
+            pattern=rule.pattern,
+            parameter=rule.parameter,
+            networks=tuple(rule.networks or ()),
+            severity=rule.severity,
+            explanation=rule.explanation,
+            suggestion=rule.suggestion,
+            is_active=rule.is_active,
+            id=rule.pk,
+            during_ids=tuple(period.pk for period in rule.only_during.all()),
+        )
+        for rule in GuidelineRule.objects.filter(is_active=True).prefetch_related("only_during").order_by("pk")
+    ]
+    periods = [
+        PeriodSpec(
+            name=period.name,
+            starts_on=period.starts_on,
+            ends_on=period.ends_on,
+            severity=period.severity,
+            explanation=period.explanation,
+            is_active=period.is_active,
+            id=period.pk,
+        )
+        for period in SensitivePeriod.objects.filter(is_active=True).order_by("starts_on")
+    ]
+    domains = list(AllowedDomain.objects.values_list("domain", flat=True))
+    return {"rules": rules, "periods": periods, "domains": domains}
+
+
+def _reference() -> dict:
+    def load():
+        data = cache.get(REFERENCE_CACHE_KEY)
+        if data is None:
+            data = _load_reference()
+            cache.set(REFERENCE_CACHE_KEY, data, REFERENCE_CACHE_SECONDS)
+        return data
+
+    return _cached("reference", load)
+
+
+def forget_reference(**kwargs) -> None:
+    """Drop the cached rules, periods and domains (connected to their models' signals)."""
+    cache.delete(REFERENCE_CACHE_KEY)
+    if getattr(_request_cache, "active", False):
+        _request_cache.values.pop("reference", None)
+
+
+for _model in ("content.GuidelineRule", "content.SensitivePeriod", "content.AllowedDomain"):
+    post_save.connect(forget_reference, sender=_model, dispatch_uid=f"guidelines_forget_save_{_model}")
+    post_delete.connect(forget_reference, sender=_model, dispatch_uid=f"guidelines_forget_delete_{_model}")
+m2m_changed.connect(
+    forget_reference, sender="content.GuidelineRule_only_during", dispatch_uid="guidelines_forget_periods"
+)
+
+
+def load_rules() -> list:
+    return _reference()["rules"]
 
 
 def load_periods() -> list:
-    from content.models import SensitivePeriod
-
-    return _cached("periods", lambda: list(SensitivePeriod.objects.filter(is_active=True).order_by("starts_on")))
+    return _reference()["periods"]
 
 
 def load_allowed_domains() -> list[str]:
-    from content.models import AllowedDomain
-
-    return _cached("domains", lambda: list(AllowedDomain.objects.values_list("domain", flat=True)))
+    return _reference()["domains"]
 
 
 # ---------------------------------------------------------------------------------------

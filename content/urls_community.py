@@ -8,7 +8,6 @@ urlpatterns = [
     # Guidelines
     path("bonnes-pratiques/", views.guidelines_index, name="guidelines_index"),
     path("bonnes-pratiques/verifier/", views.guidelines_check, name="guidelines_check"),
-    path("bonnes-pratiques/verifier-un-kit/", views.guidelines_check_kit, name="guidelines_check_kit"),
     path("bonnes-pratiques/nouvelle-page/", views.guideline_page_create, name="guideline_page_create"),
     path("bonnes-pratiques/<slug:slug>/", views.guideline_page, name="guideline_page"),
     path("bonnes-pratiques/<slug:slug>/modifier/", views.guideline_page_edit, name="guideline_page_edit"),

@@ -66,14 +66,14 @@ def guidelines_check(request):
     return render(request, "content/guidelines/check.html", context)
 
 
-@require_roles(Role.CURATOR)
-@require_POST
-def guidelines_check_kit(request):
-    """The kit editor's live findings: the whole editor form is posted (hx-include) and
-    every suggested text is checked on each of its networks, as it will be published."""
+def kit_findings_context(data) -> dict:
+    """What `content/includes/kit_findings.html` needs, from the kit editor's posted form:
+    every suggested text checked on each of its networks, as it will be published. The
+    editor's live preview (content.views_kits.kit_preview) adds it to its answer, so that
+    one request per keystroke serves both."""
     from content.forms_kits import TextFormSet, split_hashtags
 
-    texts = TextFormSet(request.POST, prefix="texts")
+    texts = TextFormSet(data, prefix="texts")
     if texts.is_valid():
         rows = [
             {"body": form.cleaned_data.get("body", ""), "networks": form.cleaned_data.get("networks", [])}
@@ -84,9 +84,7 @@ def guidelines_check_kit(request):
         rows = [{"body": form.data.get(f"{form.prefix}-body", ""), "networks": []} for form in texts.forms]
     rows = [dict(row, position=index) for index, row in enumerate(rows) if (row["body"] or "").strip()]
     findings = guidelines.check_kit_content(
-        texts=rows,
-        link=(request.POST.get("link") or "").strip(),
-        hashtags=split_hashtags(request.POST.get("hashtags", "")),
+        texts=rows, link=(data.get("link") or "").strip(), hashtags=split_hashtags(data.get("hashtags", ""))
     )
     labels = dict(Network.choices)
     by_text = []
@@ -101,12 +99,11 @@ def guidelines_check_kit(request):
                 "findings": [(f, labels.get(f.network, "")) for f in own],
             }
         )
-    general = [f for f in findings if f.text_position is None]
-    return render(
-        request,
-        "content/includes/kit_findings.html",
-        {"texts": by_text, "general": general, "has_blocking": guidelines.has_blocking(findings)},
-    )
+    return {
+        "texts": by_text,
+        "general": [f for f in findings if f.text_position is None],
+        "has_blocking": guidelines.has_blocking(findings),
+    }
 
 
 # --- Guideline pages -------------------------------------------------------------------

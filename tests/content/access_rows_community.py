@@ -30,12 +30,6 @@ ROWS = [
     Row("guidelines_index", allowed=SIGNED_IN),
     Row("guidelines_check", allowed=SIGNED_IN),
     Row("guidelines_check", method="post", data={"text": "Le site préféré", "network": "x"}, allowed=SIGNED_IN),
-    Row(
-        "guidelines_check_kit",
-        method="post",
-        data={"texts-TOTAL_FORMS": "1", "texts-INITIAL_FORMS": "0", "texts-0-body": "Le site préféré"},
-        allowed=frozenset({"curator"}),
-    ),
     Row("guideline_page", kwargs=lambda ctx: {"slug": ctx["guideline_page"].slug}, allowed=SIGNED_IN),
     Row("guideline_page_create", allowed=EDITORS),
     Row("guideline_page_edit", kwargs=lambda ctx: {"slug": ctx["guideline_page"].slug}, allowed=EDITORS),

@@ -1,5 +1,7 @@
 """Guideline pages (sanitised rich text) and the live guideline check (page and API)."""
 
+import datetime as dt
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -168,7 +170,9 @@ class TestLiveCheck:
         few = count()
         for n in range(10):
             GuidelineRule.objects.create(kind="term", pattern=f"mot{n}", explanation="…")
+        reloaded = count()  # the admin's change dropped the cached rules: they are read again, once
         assert count() == few
+        assert reloaded - few <= 4
 
     def test_api_check_gives_findings_with_offsets(self, api_client, ambassador):
         api_client.force_authenticate(ambassador)
@@ -253,7 +257,7 @@ def test_kit_texts_are_judged_as_published_with_hashtags_and_link(curator):
 def test_kit_editor_live_findings_cover_every_text(client, curator):
     client.force_login(curator)
     response = client.post(
-        reverse("guidelines_check_kit"),
+        reverse("kit_preview"),
         {
             "texts-TOTAL_FORMS": "3",
             "texts-INITIAL_FORMS": "0",
@@ -270,14 +274,35 @@ def test_kit_editor_live_findings_cover_every_text(client, curator):
     assert response.status_code == 200
     page = response.content.decode()
     assert "<html" not in page
-    assert page.count("Texte suggéré") == 2  # the deleted text is not checked
-    assert '<mark class="app-mark app-mark--blocking" title="Terme à éviter : « PRÉFÉRÉ ».">PRÉFÉRÉ</mark>' in page
-    assert "Aucun point à corriger" in page  # the first text, on X, with the kit hashtag
-    assert page.count("Lien non sécurisé") == 1  # the kit's link, judged once
-    assert "hashtag #AvecPôleEmploi est obligatoire" not in page
+    findings = page.split('id="kit-findings" hx-swap-oob="innerHTML"', 1)[1]
+    assert findings.count("Texte suggéré") == 2  # the deleted text is not checked
+    assert '<mark class="app-mark app-mark--blocking" title="Terme à éviter : « PRÉFÉRÉ ».">PRÉFÉRÉ</mark>' in findings
+    assert "Aucun point à corriger" in findings  # the first text, on X, with the kit hashtag
+    assert findings.count("Lien non sécurisé") == 1  # the kit's link, judged once
+    assert "hashtag #AvecPôleEmploi est obligatoire" not in findings
 
 
-def test_kit_editor_page_asks_for_live_findings(client, curator):
+def test_kit_editor_page_has_a_place_for_live_findings(client, curator):
     client.force_login(curator)
     page = client.get(reverse("kit_create")).content.decode()
-    assert f'hx-post="{reverse("guidelines_check_kit")}"' in page
+    assert '<div id="kit-findings" aria-live="polite"></div>' in page
+
+
+def test_an_admin_change_reaches_the_next_check(db):
+    text = "Un mot tabou #AvecPôleEmploi"
+    assert not [f for f in guidelines.check_text(text=text, network="x") if f.kind == "term"]
+    rule = GuidelineRule.objects.create(kind="term", pattern="tabou", severity="blocking", explanation="…")
+    assert [f.kind for f in guidelines.check_text(text=text, network="x") if f.kind == "term"] == ["term"]
+    period = SensitivePeriod.objects.create(
+        name="Réserve", starts_on=dt.date(2026, 1, 1), ends_on=dt.date(2026, 1, 31), explanation="…"
+    )
+    rule.only_during.add(period)  # now only during the period
+    assert not [f for f in guidelines.check_text(text=text, network="x", at=dt.date(2026, 2, 1)) if f.kind == "term"]
+    rule.delete()
+    assert not [f for f in guidelines.check_text(text=text, network="x", at=dt.date(2026, 1, 2)) if f.kind == "term"]
+
+
+def test_demo_step_is_registered():
+    from advocacy import demo
+
+    assert "Bonnes pratiques, histoires du terrain et discussions" in [name for _o, name, _f in demo.STEPS]
