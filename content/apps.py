@@ -11,7 +11,9 @@ class ContentConfig(AppConfig):
     def ready(self):
         # demo_kits and menu: the curators' and moderators' workspace (demo step, menu).
         from content import (  # noqa: F401 - guidelines, stories, discussions
+            demo_community,
             demo_kits,
+            guidelines,  # connects the cache of rules to their models' signals
             menu,
             menu_community,
             personal_data,  # noqa: F401 - registration on import

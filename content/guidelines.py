@@ -22,7 +22,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from urllib.parse import urlsplit
 
+from django.core.cache import cache
 from django.core.signals import request_finished, request_started
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -296,6 +298,9 @@ def hashtags(text: str) -> list[tuple[str, int, int]]:
     return found
 
 
+_hashtags_of = hashtags  # for functions whose parameter is called `hashtags`
+
+
 def urls(text: str) -> list[tuple[str, int, int]]:
     """(url, start, end) of every link a network would turn into a link."""
     found = []
@@ -551,25 +556,83 @@ def _cached(key, load):
     return values[key]
 
 
-def load_rules() -> list:
-    from content.models import GuidelineRule
+# Rules, periods and domains change rarely and are read on every keystroke of every
+# editor: they are kept in the shared cache as plain specs, dropped whenever an admin
+# saves or deletes one (and after a few minutes at worst), then kept for the request.
+REFERENCE_CACHE_KEY = "content:guidelines:reference:v1"
+REFERENCE_CACHE_SECONDS = 300
 
-    return _cached(
-        "rules",
-        lambda: list(GuidelineRule.objects.filter(is_active=True).prefetch_related("only_during").order_by("pk")),
-    )
+
+def _load_reference() -> dict:
+    from content.models import AllowedDomain, GuidelineRule, SensitivePeriod
+
+    rules = [
+        RuleSpec(
+            kind=rule.kind,
+            pattern=rule.pattern,
+            parameter=rule.parameter,
+            networks=tuple(rule.networks or ()),
+            severity=rule.severity,
+            explanation=rule.explanation,
+            suggestion=rule.suggestion,
+            is_active=rule.is_active,
+            id=rule.pk,
+            during_ids=tuple(period.pk for period in rule.only_during.all()),
+        )
+        for rule in GuidelineRule.objects.filter(is_active=True).prefetch_related("only_during").order_by("pk")
+    ]
+    periods = [
+        PeriodSpec(
+            name=period.name,
+            starts_on=period.starts_on,
+            ends_on=period.ends_on,
+            severity=period.severity,
+            explanation=period.explanation,
+            is_active=period.is_active,
+            id=period.pk,
+        )
+        for period in SensitivePeriod.objects.filter(is_active=True).order_by("starts_on")
+    ]
+    domains = list(AllowedDomain.objects.values_list("domain", flat=True))
+    return {"rules": rules, "periods": periods, "domains": domains}
+
+
+def _reference() -> dict:
+    def load():
+        data = cache.get(REFERENCE_CACHE_KEY)
+        if data is None:
+            data = _load_reference()
+            cache.set(REFERENCE_CACHE_KEY, data, REFERENCE_CACHE_SECONDS)
+        return data
+
+    return _cached("reference", load)
+
+
+def forget_reference(**kwargs) -> None:
+    """Drop the cached rules, periods and domains (connected to their models' signals)."""
+    cache.delete(REFERENCE_CACHE_KEY)
+    if getattr(_request_cache, "active", False):
+        _request_cache.values.pop("reference", None)
+
+
+for _model in ("content.GuidelineRule", "content.SensitivePeriod", "content.AllowedDomain"):
+    post_save.connect(forget_reference, sender=_model, dispatch_uid=f"guidelines_forget_save_{_model}")
+    post_delete.connect(forget_reference, sender=_model, dispatch_uid=f"guidelines_forget_delete_{_model}")
+m2m_changed.connect(
+    forget_reference, sender="content.GuidelineRule_only_during", dispatch_uid="guidelines_forget_periods"
+)
+
+
+def load_rules() -> list:
+    return _reference()["rules"]
 
 
 def load_periods() -> list:
-    from content.models import SensitivePeriod
-
-    return _cached("periods", lambda: list(SensitivePeriod.objects.filter(is_active=True).order_by("starts_on")))
+    return _reference()["periods"]
 
 
 def load_allowed_domains() -> list[str]:
-    from content.models import AllowedDomain
-
-    return _cached("domains", lambda: list(AllowedDomain.objects.values_list("domain", flat=True)))
+    return _reference()["domains"]
 
 
 # ---------------------------------------------------------------------------------------
@@ -859,43 +922,93 @@ def check_text(
     return findings
 
 
+def post_as_published(text: str, *, link: str = "", hashtags: Iterable[str] = ()) -> str:
+    """The post an ambassador publishes from a suggested text: the text, the kit's hashtags
+    it does not carry yet, then the link (as the sharing page composes it), so that the
+    length and hashtag rules judge what the network will receive. The text keeps its
+    offsets: it comes first, unchanged."""
+    present = {fold(tag) for tag, _start, _end in _hashtags_of(text)}
+    missing = []
+    for tag in hashtags:
+        tag = (tag or "").strip().lstrip("#＃")
+        if tag and fold(tag) not in present:
+            present.add(fold(tag))
+            missing.append("#" + tag)
+    post = text.rstrip()
+    if missing:
+        post += "\n\n" + " ".join(missing)
+    if link:
+        post += "\n\n" + link
+    return post
+
+
 def check_kit(kit, *, at=None, rules=None, periods=None, allowed_domains=None) -> list[Finding]:
-    """Findings of a whole kit: every suggested text on each of its networks (all of them
-    when it names none), then the link and the visuals once, then the sensitive periods
-    around its publication date. Duplicates (the same link on every text) are dropped."""
+    """Findings of a saved kit (see `check_kit_content`), as stored at submission."""
+    return check_kit_content(
+        texts=[{"body": t.body, "networks": t.networks, "position": t.position} for t in kit.texts.all()],
+        link=getattr(kit, "link", "") or "",
+        hashtags=getattr(kit, "hashtags", None) or (),
+        visuals=list(kit.visuals.all()),
+        at=at or getattr(kit, "publish_at", None),
+        rules=rules,
+        periods=periods,
+        allowed_domains=allowed_domains,
+    )
+
+
+def check_kit_content(
+    *,
+    texts: Sequence[dict],
+    link: str = "",
+    hashtags: Iterable[str] = (),
+    visuals: Sequence = (),
+    at=None,
+    rules=None,
+    periods=None,
+    allowed_domains=None,
+) -> list[Finding]:
+    """Findings of a kit's content, saved or being typed: every suggested text
+    ({"body", "networks", "position"}), as it will be published (with the kit's hashtags
+    and link), on each of its networks (all of them when it names none), then the link
+    and the visuals once, then the sensitive periods around its publication date.
+    Duplicates (the same finding on every network) are dropped."""
     from accounts.models import Network
 
     rules = load_rules() if rules is None else list(rules)
     periods = load_periods() if periods is None else list(periods)
     allowed_domains = load_allowed_domains() if allowed_domains is None else list(allowed_domains)
-    at = at or getattr(kit, "publish_at", None)
+    hashtags = list(hashtags)
     findings: list[Finding] = []
     seen = set()
     text_rules = [r for r in rules if r.kind not in (IMAGE_ALT,)]
-    for text in kit.texts.all():
-        networks = list(text.networks or Network.values)
-        for network in networks:
+    for index, text in enumerate(texts):
+        position = text.get("position", index)
+        post = post_as_published(text.get("body") or "", link=link, hashtags=hashtags)
+        # The kit's link is judged once, below, not once per text and network.
+        link_starts_at = len(post) - len(link) if link else len(post)
+        for network in list(text.get("networks") or Network.values):
             for finding in check_text(
-                text=text.body, network=network, at=at, rules=text_rules, periods=(), allowed_domains=allowed_domains
+                text=post, network=network, at=at, rules=text_rules, periods=(), allowed_domains=allowed_domains
             ):
-                key = (finding.rule_id, finding.kind, finding.message, text.position, finding.start)
+                if finding.kind == LINK_ALLOWLIST and finding.start is not None and finding.start >= link_starts_at:
+                    continue
+                key = (finding.rule_id, finding.kind, finding.message, position, finding.start)
                 if key in seen:
                     continue
                 seen.add(key)
-                finding.text_position = text.position
+                finding.text_position = position
                 findings.append(finding)
     kit_rules = [r for r in rules if r.kind in (LINK_ALLOWLIST, IMAGE_ALT)]
-    for finding in check_text(
+    findings += check_text(
         text="",
         network="",
         at=at,
-        link=getattr(kit, "link", "") or None,
-        images=list(kit.visuals.all()),
+        link=link or None,
+        images=list(visuals),
         rules=kit_rules,
         periods=periods,
         allowed_domains=allowed_domains,
-    ):
-        findings.append(finding)
+    )
     return findings
 
 
@@ -914,7 +1027,8 @@ def highlight(text: str, findings: Iterable[Finding]) -> list[Highlighted]:
     located = [f for f in findings if f.start is not None and f.end is not None and f.end > f.start]
     if not located:
         return [Highlighted(text)] if text else []
-    cuts = sorted({0, len(text)} | {f.start for f in located} | {min(f.end, len(text)) for f in located})
+    size = len(text)
+    cuts = sorted({0, size} | {min(f.start, size) for f in located} | {min(f.end, size) for f in located})
     pieces = []
     for start, end in zip(cuts, cuts[1:], strict=False):
         if start >= end:

@@ -11,11 +11,13 @@ import re
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from accounts.access import Role, can, roles_of
@@ -270,13 +272,34 @@ def story_to_kit(*, story: Story, by: User):
         by=by,
         title=story.title[:200],
         link=settings.CONTENT_STORY_DEFAULT_LINK,
-        brief=_("<p>D’après une histoire proposée par %(author)s.</p>")
-        % {"author": story.author.get_full_name() if story.author else _("un·e ambassadeur·rice")},
+        brief=_story_brief(story),
         texts=[{"body": story.body, "networks": []}],
     )
+    # The story's photos (already checked and cleaned of metadata) and video become the
+    # kit's visuals, with the alternative texts their author wrote.
+    for photo in story.photos.all():
+        with photo.image.open("rb") as source:
+            copy = ContentFile(source.read(), name=photo.image.name.rsplit("/", 1)[-1])
+        workflow.kit_visual_add(kit=kit, by=by, image=copy, alt_text=photo.alt_text)
+    if story.video_url:
+        workflow.kit_visual_add(kit=kit, by=by, video_url=story.video_url)
     story.kits.add(kit)
     Story.objects.filter(pk=story.pk).update(status=Story.Status.IN_KIT)
     return kit
+
+
+def _story_brief(story: Story) -> str:
+    author = story.author.get_full_name() if story.author else _("un·e ambassadeur·rice")
+    parts = [_("D’après une histoire proposée par %(author)s.") % {"author": author}]
+    consent = Consent.objects.filter(story=story).first() if story.is_testimonial else None
+    if consent is not None:
+        parts.append(
+            _("Témoignage publié avec le consentement de la personne (donné le %(date)s, texte %(version)s).")
+            % {"date": consent.given_at.strftime("%d/%m/%Y"), "version": consent.text_version}
+        )
+    if story.is_anonymised:
+        parts.append(_("Témoignage anonymisé : ne citez ni nom ni détail qui permette de reconnaître la personne."))
+    return "".join(f"<p>{escape(part)}</p>" for part in parts)
 
 
 @transaction.atomic

@@ -40,6 +40,7 @@ from content.selectors_kits import (
     moderation_queue,
     status_counts,
 )
+from content.views_community import kit_findings_context
 
 PAGE_SIZE = 20
 S = Kit.Status
@@ -208,7 +209,9 @@ def kit_preview(request):
         hashtags=split_hashtags(request.POST.get("hashtags", "")),
         link=(request.POST.get("link") or "").strip(),
     )
-    return render(request, "content/kits/_preview.html", {"previews": cards})
+    # The guideline findings travel with the preview (one request per keystroke).
+    context = {"previews": cards, **kit_findings_context(request.POST)}
+    return render(request, "content/kits/_preview.html", context)
 
 
 @require_roles(Role.CURATOR)

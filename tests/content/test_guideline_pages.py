@@ -1,5 +1,7 @@
 """Guideline pages (sanitised rich text) and the live guideline check (page and API)."""
 
+import datetime as dt
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -168,7 +170,9 @@ class TestLiveCheck:
         few = count()
         for n in range(10):
             GuidelineRule.objects.create(kind="term", pattern=f"mot{n}", explanation="…")
+        reloaded = count()  # the admin's change dropped the cached rules: they are read again, once
         assert count() == few
+        assert reloaded - few <= 4
 
     def test_api_check_gives_findings_with_offsets(self, api_client, ambassador):
         api_client.force_authenticate(ambassador)
@@ -202,3 +206,103 @@ def test_demo_seeds_useful_pages_a_story_and_messages_once(db, org, charter):
     assert DiscussionMessage.objects.count() == 3
     for page in GuidelinePage.objects.all():
         assert page.body == richtext.sanitize(page.body)
+
+
+def test_guideline_index_query_count_is_constant(client, ambassador, curator):
+    client.force_login(ambassador)
+    pages.guideline_page_save(by=curator, title="Page 0", body="")
+    client.get(reverse("guidelines_index"))
+
+    def count():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("guidelines_index")).status_code == 200
+        return len(captured)
+
+    few = count()
+    for n in range(1, 8):
+        pages.guideline_page_save(by=curator, title=f"Page {n}", body="<p>…</p>")
+    assert count() == few
+
+
+def test_kit_discussion_link_include(ambassador):
+    from django.template.loader import render_to_string
+
+    kit = make_kit(title="Un kit")
+    html = render_to_string("content/includes/kit_discussion_link.html", {"kit": kit})
+    assert reverse("discussion_kit", args=[kit.slug]) in html
+
+
+def test_kit_texts_are_judged_as_published_with_hashtags_and_link(curator):
+    from content.models import AllowedDomain
+
+    kit = make_kit(author=curator, texts=[{"body": "a" * 250, "networks": ["x", "linkedin"]}])
+    assert kit.hashtags == ["AvecPôleEmploi"]
+    assert guidelines.post_as_published("Bonjour", link="https://x.fr", hashtags=["AvecPôleEmploi", "#Emploi"]) == (
+        "Bonjour\n\n#AvecPôleEmploi #Emploi\n\nhttps://x.fr"
+    )
+    assert guidelines.post_as_published("Bonjour #avecpoleemploi", hashtags=["AvecPôleEmploi"]) == (
+        "Bonjour #avecpoleemploi"
+    )
+    findings = guidelines.check_kit(kit)
+    # The kit's hashtag is added when sharing: no "required hashtag" finding...
+    assert not [f for f in findings if f.kind == "required_hashtag"]
+    # ...but it and the link (23 on X) count towards X's limit: 250 + 17 + 25 > 280.
+    (length,) = [f for f in findings if f.kind == "length"]
+    assert length.network == "x"
+    # A link that left the allowlist is reported once, not once per text and network.
+    AllowedDomain.objects.all().delete()
+    assert len([f for f in guidelines.check_kit(kit) if f.kind == "link_allowlist"]) == 1
+
+
+def test_kit_editor_live_findings_cover_every_text(client, curator):
+    client.force_login(curator)
+    response = client.post(
+        reverse("kit_preview"),
+        {
+            "texts-TOTAL_FORMS": "3",
+            "texts-INITIAL_FORMS": "0",
+            "texts-0-body": "Trois apprentis recrutés à Rennes",
+            "texts-0-networks": ["x"],
+            "texts-1-body": "Le site PRÉFÉRÉ des Français",
+            "texts-2-body": "Un texte retiré, préféré",
+            "texts-2-DELETE": "on",
+            "hashtags": "#AvecPôleEmploi",
+            "link": "http://exemple.com/page",
+        },
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "<html" not in page
+    findings = page.split('id="kit-findings" hx-swap-oob="innerHTML"', 1)[1]
+    assert findings.count("Texte suggéré") == 2  # the deleted text is not checked
+    assert '<mark class="app-mark app-mark--blocking" title="Terme à éviter : « PRÉFÉRÉ ».">PRÉFÉRÉ</mark>' in findings
+    assert "Aucun point à corriger" in findings  # the first text, on X, with the kit hashtag
+    assert findings.count("Lien non sécurisé") == 1  # the kit's link, judged once
+    assert "hashtag #AvecPôleEmploi est obligatoire" not in findings
+
+
+def test_kit_editor_page_has_a_place_for_live_findings(client, curator):
+    client.force_login(curator)
+    page = client.get(reverse("kit_create")).content.decode()
+    assert '<div id="kit-findings" aria-live="polite"></div>' in page
+
+
+def test_an_admin_change_reaches_the_next_check(db):
+    text = "Un mot tabou #AvecPôleEmploi"
+    assert not [f for f in guidelines.check_text(text=text, network="x") if f.kind == "term"]
+    rule = GuidelineRule.objects.create(kind="term", pattern="tabou", severity="blocking", explanation="…")
+    assert [f.kind for f in guidelines.check_text(text=text, network="x") if f.kind == "term"] == ["term"]
+    period = SensitivePeriod.objects.create(
+        name="Réserve", starts_on=dt.date(2026, 1, 1), ends_on=dt.date(2026, 1, 31), explanation="…"
+    )
+    rule.only_during.add(period)  # now only during the period
+    assert not [f for f in guidelines.check_text(text=text, network="x", at=dt.date(2026, 2, 1)) if f.kind == "term"]
+    rule.delete()
+    assert not [f for f in guidelines.check_text(text=text, network="x", at=dt.date(2026, 1, 2)) if f.kind == "term"]
+
+
+def test_demo_step_is_registered():
+    from advocacy import demo
+
+    assert "Bonnes pratiques, histoires du terrain et discussions" in [name for _o, name, _f in demo.STEPS]

@@ -233,7 +233,7 @@ class TestLength:
         ("text", "count"),
         [
             ("abc", 3),
-            ("e\u0301te\u0301", 4),
+            ("e\u0301te\u0301", 3),
             ("\r\n\n", 2),
             ("\u1100\u1161\u11a8", 1),  # Hangul jamo L V T make one syllable
             ("한국어", 3),

@@ -166,6 +166,18 @@ class TestIntoKits:
         story.refresh_from_db()
         assert story.status == Story.Status.IN_KIT and list(story.kits.all()) == [kit]
 
+    def test_photos_video_and_consent_travel_into_the_kit(self, ambassador, curator):
+        allow_default_domains()
+        story = make_story(
+            ambassador, kind="job_seeker", photos=2, video_url="https://video.example/x", is_anonymised=True
+        )
+        kit = stories.story_to_kit(story=story, by=curator)
+        visuals = list(kit.visuals.all())
+        assert [v.kind for v in visuals] == ["image", "image", "video"]
+        assert [v.alt_text for v in visuals[:2]] == ["Photo 0", "Photo 1"]
+        assert visuals[0].image.name != story.photos.first().image.name  # a copy the kit owns
+        assert "consentement" in kit.brief and "anonymisé" in kit.brief
+
     def test_author_sees_what_the_curators_changed(self, client, ambassador, curator):
         allow_default_domains()
         story = make_story(ambassador, body="Trois apprentis recrutés au forum de Rennes.")
