@@ -37,8 +37,12 @@ class DocsView(SpectacularSwaggerSplitView):
 
 api_v1 = [
     path("", include("accounts.api_urls")),
+    path("", include("advocacy.reach.api_urls")),
     path("", include("content.api_urls_kits")),
+    path("", include("advocacy.sharing.api_urls")),
+    path("", include("advocacy.campaigns.api_urls")),
     path("", include("content.api_urls_community")),
+    path("", include("advocacy.reach.api_urls_reports")),
 ]
 
 urlpatterns = [
