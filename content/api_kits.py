@@ -29,21 +29,21 @@ READ = rule_for(*STAFF_ROLES)
 WRITE = rule_for(Role.CURATOR)
 
 
-class PersonOutput(serializers.ModelSerializer):
+class KitPersonOutput(serializers.ModelSerializer):
     class Meta:
         model = User
         fields = ["id", "first_name", "last_name"]
         read_only_fields = fields
 
 
-class TopicOutput(serializers.ModelSerializer):
+class KitTopicOutput(serializers.ModelSerializer):
     class Meta:
         model = Topic
         fields = ["id", "slug", "name"]
         read_only_fields = fields
 
 
-class TextSerializer(serializers.ModelSerializer):
+class KitTextSerializer(serializers.ModelSerializer):
     body = serializers.CharField(max_length=5000)
     networks = serializers.ListField(
         child=serializers.ChoiceField(choices=Network.choices),
@@ -57,7 +57,7 @@ class TextSerializer(serializers.ModelSerializer):
         fields = ["body", "networks"]
 
 
-class VisualOutput(serializers.ModelSerializer):
+class KitVisualOutput(serializers.ModelSerializer):
     image = serializers.SerializerMethodField()
 
     class Meta:
@@ -69,8 +69,8 @@ class VisualOutput(serializers.ModelSerializer):
         return visual.image.url if visual.image else ""
 
 
-class TransitionOutput(serializers.ModelSerializer):
-    by = PersonOutput(allow_null=True)
+class KitTransitionOutput(serializers.ModelSerializer):
+    by = KitPersonOutput(allow_null=True)
 
     class Meta:
         model = KitTransition
@@ -79,9 +79,9 @@ class TransitionOutput(serializers.ModelSerializer):
 
 
 class KitListOutput(serializers.ModelSerializer):
-    topics = TopicOutput(many=True)
-    author = PersonOutput(allow_null=True)
-    approved_by = PersonOutput(allow_null=True)
+    topics = KitTopicOutput(many=True)
+    author = KitPersonOutput(allow_null=True)
+    approved_by = KitPersonOutput(allow_null=True)
     networks = serializers.SerializerMethodField()
 
     class Meta:
@@ -101,18 +101,13 @@ class KitListOutput(serializers.ModelSerializer):
         return [n for n in Network.values if any(n in t.networks for t in texts)]
 
 
-class FindingOutput(serializers.Serializer):
-    severity = serializers.CharField()
-    message = serializers.CharField()
-
-
 class KitDetailOutput(KitListOutput):
     target_units = UnitSerializer(many=True)
-    texts = TextSerializer(many=True)
-    visuals = VisualOutput(many=True)
-    transitions = TransitionOutput(many=True)
-    last_editor = PersonOutput(allow_null=True)
-    retracted_by = PersonOutput(allow_null=True)
+    texts = KitTextSerializer(many=True)
+    visuals = KitVisualOutput(many=True)
+    transitions = KitTransitionOutput(many=True)
+    last_editor = KitPersonOutput(allow_null=True)
+    retracted_by = KitPersonOutput(allow_null=True)
     findings = serializers.ListField(child=serializers.DictField(), help_text=_("Constats stockés à la soumission."))
     can_approve = serializers.SerializerMethodField()
 
@@ -147,7 +142,7 @@ class KitInput(serializers.Serializer):
     publish_at = serializers.DateTimeField(required=False, allow_null=True)
     expires_at = serializers.DateTimeField(required=False, allow_null=True)
     is_important = serializers.BooleanField(required=False)
-    texts = TextSerializer(many=True, required=False, max_length=20)
+    texts = KitTextSerializer(many=True, required=False, max_length=20)
 
 
 def _refuse_unknown(request, serializer_class) -> None:
@@ -230,22 +225,22 @@ class KitDetailApi(APIView):
         return Response(_detail(request, pk))
 
 
-class CommentInput(serializers.Serializer):
+class KitCommentInput(serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
 
 
-class RequiredCommentInput(serializers.Serializer):
+class KitRequestChangesInput(serializers.Serializer):
     comment = serializers.CharField(max_length=2000, help_text=_("Ce qu’il faut modifier."))
 
 
-class ReasonInput(serializers.Serializer):
+class KitRetractInput(serializers.Serializer):
     reason = serializers.CharField(max_length=2000, help_text=_("Motif du retrait, lu par les ambassadeur·rices."))
 
 
 class _ActionApi(APIView):
     """A workflow action on one kit: input validated, one call into content.workflow."""
 
-    input_class = CommentInput
+    input_class = KitCommentInput
 
     def act(self, kit, user, data):  # pragma: no cover - each action overrides it
         raise NotImplementedError
@@ -274,7 +269,7 @@ class KitSubmitApi(_ActionApi):
         workflow.kit_submit(kit=kit, by=user, comment=data["comment"])
 
     @_action_schema(
-        "kits_submit", CommentInput, "Soumettre à relecture (refusé si une règle bloquante n’est pas respectée)."
+        "kits_submit", KitCommentInput, "Soumettre à relecture (refusé si une règle bloquante n’est pas respectée)."
     )
     def post(self, request, pk):
         return super().post(request, pk)
@@ -282,12 +277,12 @@ class KitSubmitApi(_ActionApi):
 
 class KitRequestChangesApi(_ActionApi):
     access_rule = rule_for(Role.MODERATOR)
-    input_class = RequiredCommentInput
+    input_class = KitRequestChangesInput
 
     def act(self, kit, user, data):
         workflow.kit_request_changes(kit=kit, by=user, comment=data["comment"])
 
-    @_action_schema("kits_request_changes", RequiredCommentInput, "Demander des modifications à l’auteur·rice.")
+    @_action_schema("kits_request_changes", KitRequestChangesInput, "Demander des modifications à l’auteur·rice.")
     def post(self, request, pk):
         return super().post(request, pk)
 
@@ -300,7 +295,7 @@ class KitApproveApi(_ActionApi):
 
     @_action_schema(
         "kits_approve",
-        CommentInput,
+        KitCommentInput,
         "Approuver (jamais par l’auteur·rice ni la dernière personne à l’avoir modifié). "
         "Sans date de publication, le kit est publié aussitôt.",
     )
@@ -310,12 +305,12 @@ class KitApproveApi(_ActionApi):
 
 class KitRetractApi(_ActionApi):
     access_rule = rule_for(Role.MODERATOR)
-    input_class = ReasonInput
+    input_class = KitRetractInput
 
     def act(self, kit, user, data):
         workflow.kit_retract(kit=kit, by=user, reason=data["reason"])
 
-    @_action_schema("kits_retract", ReasonInput, "Retirer un kit publié de tous les fils, avec un motif.")
+    @_action_schema("kits_retract", KitRetractInput, "Retirer un kit publié de tous les fils, avec un motif.")
     def post(self, request, pk):
         return super().post(request, pk)
 
@@ -326,6 +321,6 @@ class KitArchiveApi(_ActionApi):
     def act(self, kit, user, data):
         workflow.kit_archive(kit=kit, by=user, comment=data["comment"])
 
-    @_action_schema("kits_archive", CommentInput, "Archiver un kit.")
+    @_action_schema("kits_archive", KitCommentInput, "Archiver un kit.")
     def post(self, request, pk):
         return super().post(request, pk)

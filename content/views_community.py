@@ -66,46 +66,6 @@ def guidelines_check(request):
     return render(request, "content/guidelines/check.html", context)
 
 
-def kit_findings_context(data) -> dict:
-    """What `content/includes/kit_findings.html` needs, from the kit editor's posted form:
-    every suggested text checked on each of its networks, as it will be published. The
-    editor's live preview (content.views_kits.kit_preview) adds it to its answer, so that
-    one request per keystroke serves both."""
-    from content.forms_kits import TextFormSet, split_hashtags
-
-    texts = TextFormSet(data, prefix="texts")
-    if texts.is_valid():
-        rows = [
-            {"body": form.cleaned_data.get("body", ""), "networks": form.cleaned_data.get("networks", [])}
-            for form in texts.forms
-            if form.cleaned_data and not form.cleaned_data.get("DELETE")
-        ]
-    else:  # half-typed forms are still checked as far as they can be read
-        rows = [{"body": form.data.get(f"{form.prefix}-body", ""), "networks": []} for form in texts.forms]
-    rows = [dict(row, position=index) for index, row in enumerate(rows) if (row["body"] or "").strip()]
-    findings = guidelines.check_kit_content(
-        texts=rows, link=(data.get("link") or "").strip(), hashtags=split_hashtags(data.get("hashtags", ""))
-    )
-    labels = dict(Network.choices)
-    by_text = []
-    for row in rows:
-        own = [f for f in findings if f.text_position == row["position"]]
-        body_length = len(row["body"])
-        in_body = [f for f in own if f.start is not None and f.end is not None and f.end <= body_length]
-        by_text.append(
-            {
-                "number": row["position"] + 1,
-                "pieces": guidelines.highlight(row["body"], in_body),
-                "findings": [(f, labels.get(f.network, "")) for f in own],
-            }
-        )
-    return {
-        "texts": by_text,
-        "general": [f for f in findings if f.text_position is None],
-        "has_blocking": guidelines.has_blocking(findings),
-    }
-
-
 # --- Guideline pages -------------------------------------------------------------------
 
 

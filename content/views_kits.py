@@ -5,6 +5,7 @@ queue and the calendar. Every write is one call into content.workflow."""
 from datetime import date
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -40,7 +41,6 @@ from content.selectors_kits import (
     moderation_queue,
     status_counts,
 )
-from content.views_community import kit_findings_context
 
 PAGE_SIZE = 20
 S = Kit.Status
@@ -196,7 +196,9 @@ def kit_edit(request, pk):
 @require_roles(Role.CURATOR)
 @require_POST
 def kit_preview(request):
-    """The live preview of the editor: each suggested text as each network will show it."""
+    """The live part of the editor, posted while the curator types: each suggested text as
+    each network will show it, and (swapped out of band into the form) the guideline
+    findings of each text, from the guideline engine."""
     texts = TextFormSet(request.POST, prefix="texts")
     rows = []
     if texts.is_valid():
@@ -204,14 +206,35 @@ def kit_preview(request):
     else:  # half-typed forms still preview what can be read
         for text_form in texts.forms:
             rows.append({"body": text_form.data.get(f"{text_form.prefix}-body", ""), "networks": []})
-    cards = previews(
-        texts=rows,
-        hashtags=split_hashtags(request.POST.get("hashtags", "")),
-        link=(request.POST.get("link") or "").strip(),
+    hashtags = split_hashtags(request.POST.get("hashtags", ""))
+    link = (request.POST.get("link") or "").strip()
+    cards = previews(texts=rows, hashtags=hashtags, link=link)
+    return render(
+        request,
+        "content/kits/_preview.html",
+        {"previews": cards, "findings": _live_findings(rows, link=link, at=_publish_at(request)), "live": True},
     )
-    # The guideline findings travel with the preview (one request per keystroke).
-    context = {"previews": cards, **kit_findings_context(request.POST)}
-    return render(request, "content/kits/_preview.html", context)
+
+
+def _publish_at(request):
+    """The publication date typed so far, for the sensitive periods; None if unreadable."""
+    try:
+        return KitForm.base_fields["publish_at"].clean(request.POST.get("publish_at", ""))
+    except ValidationError:
+        return None
+
+
+def _live_findings(rows: list[dict], *, link: str, at) -> list[dict]:
+    """One findings block per suggested text, checked with the link and the publication
+    date (length rules, which depend on the network, show on each network's card)."""
+    from content.views_community import findings_context
+
+    blocks = []
+    for number, row in enumerate(rows, start=1):
+        body = (row.get("body") or "").strip()
+        if body:
+            blocks.append({"number": number, **findings_context(text=body, network="", link=link or None, at=at)})
+    return blocks
 
 
 @require_roles(Role.CURATOR)

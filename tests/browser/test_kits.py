@@ -19,12 +19,15 @@ HAS_GUIDELINES = importlib.util.find_spec("content.guidelines") is not None
 @pytest.mark.skipif(not HAS_GUIDELINES, reason="the guideline engine lands with the guidelines branch")
 def test_curator_drafts_fixes_a_blocking_term_and_a_moderator_schedules_it(browser, live_server, curator, moderator):
     allow_default_domains()
-    GuidelineRule.objects.create(
+    # Seeded by a data migration, but a live-server test starts from flushed tables.
+    GuidelineRule.objects.get_or_create(
         kind=GuidelineRule.Kind.TERM,
         pattern="préféré",
-        severity=GuidelineRule.Severity.BLOCKING,
-        explanation="L’autocongratulation a déjà coûté cher (#TweeteCommePoleEmploi, 2013).",
-        suggestion="Parlez de ce que le site permet de faire.",
+        defaults={
+            "severity": GuidelineRule.Severity.BLOCKING,
+            "explanation": "L’autocongratulation a déjà coûté cher (#TweeteCommePoleEmploi, 2013).",
+            "suggestion": "Parlez de ce que le site permet de faire.",
+        },
     )
     from tests.browser.conftest import DESKTOP, Page
 
@@ -40,7 +43,8 @@ def test_curator_drafts_fixes_a_blocking_term_and_a_moderator_schedules_it(brows
     )
     publish_at = timezone.localtime(timezone.now() + timedelta(days=7)).replace(hour=10, minute=0)
     p.fill("input[name=publish_at]", publish_at.strftime("%Y-%m-%dT%H:%M"))
-    p.wait_for_timeout(600)
+    # The blocking finding shows while typing, before anything is saved.
+    p.wait_for_selector("#kit-findings mark.app-mark--blocking")
     page.screenshot("1-draft-with-blocking-term")
     p.click("button[name=submit]")
     p.wait_for_load_state("networkidle")

@@ -349,7 +349,7 @@ def test_library_query_count_is_constant(moderator_client, django_assert_num_que
     for _ in range(count):
         make_kit(topics=[topic("Formation")])
     moderator_client.get(reverse("kit_library"))  # warm the session
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(17):
         assert moderator_client.get(reverse("kit_library")).status_code == 200
 
 
@@ -358,17 +358,19 @@ def test_queue_query_count_is_constant(moderator_client, django_assert_num_queri
     for _ in range(count):
         make_kit(status=S.SUBMITTED, topics=[topic("Formation")])
     moderator_client.get(reverse("kit_queue"))
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(14):
         assert moderator_client.get(reverse("kit_queue")).status_code == 200
 
 
 @pytest.mark.parametrize("count", [2, 20])
 def test_kit_page_query_count_is_constant(moderator_client, django_assert_num_queries, count, org):
-    kit = make_kit(status=S.SUBMITTED, texts=[{"body": f"Texte {i}", "networks": []} for i in range(count)])
+    kit = make_kit(
+        status=S.SUBMITTED, texts=[{"body": f"Texte {i} #AvecPôleEmploi", "networks": []} for i in range(count)]
+    )
     for i in range(count // 2):
         workflow.kit_update(kit=kit, by=kit.author, title=f"Titre {i}", target_units=[org["dr-bre"]])
     moderator_client.get(reverse("kit_detail", args=[kit.pk]))
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(18):
         assert moderator_client.get(reverse("kit_detail", args=[kit.pk])).status_code == 200
 
 
@@ -424,3 +426,18 @@ def test_library_search_is_french_full_text_on_postgresql(moderator_client):
     make_kit(title="Un autre sujet")
     body = moderator_client.get(reverse("kit_library"), {"q": "métier saisonniers"}).content.decode()
     assert "Les métiers de l’emploi saisonnier" in body and "Un autre sujet" not in body
+
+
+def test_preview_shows_the_live_guideline_findings_of_each_text(curator_client):
+    from content.models import GuidelineRule
+
+    GuidelineRule.objects.get_or_create(
+        kind=GuidelineRule.Kind.TERM,
+        pattern="préféré",
+        defaults={"severity": GuidelineRule.Severity.BLOCKING, "explanation": "Pas d’autocongratulation."},
+    )
+    data = editor_data(**{"texts-0-body": "Le site préféré des Français #AvecPôleEmploi"})
+    body = page_text(curator_client.post(reverse("kit_preview"), data))
+    assert 'id="kit-findings" hx-swap-oob="true"' in body
+    assert "Règles éditoriales — texte suggéré 1" in body and "Règles éditoriales — texte suggéré 2" in body
+    assert '<mark class="app-mark app-mark--blocking"' in body and ">préféré</mark>" in body
