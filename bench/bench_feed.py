@@ -166,6 +166,7 @@ def run(args):
     seconds = 5 if args.quick else 15
     started = time.perf_counter()
     many, few = _seed(n_kits, n_people)
+    harness.analyze()
     print(f"  data: {n_kits:,} kits, {n_people:,} ambassadors ready in {time.perf_counter() - started:.1f} s")
     if not (harness.ROOT / "var" / "bench-static" / "staticfiles.json").exists():
         subprocess.run(
