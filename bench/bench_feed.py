@@ -166,6 +166,7 @@ def run(args):
     seconds = 5 if args.quick else 15
     started = time.perf_counter()
     many, few = _seed(n_kits, n_people)
+    harness.analyze()
     print(f"  data: {n_kits:,} kits, {n_people:,} ambassadors ready in {time.perf_counter() - started:.1f} s")
     if not (harness.ROOT / "var" / "bench-static" / "staticfiles.json").exists():
         subprocess.run(
@@ -183,8 +184,15 @@ def run(args):
     paths = ["/partager/", "/partager/?page=2", "/partager/?theme=bench-1"]
     with harness.gunicorn("advocacy.wsgi:application", env) as port:
         harness.load(port, ["/partager/"], mode="closed", seconds=1, concurrency=4, cookies=cookies_many)
+        # Capacity first (closed loop, as many workers' worth of clients): the service time
+        # of one page without queueing, and the most views per second this machine serves.
+        few_cap = harness.load(port, ["/partager/"], mode="closed", seconds=seconds, concurrency=4, cookies=cookies_few)
+        many_cap = harness.load(port, paths, mode="closed", seconds=seconds, concurrency=4, cookies=cookies_many)
         few_run = harness.load(port, ["/partager/"], mode="open", rate=rate, seconds=seconds, cookies=cookies_few)
         many_run = harness.load(port, paths, mode="open", rate=rate, seconds=seconds, cookies=cookies_many)
+    print(harness.line("feed, 10 kits, capacity (4 clients)", few_cap))
+    print(harness.line(f"feed, {n_kits:,} kits, capacity (4 clients)", many_cap))
+    print(f"  capacity ratio {n_kits:,} kits / 10 kits: {many_cap['rps'] / max(few_cap['rps'], 1e-9):.2f}")
     print(harness.line(f"feed, 10 kits, at {rate} views/s (baseline)", few_run))
     print(harness.line(f"feed, {n_kits:,} kits, at {rate} views/s", many_run))
     ratio = many_run["p99_ms"] / few_run["p99_ms"] if few_run["p99_ms"] else float("nan")

@@ -74,6 +74,7 @@ def run(args):
     rate = 300 if args.quick else 1000
     started = time.perf_counter()
     kit, codes = _seed(n_links)
+    harness.analyze()
     print(f"  data: {len(codes):,} tracked links ready in {time.perf_counter() - started:.1f} s")
 
     # A clean slate: no clicks of the bench kit, no buffered events, no cached destinations.

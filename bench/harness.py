@@ -144,3 +144,11 @@ def line(label: str, figures: dict) -> str:
         f"  {label:<44} {figures['rps']:8.0f} req/s   p50 {figures['p50_ms'] or 0:6.1f} ms   "
         f"p99 {figures['p99_ms'] or 0:6.1f} ms   errors {figures['errors']}   statuses {figures['statuses']}"
     )
+
+
+def analyze() -> None:
+    """Refresh the planner's statistics after bulk loading, as autovacuum would in production."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")

@@ -72,9 +72,9 @@ class FeedApi(APIView):
         responses={200: FeedPage, **ERROR_RESPONSES},
     )
     def get(self, request):
-        kits = selectors.kits_for_feed(user=request.user, topic=request.query_params.get("theme") or None)
+        ids = selectors.feed_kit_ids(user=request.user, topic=request.query_params.get("theme") or None)
         paginator = FeedPagination()
-        page = paginator.paginate_queryset(kits, request, view=self)
+        page = selectors.feed_kits(user=request.user, ids=paginator.paginate_queryset(ids, request, view=self))
         rows = [
             {
                 "slug": kit.slug,

@@ -16,5 +16,10 @@ class SharingConfig(AppConfig):
             from content import workflow
         except ImportError:  # the content library is not installed yet
             return
+        from advocacy.sharing.selectors import feed_forget
+
         # A retracted kit's links must lead to the withdrawn page at once, not when the cache expires.
         workflow.KIT_RETRACTED_HOOKS.append(links.forget_kit)
+        # Feeds are cached per audience: a kit entering or leaving them starts afresh.
+        for hooks in (workflow.KIT_PUBLISHED_HOOKS, workflow.KIT_RETRACTED_HOOKS, workflow.KIT_EXPIRED_HOOKS):
+            hooks.append(feed_forget)

@@ -61,7 +61,8 @@ def seed(context: dict) -> None:
                     recorded = services.share_record(ambassador=person, kit=kit, network=network, text=text)
                 except DomainError:
                     continue  # the demo follows the same rules as everyone
-                shared_at = now - dt.timedelta(days=rng.randint(0, 20), hours=rng.randint(0, 12))
+                # The last ten days only: the reports' demo step (order 60) adds the older history.
+                shared_at = now - dt.timedelta(days=rng.randint(0, 10), hours=rng.randint(0, 12))
                 Share.objects.filter(pk=recorded.pk).update(created_at=shared_at)
                 _seed_clicks(rng, recorded, shared_at, now, salt)
 

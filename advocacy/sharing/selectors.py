@@ -1,9 +1,11 @@
 """Reads of the ambassador portal, always scoped to the requesting person."""
 
 import datetime as dt
+import secrets
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
@@ -25,7 +27,16 @@ def kits_for_feed(*, user: User, topic: str | None = None) -> QuerySet:
     kits = kits_live_for(user=user)
     if topic:
         kits = kits.filter(pk__in=Topic.kits.through.objects.filter(topic__slug=topic).values("kit_id"))
-    return kits.order_by("-is_important", "-published_at", "-pk").prefetch_related(
+    return kits.order_by(*FEED_ORDER).prefetch_related(*_feed_prefetch(user))
+
+
+FEED_ORDER = ("-is_important", "-published_at", "-pk")
+FEED_CACHE_SECONDS = 60
+_FEED_GENERATION = "sharing:feed:generation"
+
+
+def _feed_prefetch(user):
+    return (
         "topics",
         Prefetch(
             "shares",
@@ -33,6 +44,40 @@ def kits_for_feed(*, user: User, topic: str | None = None) -> QuerySet:
             to_attr="my_shares",
         ),
     )
+
+
+def feed_kit_ids(*, user: User, topic: str | None = None) -> list[int]:
+    """The ordered ids of `kits_for_feed`, shared for a minute by everyone with the same unit
+    and job function (they see the same kits), so a launch-day crowd runs the targeting
+    query once per audience rather than once per page view.
+
+    Publishing, retracting or expiring a kit starts a new generation (see `feed_forget`),
+    so a kit enters or leaves every feed at once.
+    """
+    generation = cache.get(_FEED_GENERATION)
+    if generation is None:
+        generation = secrets.token_hex(4)
+        cache.add(_FEED_GENERATION, generation, None)
+        generation = cache.get(_FEED_GENERATION, generation)
+    key = f"sharing:feed:{generation}:{user.unit_id}:{user.job_function}:{topic or ''}"
+    ids = cache.get(key)
+    if ids is None:
+        ids = list(kits_for_feed(user=user, topic=topic).values_list("pk", flat=True))
+        cache.set(key, ids, FEED_CACHE_SECONDS)
+    return ids
+
+
+def feed_kits(*, user: User, ids: list[int]) -> list:
+    """The kits of `ids` (one page of the feed), in that order, each with `my_shares`."""
+    from content.models import Kit
+
+    kits = Kit.objects.filter(pk__in=ids).prefetch_related(*_feed_prefetch(user)).in_bulk()
+    return [kits[pk] for pk in ids if pk in kits]
+
+
+def feed_forget(kit=None) -> None:
+    """Hook on kit publication, retraction and expiry: every cached feed is recomputed."""
+    cache.set(_FEED_GENERATION, secrets.token_hex(4), None)
 
 
 def kit_for_sharing(*, user: User, slug: str):

@@ -48,8 +48,9 @@ def _topics():
 def feed(request):
     """The kits meant for this ambassador, important first, then the newest."""
     topic = request.GET.get("theme") or None
-    kits = selectors.kits_for_feed(user=request.user, topic=topic)
-    page = Paginator(kits, FEED_PAGE_SIZE).get_page(request.GET.get("page"))
+    ids = selectors.feed_kit_ids(user=request.user, topic=topic)
+    page = Paginator(ids, FEED_PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = selectors.feed_kits(user=request.user, ids=list(page.object_list))
     for kit in page.object_list:
         kit.shared_channels = [Channel(c).label for c in selectors.shared_channels(kit)]
     return render(

@@ -6,12 +6,16 @@ import uuid
 from django.utils import timezone
 
 from advocacy.sharing import services
+from advocacy.sharing.selectors import feed_forget
 from content.models import Kit
 from tests.content.factories import make_kit
 
 
 def live_kit(**fields) -> Kit:
-    return make_kit(status=Kit.Status.PUBLISHED, **fields)
+    kit = make_kit(status=Kit.Status.PUBLISHED, **fields)
+    # The publication hooks run on commit, which a test transaction never reaches.
+    feed_forget(kit)
+    return kit
 
 
 def share(*, ambassador, kit=None, network="x", text="Mon texte à moi #AvecPôleEmploi"):

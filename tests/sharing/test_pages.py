@@ -72,6 +72,8 @@ def test_feed_query_count_does_not_grow_with_kits(amb_client, ambassador, org, c
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    from advocacy.sharing.selectors import feed_forget
+
     youth = topic("Jeunes")
     colleague = make_ambassador(unit=org["a-bre-2"], charter=charter)
 
@@ -83,14 +85,21 @@ def test_feed_query_count_does_not_grow_with_kits(amb_client, ambassador, org, c
 
     add_kits(2)
     amb_client.get(reverse("sharing:feed"))  # warm the session and MFA lookups
-    with CaptureQueriesContext(connection) as with_two:
-        amb_client.get(reverse("sharing:feed"))
-    # The feed's own share: unit, count, page, one prefetch each for topics and my shares.
-    assert sum("content_kit" in q["sql"] or "sharing_share" in q["sql"] for q in with_two.captured_queries) == 4
-    with django_assert_num_queries(len(with_two)):
-        amb_client.get(reverse("sharing:feed"))
+    feed_forget()
+    with CaptureQueriesContext(connection) as cold:
+        amb_client.get(reverse("sharing:feed"))  # computes the audience's kit list
+    with CaptureQueriesContext(connection) as warm:
+        amb_client.get(reverse("sharing:feed"))  # reads it from the cache
+    # The feed's own part: the page's kits, their topics, my shares of them (+ unit and
+    # the targeting query when the audience's list is computed).
+    assert sum("content_kit" in q["sql"] or "sharing_share" in q["sql"] for q in warm.captured_queries) == 3
+    assert len(cold) == len(warm) + 2
+
     add_kits(18)
-    with django_assert_num_queries(len(with_two)):
+    feed_forget()
+    with django_assert_num_queries(len(cold)):
+        amb_client.get(reverse("sharing:feed"))
+    with django_assert_num_queries(len(warm)):
         response = amb_client.get(reverse("sharing:feed"))
     assert len(_titles(response)) == 12
 
@@ -241,3 +250,19 @@ def test_share_page_lets_its_form_reach_the_networks_and_nothing_else(amb_client
         "https://piaille.fr",
     }
     assert "form-action 'self'" in amb_client.get(reverse("sharing:feed"))["Content-Security-Policy"]
+
+
+def test_feeds_are_shared_per_audience_and_renewed_when_a_kit_is_published_or_retracted(
+    amb_client, django_capture_on_commit_callbacks
+):
+    from content import workflow
+    from tests.accounts.factories import UserFactory
+
+    live_kit(title="Premier")
+    assert _titles(amb_client.get(reverse("sharing:feed"))) == ["Premier"]
+    with django_capture_on_commit_callbacks(execute=True):
+        second = make_kit(title="Second", status=Kit.Status.PUBLISHED)
+    assert _titles(amb_client.get(reverse("sharing:feed"))) == ["Second", "Premier"]
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.kit_retract(kit=second, by=UserFactory(moderator=True), reason="Crise")
+    assert _titles(amb_client.get(reverse("sharing:feed"))) == ["Premier"]
