@@ -3,8 +3,8 @@
 import datetime
 
 import pytest
-from django.utils import timezone
 from django.core import mail
+from django.utils import timezone
 
 from accounts import services as account_services
 from accounts.models import NotificationPreference as P
