@@ -461,8 +461,20 @@ SPECTACULAR_SETTINGS = {
         "CampaignStatusEnum": "advocacy.campaigns.models.Campaign.Status",
         "DeliveryStatusEnum": "advocacy.campaigns.models.Delivery.Status",
         "StoryKindEnum": "content.models_community.Story.Kind",
+        "StoryStatusEnum": "content.models_community.Story.Status",
     },
 }
+# One name per shared choice set, so the kits API and the accounts API share their enums.
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
+    {
+        "JobFunctionEnum": "accounts.models.JobFunction",
+        "NetworkEnum": "accounts.models.Network",
+        "KitStatusEnum": "content.models.Kit.Status",
+    }
+)
+# Where a person shares (the networks, e-mail, plain copy), apart from accounts' Network.
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["SharingChannelEnum"] = "advocacy.sharing.intents.Channel"
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].setdefault("NetworkEnum", "accounts.models.Network")
 
 # --- Reach: collecting hashtag posts -------------------------------------------------
 
@@ -485,6 +497,11 @@ CELERY_BEAT_SCHEDULE["reach-refresh-x"] = {
     "task": "advocacy.reach.tasks.collect_x",
     "schedule": 6 * 60 * 60,
     "kwargs": {"refresh": True},
+}
+# Handles declared after posting: their owners' earlier posts of a membership period count.
+CELERY_BEAT_SCHEDULE["reach-reattribute"] = {
+    "task": "advocacy.reach.tasks.reattribute_recent",
+    "schedule": 24 * 60 * 60,
 }
 CELERY_BEAT_SCHEDULE["reach-collect-mastodon"] = {
     "task": "advocacy.reach.tasks.collect_mastodon",
@@ -522,4 +539,19 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+}
+
+# --- Reach roll-ups and reports (advocacy/reach/rollups.py, monthly.py) --------------------
+
+# Today, yesterday and days touched by late events are recomputed this often, so reports
+# are at most this many minutes behind the raw events.
+REACH_ROLLUP_EVERY_MINUTES = env.int("REACH_ROLLUP_EVERY_MINUTES", default=5)
+CELERY_BEAT_SCHEDULE["reach-rollup-refresh"] = {
+    "task": "advocacy.reach.tasks.rollup_refresh",
+    "schedule": REACH_ROLLUP_EVERY_MINUTES * 60,
+}
+# The previous month's report goes to each manager on the first day of the month.
+CELERY_BEAT_SCHEDULE["reach-monthly-reports"] = {
+    "task": "advocacy.reach.tasks.monthly_reports_send",
+    "schedule": crontab(day_of_month=1, hour=7, minute=0),
 }

@@ -10,4 +10,9 @@ class ReachConfig(AppConfig):
     verbose_name = _("Observatoire de l’audience")
 
     def ready(self):
-        from advocacy.reach import menu, personal_data  # noqa: F401 - registration on import
+        from advocacy.reach import (  # noqa: F401 - registration on import
+            demo,
+            demo_reports,
+            menu,
+            personal_data,
+        )

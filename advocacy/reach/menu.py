@@ -13,3 +13,12 @@ navigation.register(
     icon="fr-icon-upload-2-line",
     description=_("Importer les publications exportées par un outil d’écoute des réseaux sociaux."),
 )
+
+navigation.register(
+    _("Rapport d’audience"),
+    "reach_reports",
+    roles=(Role.MANAGER, Role.CURATOR, Role.MODERATOR, Role.ADMIN),
+    order=160,
+    icon="fr-icon-line-chart-line",
+    description=_("Partages, clics et publications avec le hashtag, pour votre périmètre."),
+)

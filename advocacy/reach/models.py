@@ -222,3 +222,13 @@ class ImportRejection(models.Model):
 
     def __str__(self):
         return f"{self.line}: {self.reason}"
+
+
+# --- Roll-ups and reports (advocacy.reach.report_models) --------------------------------
+from advocacy.reach.report_models import (  # noqa: E402, F401 - registered with the app
+    AmbassadorDaily,
+    DirtyDay,
+    MonthlyReportSent,
+    ReachDaily,
+    RollupState,
+)

@@ -25,3 +25,47 @@ def import_job_run(job_id: int):
 
     # The claim (pending -> running) makes a second delivery of this task a no-op.
     importing.import_job_run(job_id=job_id)
+
+
+@shared_task(ignore_result=True)
+def reattribute_recent(days: int = 90):
+    """Let posts of the last `days` count for a person who declared their handle after
+    posting (upgrade only: see reach.attribution)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from advocacy.reach import attribution
+    from advocacy.reach.models import SocialPost
+
+    attribution.reattribute(posts=SocialPost.objects.filter(posted_at__gte=timezone.now() - timedelta(days=days)))
+
+
+# --- Roll-ups and reports -------------------------------------------------------------
+
+
+@shared_task(ignore_result=True)
+def rollup_refresh():
+    # Whole days are recomputed (delete + insert in one transaction), so two runs
+    # overlapping write the same rows and the unique constraint catches any race.
+    from advocacy.reach import rollups
+
+    rollups.rollup_refresh()
+
+
+@shared_task(ignore_result=True)
+def monthly_reports_send():
+    from advocacy.reach import monthly
+
+    # One claim row per manager and month: a second run sends nothing twice.
+    for manager_id in monthly.managers_due():
+        monthly_report_send.delay(manager_id)
+
+
+@shared_task(ignore_result=True, autoretry_for=(OSError,), retry_backoff=60, max_retries=5)
+def monthly_report_send(manager_id: int, month: str | None = None):
+    from datetime import date
+
+    from advocacy.reach import monthly
+
+    monthly.monthly_report_send(manager_id=manager_id, month=date.fromisoformat(month) if month else None)

@@ -211,3 +211,22 @@ def test_no_kit_is_published_without_approval_by_another_person(org, steps):
             assert last_edit.by_id != approval.by_id
         if kit.status in (S.PUBLISHED, S.APPROVED):
             assert kit.approved_by_id not in (kit.author_id, kit.last_editor_id)
+
+
+def test_blocking_finding_prevents_submission(curator):
+    kit = make_kit(author=curator, texts=[{"body": "Le site préféré des Français #AvecPôleEmploi", "networks": []}])
+    with pytest.raises(DomainError) as error:
+        workflow.kit_submit(kit=kit, by=curator)
+    assert error.value.code == "blocking_findings"
+    kit.refresh_from_db()
+    assert kit.status == S.DRAFT
+
+
+def test_warnings_are_stored_at_submission_for_reviewers(curator):
+    kit = make_kit(
+        author=curator,
+        texts=[{"body": "Fiers de nos conseillers ! #AvecPôleEmploi #Emploi #Bretagne #Jeunes", "networks": ["x"]}],
+    )
+    kit = workflow.kit_submit(kit=kit, by=curator)
+    assert kit.findings
+    assert all(finding["severity"] == "warning" for finding in kit.findings)

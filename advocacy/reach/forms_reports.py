@@ -1,0 +1,91 @@
+"""The period and unit picker of the reach reports (query-string form, Europe/Paris days)."""
+
+from datetime import date, timedelta
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from advocacy.forms import DsfrForm
+from advocacy.reach.reports import MAX_PERIOD_DAYS, Period
+
+
+class ReportFilterForm(DsfrForm):
+    PERIODS = (
+        ("7", _("7 derniers jours")),
+        ("30", _("30 derniers jours")),
+        ("90", _("90 derniers jours")),
+        ("month", _("Un mois")),
+        ("custom", _("Dates choisies")),
+    )
+
+    periode = forms.ChoiceField(label=_("Période"), choices=PERIODS, required=False)
+    mois = forms.CharField(
+        label=_("Mois"), required=False, widget=forms.DateInput(attrs={"type": "month"}), help_text=_("AAAA-MM")
+    )
+    debut = forms.DateField(label=_("Du"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    fin = forms.DateField(label=_("Au (inclus)"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    # Checked against the person's scope by reports.report_unit (a 404 outside it), not
+    # by the choices: an invalid choice must not fall back silently to another unit.
+    unite = forms.IntegerField(label=_("Unité"), required=False, widget=forms.Select)
+
+    def __init__(self, *args, units=(), national_label=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", national_label)] if national_label else []
+        choices += [(unit.pk, "\u00a0\u00a0" * unit.depth + unit.name) for unit in units]
+        self.fields["unite"].widget.choices = choices
+
+    def clean_mois(self):
+        value = self.cleaned_data.get("mois") or ""
+        if not value:
+            return None
+        try:
+            year, month = (int(part) for part in value.split("-"))
+            return date(year, month, 1)
+        except ValueError as error:
+            raise forms.ValidationError(_("Indiquez un mois sous la forme AAAA-MM.")) from error
+
+    def clean(self):
+        data = super().clean()
+        today = timezone.localdate()
+        kind = data.get("periode") or "30"
+        if kind == "month":
+            month = data.get("mois") or today.replace(day=1)
+            period = Period.month(month.year, month.month)
+        elif kind == "custom":
+            start, end = data.get("debut"), data.get("fin")
+            if not start or not end:
+                raise forms.ValidationError(_("Indiquez les deux dates de la période."))
+            if start > end:
+                raise forms.ValidationError(_("La date de début doit précéder la date de fin."))
+            if (end - start).days + 1 > MAX_PERIOD_DAYS:
+                raise forms.ValidationError(_("Une période dure au plus un an."))
+            period = Period(start, end)
+        else:
+            period = Period.last_days(int(kind), today=today)
+        if period.start > today:
+            raise forms.ValidationError(_("Cette période n’a pas encore commencé."))
+        data["period"] = period
+        return data
+
+    def period(self) -> Period:
+        if self.is_valid():
+            return self.cleaned_data["period"]
+        return Period.last_days(30)
+
+    def unit_id(self) -> int | None:
+        """The unit asked for; anything that is not a unit id is a unit nobody may see."""
+        raw = (self.data.get("unite") or "").strip()
+        if not raw:
+            return None
+        return int(raw) if raw.isdigit() else -1
+
+
+def default_period() -> Period:
+    return Period.last_days(30)
+
+
+def previous_month(today: date | None = None) -> Period:
+    today = today or timezone.localdate()
+    last = today.replace(day=1) - timedelta(days=1)
+    return Period.month(last.year, last.month)

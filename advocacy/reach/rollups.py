@@ -1,0 +1,305 @@
+"""Roll-ups: whole Europe/Paris days recomputed from the raw events (shares, clicks, posts).
+
+A day is always recomputed whole (delete + insert in one transaction), never
+incremented, so running it twice, or concurrently with a late event, converges on what
+the raw events say. `rollup_refresh()` is what Celery beat runs every few minutes:
+today, yesterday, and days marked dirty by late events or imports.
+"""
+
+import logging
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.db import transaction
+from django.db.models import Count, F, IntegerField, Max, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce, TruncDate
+from django.utils import timezone
+
+from advocacy.reach.models import SocialPost
+from advocacy.reach.report_models import AmbassadorDaily, DirtyDay, ReachDaily, RollupState
+from advocacy.sharing.clicks import ClickKind
+from advocacy.sharing.models import Click, Share, TrackedLink
+
+logger = logging.getLogger(__name__)
+
+COUNTERS = (
+    "shares",
+    "human_clicks",
+    "bot_clicks",
+    "preview_clicks",
+    "head_clicks",
+    "prefetch_clicks",
+    "link_day_visitors",
+    "ambassador_posts",
+    "organic_posts",
+    "reposts",
+    "likes",
+    "impressions",
+    "posts_with_impressions",
+    "potential_reach",
+)
+AMBASSADOR_COUNTERS = ("shares", "human_clicks", "posts")
+BOT_KINDS = {
+    ClickKind.BOT: "bot_clicks",
+    ClickKind.PREVIEW: "preview_clicks",
+    ClickKind.HEAD: "head_clicks",
+    ClickKind.PREFETCH: "prefetch_clicks",
+}
+
+
+def day_bounds(day: date) -> tuple[datetime, datetime]:
+    """The first instant of `day` and of the next one in Europe/Paris (23 or 25 hours on DST days)."""
+    tz = timezone.get_default_timezone()
+    start = datetime.combine(day, time.min, tzinfo=tz)
+    end = datetime.combine(day + timedelta(days=1), time.min, tzinfo=tz)
+    return start, end
+
+
+def local_day(moment: datetime) -> date:
+    return timezone.localtime(moment).date()
+
+
+def link_unit():
+    """For a TrackedLink queryset: the unit its clicks count for, the unit copied on its
+    latest share, or its ambassador's current unit for a link never shared.
+
+    A unit snapshot on TrackedLink itself would spare this subquery (and survive an
+    ambassador moving between two shares of one link); sharing owns that model.
+    """
+    latest_share_unit = Subquery(
+        Share.objects.filter(link_id=OuterRef("pk")).order_by("-created_at", "-pk").values("unit_id")[:1],
+        output_field=IntegerField(),
+    )
+    return Coalesce(latest_share_unit, F("ambassador__unit_id"), output_field=IntegerField())
+
+
+@dataclass
+class DayFigures:
+    units: dict  # (unit_id, network, kit_id) -> {counter: value}
+    people: dict  # (ambassador_id, unit_id) -> {counter: value}
+
+
+def _new_counters():
+    row = dict.fromkeys(COUNTERS, 0)
+    row["impressions"] = None
+    return row
+
+
+def compute_day(day: date) -> DayFigures:
+    """Every figure of `day`, from the raw events, without writing anything."""
+    start, end = day_bounds(day)
+    units: dict = defaultdict(_new_counters)
+    people: dict = defaultdict(lambda: dict.fromkeys(AMBASSADOR_COUNTERS, 0))
+
+    shares = (
+        Share.objects.filter(created_at__gte=start, created_at__lt=end)
+        .values("unit_id", "channel", "kit_id", "ambassador_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for row in shares:
+        units[(row["unit_id"], row["channel"], row["kit_id"])]["shares"] += row["n"]
+        if row["ambassador_id"] is not None:
+            people[(row["ambassador_id"], row["unit_id"])]["shares"] += row["n"]
+
+    # Clicks are grouped by link first (the unique visitors are per link and day by
+    # definition), then each link is resolved once to its unit, channel and kit.
+    human = Q(kind=ClickKind.HUMAN)
+    day_clicks = Click.objects.filter(day=day)
+    per_link = (
+        day_clicks.values("link_id")
+        .annotate(
+            human=Count("pk", filter=human),
+            visitors=Count("visitor_hash", filter=human & ~Q(visitor_hash=""), distinct=True),
+            **{field: Count("pk", filter=Q(kind=kind)) for kind, field in BOT_KINDS.items()},
+        )
+        .order_by()
+    )
+    links = {
+        link["pk"]: link
+        for link in TrackedLink.objects.filter(pk__in=day_clicks.values("link_id"))
+        .annotate(click_unit=link_unit())
+        .values("pk", "click_unit", "channel", "kit_id", "ambassador_id")
+        .order_by()
+    }
+    for row in per_link:
+        link = links[row["link_id"]]
+        target = units[(link["click_unit"], link["channel"], link["kit_id"])]
+        target["human_clicks"] += row["human"]
+        target["link_day_visitors"] += row["visitors"]
+        for field in BOT_KINDS.values():
+            target[field] += row[field]
+        if link["ambassador_id"] is not None and row["human"]:
+            people[(link["ambassador_id"], link["click_unit"])]["human_clicks"] += row["human"]
+
+    kit_of_code = Subquery(
+        TrackedLink.objects.filter(code=OuterRef("tracked_code")).values("kit_id")[:1], output_field=IntegerField()
+    )
+    unit_of_code = Subquery(
+        Share.objects.filter(link__code=OuterRef("tracked_code")).order_by("-created_at", "-pk").values("unit_id")[:1],
+        output_field=IntegerField(),
+    )
+    organic = Q(attribution=SocialPost.Attribution.ORGANIC)
+    posts = (
+        SocialPost.objects.filter(posted_at__gte=start, posted_at__lt=end)
+        .annotate(
+            post_kit=kit_of_code,
+            # A post found through a tracked link counts for the unit of the share.
+            post_unit=Coalesce(F("unit_id"), unit_of_code, output_field=IntegerField()),
+        )
+        .values("post_unit", "network", "post_kit", "ambassador_id")
+        .annotate(
+            n_ambassador=Count("pk", filter=~organic),
+            n_organic=Count("pk", filter=organic),
+            sum_reposts=Coalesce(Sum("reposts"), 0),
+            sum_likes=Coalesce(Sum("likes"), 0),
+            sum_impressions=Sum("impressions"),
+            n_impressions=Count("impressions"),
+            sum_followers=Coalesce(Sum("author_followers"), 0),
+        )
+        .order_by()
+    )
+    for row in posts:
+        target = units[(row["post_unit"], row["network"], row["post_kit"])]
+        target["ambassador_posts"] += row["n_ambassador"]
+        target["organic_posts"] += row["n_organic"]
+        target["reposts"] += row["sum_reposts"]
+        target["likes"] += row["sum_likes"]
+        target["posts_with_impressions"] += row["n_impressions"]
+        target["potential_reach"] += row["sum_followers"]
+        if row["sum_impressions"] is not None:
+            target["impressions"] = (target["impressions"] or 0) + row["sum_impressions"]
+        if row["ambassador_id"] is not None:
+            people[(row["ambassador_id"], row["post_unit"])]["posts"] += row["n_ambassador"] + row["n_organic"]
+
+    # "Bot clicks" is every request that was not a person: bots, previews, HEAD, prefetch.
+    for target in units.values():
+        target["bot_clicks"] = sum(target[field] for field in BOT_KINDS.values())
+    return DayFigures(units=dict(units), people=dict(people))
+
+
+def _unit_rows(day: date, figures: DayFigures) -> list[ReachDaily]:
+    return [
+        ReachDaily(day=day, unit_id=unit_id, network=network, kit_id=kit_id, **counters)
+        for (unit_id, network, kit_id), counters in figures.units.items()
+    ]
+
+
+def _people_rows(day: date, figures: DayFigures) -> list[AmbassadorDaily]:
+    return [
+        AmbassadorDaily(day=day, ambassador_id=ambassador_id, unit_id=unit_id, **counters)
+        for (ambassador_id, unit_id), counters in figures.people.items()
+    ]
+
+
+def rollup_day(day: date) -> int:
+    """Recompute `day` whole: delete its rows and insert the new ones in one transaction."""
+    figures = compute_day(day)
+    with transaction.atomic():
+        ReachDaily.objects.filter(day=day).delete()
+        AmbassadorDaily.objects.filter(day=day).delete()
+        ReachDaily.objects.bulk_create(_unit_rows(day, figures), batch_size=1000)
+        AmbassadorDaily.objects.bulk_create(_people_rows(day, figures), batch_size=1000)
+        DirtyDay.objects.filter(day=day).delete()
+    return len(figures.units)
+
+
+def rollup_days(start: date, end: date) -> int:
+    """Recompute every day from `start` to `end` included; returns the number of rows written."""
+    written = 0
+    day = start
+    while day <= end:
+        written += rollup_day(day)
+        day += timedelta(days=1)
+    return written
+
+
+def days_mark_dirty(days) -> None:
+    """Ask the next refresh to recompute these days (an import of old posts, say)."""
+    DirtyDay.objects.bulk_create([DirtyDay(day=d) for d in set(days)], ignore_conflicts=True)
+
+
+def _late_days(state: RollupState) -> tuple[set[date], int, datetime]:
+    """Days touched since the last run by clicks written late or posts fetched again.
+
+    The first run only sets the marks: history is rolled up by `rollup_days` (the demo,
+    `reconcile_reach`), not by a beat task that would scan every event at once.
+    """
+    days: set[date] = set()
+    last_click_id = Click.objects.aggregate(m=Max("pk"))["m"] or 0
+    now = timezone.now()
+    if state.last_run_at is None:
+        return days, last_click_id, now
+    if last_click_id > state.last_click_id:
+        days.update(
+            Click.objects.filter(pk__gt=state.last_click_id, pk__lte=last_click_id)
+            .values_list("day", flat=True)
+            .distinct()
+            .order_by()
+        )
+    posts = SocialPost.objects.filter(fetched_at__lt=now)
+    if state.posts_fetched_since is not None:
+        posts = posts.filter(fetched_at__gte=state.posts_fetched_since)
+    paris = timezone.get_default_timezone()
+    days.update(
+        posts.annotate(d=TruncDate("posted_at", tzinfo=paris)).values_list("d", flat=True).distinct().order_by()
+    )
+    return days, last_click_id, now
+
+
+def rollup_refresh() -> list[date]:
+    """Recompute today, yesterday and every day whose events changed since the last run."""
+    state = RollupState.load()
+    today = timezone.localdate()
+    late, last_click_id, seen_until = _late_days(state)
+    days = {today, today - timedelta(days=1)} | late | set(DirtyDay.objects.values_list("day", flat=True))
+    for day in sorted(days):
+        rollup_day(day)
+    RollupState.objects.filter(pk=state.pk).update(
+        last_click_id=last_click_id, posts_fetched_since=seen_until, last_run_at=timezone.now()
+    )
+    return sorted(days)
+
+
+@dataclass
+class Difference:
+    day: date
+    key: tuple
+    field: str
+    stored: int | None
+    recomputed: int | None
+
+
+def reconcile(start: date, end: date, *, fix: bool = True) -> list[Difference]:
+    """Compare the stored roll-ups with a recomputation from the raw events, day by day."""
+    differences: list[Difference] = []
+    day = start
+    while day <= end:
+        figures = compute_day(day)
+        fresh = {key: counters for key, counters in figures.units.items()}
+        stored = {
+            (row["unit_id"], row["network"], row["kit_id"]): row
+            for row in ReachDaily.objects.filter(day=day).values("unit_id", "network", "kit_id", *COUNTERS)
+        }
+        empty = _new_counters()
+        for key in sorted(set(fresh) | set(stored), key=repr):
+            for field in COUNTERS:
+                old = stored.get(key, empty)[field]
+                new = fresh.get(key, empty)[field]
+                if old != new:
+                    differences.append(Difference(day, key, field, old, new))
+        stored_people = {
+            (row["ambassador_id"], row["unit_id"]): row
+            for row in AmbassadorDaily.objects.filter(day=day).values("ambassador_id", "unit_id", *AMBASSADOR_COUNTERS)
+        }
+        for key in sorted(set(figures.people) | set(stored_people), key=repr):
+            for field in AMBASSADOR_COUNTERS:
+                old = stored_people.get(key, {}).get(field, 0)
+                new = figures.people.get(key, {}).get(field, 0)
+                if old != new:
+                    differences.append(Difference(day, ("ambassador", *key), field, old, new))
+        if fix and any(d.day == day for d in differences):
+            rollup_day(day)
+        day += timedelta(days=1)
+    return differences

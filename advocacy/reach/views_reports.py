@@ -1,0 +1,115 @@
+"""Pages of the reach reports: the dashboard (a manager's part of the organisation, or the
+whole organisation for the web-social team), its exports, the method of the estimate,
+and the posts not yet attributed."""
+
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from accounts.access import Role, require_roles, signed_in
+from advocacy.reach import exports, reports
+from advocacy.reach.forms_reports import ReportFilterForm
+
+REPORT_ROLES = (Role.MANAGER, Role.CURATOR, Role.MODERATOR, Role.ADMIN)
+WEB_SOCIAL = (Role.CURATOR, Role.MODERATOR, Role.ADMIN)
+
+
+def _filters(request) -> ReportFilterForm:
+    national = _("Toute l’organisation (avec l’activité organique)") if reports.sees_national(request.user) else None
+    return ReportFilterForm(
+        request.GET or None, units=reports.report_units_for(user=request.user), national_label=national
+    )
+
+
+def _report(request):
+    form = _filters(request)
+    report = reports.reach_report(user=request.user, period=form.period(), unit_id=form.unit_id())
+    return form, report
+
+
+def chart_data(report: reports.Report) -> dict:
+    """What reports.js draws: the same numbers as the tables beside each chart."""
+    return {
+        "trend": {
+            "labels": [row["day"].strftime("%d/%m") for row in report.trend],
+            "series": [
+                {"label": _("Partages"), "values": [row["shares"] for row in report.trend]},
+                {"label": _("Clics"), "values": [row["human_clicks"] for row in report.trend]},
+                {
+                    "label": _("Publications avec le hashtag"),
+                    "values": [row["ambassador_posts"] + row["organic_posts"] for row in report.trend],
+                },
+            ],
+        },
+        "networks": {
+            "labels": [row["label"] for row in report.networks],
+            "series": [
+                {"label": _("Partages"), "values": [row["shares"] for row in report.networks]},
+                {"label": _("Clics"), "values": [row["human_clicks"] for row in report.networks]},
+            ],
+        },
+        "units": {
+            "labels": [row["unit"].name for row in report.sub_units],
+            "series": [
+                {"label": _("Partages"), "values": [row["shares"] for row in report.sub_units]},
+                {"label": _("Clics"), "values": [row["human_clicks"] for row in report.sub_units]},
+            ],
+        },
+    }
+
+
+@require_roles(*REPORT_ROLES)
+def report_dashboard(request):
+    form, report = _report(request)
+    extras = reports.national_extras(user=request.user, period=report.period) if report.is_national else None
+    query = request.GET.urlencode()
+    return render(
+        request,
+        "reach/reports/dashboard.html",
+        {
+            "title": _("Rapport d’audience"),
+            "form": form,
+            "report": report,
+            "extras": extras,
+            "charts": chart_data(report),
+            "query": query,
+        },
+    )
+
+
+@require_roles(*REPORT_ROLES)
+def report_export(request, fmt: str):
+    _form, report = _report(request)
+    if fmt == "xlsx":
+        body, content_type = exports.report_xlsx(report), exports.XLSX_CONTENT_TYPE
+    else:
+        body, content_type = exports.report_csv(report), exports.CSV_CONTENT_TYPE
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{exports.export_filename(report, fmt)}"'
+    return response
+
+
+@signed_in
+def report_method(request):
+    return render(request, "reach/reports/method.html", {"title": _("Comment les chiffres sont calculés")})
+
+
+@require_roles(*WEB_SOCIAL)
+def posts_unattributed(request):
+    form = _filters(request)
+    period = form.period()
+    posts = reports.posts_unattributed(user=request.user, period=period)
+    page = Paginator(posts, 50).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "reach/reports/unattributed.html",
+        {
+            "title": _("Publications non attribuées"),
+            "page": page,
+            "period": period,
+            "query": params.urlencode(),
+        },
+    )

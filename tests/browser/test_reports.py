@@ -1,0 +1,62 @@
+"""A manager signs in, sees their region's dashboard with its charts drawn, changes the
+period and downloads the export."""
+
+import io
+
+from openpyxl import load_workbook
+
+from advocacy.reach import rollups
+from tests.accounts.factories import PASSWORD
+from tests.reach.report_factories import clicks, days_ago, post, shared
+
+CANVAS_HAS_PIXELS = """(id) => {
+  const canvas = document.getElementById(id);
+  if (!canvas || canvas.dataset.drawn !== "true") return 0;
+  const data = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
+  let painted = 0;
+  for (let i = 3; i < data.length; i += 4) if (data[i] !== 0) painted++;
+  return painted;
+}"""
+
+
+def test_manager_reads_the_dashboard_and_downloads_the_export(desktop, manager, ambassador):
+    for age, count in ((1, 5), (3, 8), (12, 2)):
+        share = shared(ambassador=ambassador, day=days_ago(age))
+        clicks(share.link, day=days_ago(age), human=count, preview=2)
+    post(day=days_ago(2), ambassador=ambassador, likes=3)
+    rollups.rollup_days(days_ago(40), days_ago(0))
+
+    page = desktop.page
+    desktop.sign_in(manager.email, PASSWORD)
+    desktop.goto("/observatoire/rapports/")
+    assert "DR Bretagne" in page.content()
+    assert page.inner_text("[data-figure=human_clicks] .app-figure__value").strip() == "15"
+    page.wait_for_function("() => document.getElementById('chart-trend').dataset.drawn === 'true'")
+    for chart in ("chart-trend", "chart-networks", "chart-units"):
+        assert page.evaluate(CANVAS_HAS_PIXELS, chart) > 100, chart
+    desktop.screenshot("1-dashboard-30-days")
+
+    page.select_option("select[name=periode]", "7")
+    page.click("#report-filters button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    assert "periode=7" in page.url
+    assert page.inner_text("[data-figure=human_clicks] .app-figure__value").strip() == "13"
+    assert page.evaluate(CANVAS_HAS_PIXELS, "chart-trend") > 100
+    desktop.screenshot("2-dashboard-7-days")
+
+    with page.expect_download() as download_info:
+        page.click("#export-xlsx")
+    download = download_info.value
+    assert download.suggested_filename.startswith("audience-dr-bre-") and download.suggested_filename.endswith(".xlsx")
+    sheet = load_workbook(io.BytesIO(open(download.path(), "rb").read()))["Chiffres clés"]
+    assert ("Clics (hors robots)", 13) in [(row[0], row[1]) for row in sheet.iter_rows(values_only=True)]
+
+
+def test_dashboard_on_a_phone(phone, manager, ambassador):
+    share = shared(ambassador=ambassador, day=days_ago(1))
+    clicks(share.link, day=days_ago(1), human=4)
+    rollups.rollup_days(days_ago(2), days_ago(0))
+    phone.sign_in(manager.email, PASSWORD)
+    phone.goto("/observatoire/rapports/")
+    phone.page.wait_for_function("() => document.getElementById('chart-trend').dataset.drawn === 'true'")
+    phone.screenshot("dashboard")

@@ -1,0 +1,289 @@
+"""Reach reports: scoping, one figure identical everywhere, rankings, deltas, query counts."""
+
+import csv
+import io
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from advocacy.reach import rollups
+from advocacy.reach.models import ReachDaily
+from advocacy.reach.reports import Period, reach_report
+from tests.accounts.factories import UserFactory, make_ambassador
+from tests.reach.report_factories import clicks, days_ago, post, shared
+from tests.sharing.factories import live_kit
+
+pytestmark = pytest.mark.django_db
+
+BRE_CLICKS = 7
+OCC_CLICKS = 1000
+
+
+@pytest.fixture
+def data(org, charter, ambassador):
+    """Bretagne: 2 shares, 7 clicks; Occitanie: 1 share, 1000 clicks (a figure nobody in Bretagne may see)."""
+    occ = make_ambassador(
+        unit=org["a-occ-1"], charter=charter, first_name="Odile", last_name="Occitane", appears_in_rankings=True
+    )
+    kit = live_kit(title="Kit breton")
+    share = shared(ambassador=ambassador, kit=kit, network="x", day=days_ago(2))
+    shared(ambassador=ambassador, kit=kit, network="linkedin", day=days_ago(3))
+    clicks(share.link, day=days_ago(2), human=BRE_CLICKS, bot=3)
+    occ_share = shared(ambassador=occ, kit=live_kit(title="Kit occitan"), network="x", day=days_ago(2))
+    clicks(occ_share.link, day=days_ago(2), human=OCC_CLICKS)
+    post(day=days_ago(2), ambassador=ambassador, likes=4, impressions=None, followers=321)
+    post(day=days_ago(2), likes=9, followers=55)  # organic
+    # Previous period: one share in Bretagne.
+    shared(ambassador=ambassador, kit=kit, network="x", day=days_ago(40))
+    rollups.rollup_days(days_ago(60), days_ago(0))
+    return {"occ": occ, "kit": kit}
+
+
+def _get(client, user, name, **params):
+    client.force_login(user)
+    return client.get(reverse(name, kwargs=params.pop("kwargs", None)), params)
+
+
+def test_manager_report_counts_their_region_only(manager, data):
+    report = reach_report(user=manager, period=Period.last_days(30))
+    assert report.unit.code == "dr-bre"
+    assert report.figures["human_clicks"] == BRE_CLICKS
+    assert report.figures["shares"] == 2
+    assert report.figures["ambassador_posts"] == 1 and report.figures["organic_posts"] == 0
+    assert report.figures["impressions"] is None  # nobody gave them
+    assert report.figures["click_rate"] == 3.5
+    assert report.previous_figures["shares"] == 1
+    assert report.deltas["shares"].change == 1 and report.deltas["shares"].percent == 100.0
+    assert report.figures["ambassadors_enrolled"] == 1 and report.figures["ambassadors_active"] == 1
+    assert report.figures["participation_rate"] == 100.0
+    assert [u["unit"].code for u in report.sub_units] == ["dt-bre"]
+    assert report.sub_units[0]["human_clicks"] == BRE_CLICKS
+
+
+def test_national_view_counts_everything_and_organic(curator, data):
+    report = reach_report(user=curator, period=Period.last_days(30))
+    assert report.is_national
+    assert report.figures["human_clicks"] == BRE_CLICKS + OCC_CLICKS
+    assert report.figures["organic_posts"] == 1
+    assert report.figures["potential_reach"] == 321 + 55
+    assert {u["unit"].code: u["human_clicks"] for u in report.sub_units} == {"dr-bre": 7, "dr-occ": 1000}
+
+
+def test_manager_asking_for_another_region_gets_404_everywhere(client, api_client, manager, org, data):
+    other = {"unite": org["dr-occ"].pk}
+    assert _get(client, manager, "reach_reports", **other).status_code == 404
+    assert _get(client, manager, "reach_reports_export", kwargs={"fmt": "csv"}, **other).status_code == 404
+    assert _get(client, manager, "reach_reports_export", kwargs={"fmt": "xlsx"}, **other).status_code == 404
+    api_client.force_authenticate(manager)
+    assert api_client.get(reverse("api_reach_report"), {"unit": org["dr-occ"].pk}).status_code == 404
+    assert _get(client, manager, "reach_reports", unite="abc").status_code == 404
+
+
+def test_manager_sees_no_figure_of_another_region(client, api_client, manager, data):
+    page = _get(client, manager, "reach_reports").content.decode()
+    assert "Kit breton" in page
+    assert "Kit occitan" not in page and "Occitane" not in page and str(OCC_CLICKS) not in page
+    for fmt in ("csv", "xlsx"):
+        body = _get(client, manager, "reach_reports_export", kwargs={"fmt": fmt}).content
+        text = body.decode("utf-8-sig") if fmt == "csv" else _xlsx_text(body)
+        assert "Kit occitan" not in text and str(OCC_CLICKS) not in text
+    api_client.force_authenticate(manager)
+    payload = api_client.get(reverse("api_reach_report")).json()
+    assert payload["figures"]["human_clicks"] == BRE_CLICKS
+    assert "Kit occitan" not in str(payload) and str(OCC_CLICKS) not in str(payload)
+    units = api_client.get(reverse("api_reach_report_units")).json()
+    assert {u["code"] for u in units} == {"dr-bre", "dt-bre", "a-bre-1", "a-bre-2"}
+
+
+def _xlsx_text(body: bytes) -> str:
+    workbook = load_workbook(io.BytesIO(body))
+    return " ".join(
+        str(cell.value) for sheet in workbook.worksheets for row in sheet.iter_rows() for cell in row if cell.value
+    )
+
+
+def _csv_figure(body: bytes, label: str):
+    for row in csv.reader(io.StringIO(body.decode("utf-8-sig")), delimiter=";"):
+        if row and row[0] == label:
+            return row[1]
+    raise AssertionError(label)
+
+
+def _xlsx_figure(body: bytes, label: str):
+    sheet = load_workbook(io.BytesIO(body))["Chiffres clés"]
+    for row in sheet.iter_rows(values_only=True):
+        if row[0] == label:
+            return row[1]
+    raise AssertionError(label)
+
+
+def test_one_figure_is_the_same_on_the_page_in_exports_api_and_after_reconcile(client, api_client, manager, data):
+    page = _get(client, manager, "reach_reports")
+    tile = page.context["report"].figures["human_clicks"]
+    assert 'data-figure="human_clicks"' in page.content.decode()
+    csv_body = _get(client, manager, "reach_reports_export", kwargs={"fmt": "csv"}).content
+    xlsx_body = _get(client, manager, "reach_reports_export", kwargs={"fmt": "xlsx"}).content
+    api_client.force_authenticate(manager)
+    api_value = api_client.get(reverse("api_reach_report")).json()["figures"]["human_clicks"]
+    call_command(
+        "reconcile_reach", "--from", days_ago(60).isoformat(), "--to", days_ago(0).isoformat(), stdout=StringIO()
+    )
+    after = reach_report(user=manager, period=Period.last_days(30)).figures["human_clicks"]
+    label = "Clics (hors robots)"
+    assert (
+        tile == int(_csv_figure(csv_body, label)) == _xlsx_figure(xlsx_body, label) == api_value == after == BRE_CLICKS
+    )
+
+
+def test_rankings_hide_people_who_declined(manager, ambassador, data):
+    type(ambassador).objects.filter(pk=ambassador.pk).update(appears_in_rankings=False)
+    report = reach_report(user=manager, period=Period.last_days(30))
+    assert [row["name"] for row in report.top_ambassadors] == ["un·e ambassadeur·rice"]
+    assert report.top_ambassadors[0]["unit"] == ""
+
+
+def test_rankings_name_people_who_agreed(curator, data):
+    names = [row["name"] for row in reach_report(user=curator, period=Period.last_days(30)).top_ambassadors]
+    assert names[0] == "Odile Occitane"
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+def test_neutralise_each_formula_start(start):
+    from advocacy.reach.exports import neutralise
+
+    assert neutralise(f"{start}1+1") == f"'{start}1+1"
+
+
+def test_exports_neutralise_formulas_in_kit_titles(client, manager, ambassador, org):
+    # Kit titles are stripped of leading tabs and line breaks by the content workflow;
+    # those starts are covered by test_neutralise_each_formula_start.
+    for i, start in enumerate(("=", "+", "-", "@")):
+        kit = live_kit(title=f'{start}HYPERLINK("http://evil.example","x{i}")')
+        shared(ambassador=ambassador, kit=kit, day=days_ago(1))
+    rollups.rollup_days(days_ago(1), days_ago(1))
+    csv_text = _get(client, manager, "reach_reports_export", kwargs={"fmt": "csv"}).content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(csv_text), delimiter=";"))
+    titles = [row[0] for row in rows if row and "HYPERLINK" in row[0]]
+    assert len(titles) == 4
+    assert all(title.startswith("'") for title in titles), titles
+    workbook = load_workbook(io.BytesIO(_get(client, manager, "reach_reports_export", kwargs={"fmt": "xlsx"}).content))
+    cells = [c for row in workbook["Kits les plus partagés"].iter_rows() for c in row if "HYPERLINK" in str(c.value)]
+    assert len(cells) == 4
+    assert all(c.data_type == "s" and c.value.startswith("'") for c in cells)
+
+
+def test_negative_numbers_stay_numbers_in_exports(client, manager, data):
+    from advocacy.reach.exports import neutralise
+
+    assert neutralise(-3) == -3
+    assert neutralise("-3") == "'-3"
+    assert neutralise("Rennes") == "Rennes"
+
+
+def test_period_picker_month_and_custom(client, manager, data):
+    month = days_ago(2).strftime("%Y-%m")
+    response = _get(client, manager, "reach_reports", periode="month", mois=month)
+    assert response.context["report"].period.start.strftime("%Y-%m") == month
+    response = _get(
+        client, manager, "reach_reports", periode="custom", debut=days_ago(3).isoformat(), fin=days_ago(2).isoformat()
+    )
+    report = response.context["report"]
+    assert (report.period.days, report.figures["shares"], report.previous_period.days) == (2, 2, 2)
+    bad = _get(
+        client, manager, "reach_reports", periode="custom", debut=days_ago(1).isoformat(), fin=days_ago(3).isoformat()
+    )
+    assert bad.status_code == 200 and bad.context["form"].errors
+
+
+def test_api_rejects_bad_period(api_client, manager, data):
+    api_client.force_authenticate(manager)
+    response = api_client.get(reverse("api_reach_report"), {"period": "custom", "start": "2026-01-05"})
+    assert response.status_code == 400
+
+
+def test_report_reads_only_the_rollups(manager, data):
+    ReachDaily.objects.all().delete()
+    report = reach_report(user=manager, period=Period.last_days(30))
+    assert report.figures["human_clicks"] == 0
+
+
+def test_dashboard_query_count_does_not_grow_with_data(client, manager, ambassador, org, django_assert_max_num_queries):
+    client.force_login(manager)
+    url = reverse("reach_reports")
+    client.get(url)  # warm the session and caches
+    with django_assert_max_num_queries(30) as small:
+        client.get(url)
+    for i in range(6):
+        kit = live_kit()
+        share = shared(ambassador=ambassador, kit=kit, day=days_ago(i))
+        clicks(share.link, day=days_ago(i), human=2)
+        post(day=days_ago(i), ambassador=ambassador)
+    make_ambassador(unit=org["a-bre-2"])
+    rollups.rollup_days(days_ago(7), days_ago(0))
+    with django_assert_max_num_queries(len(small.captured_queries)) as large:
+        response = client.get(url)
+    assert response.status_code == 200
+    assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_national_dashboard_shows_hashtags_authors_and_unattributed(client, curator, data, programme_tag):
+    client.force_login(curator)
+    page = client.get(reverse("reach_reports")).content.decode()
+    assert 'id="table-hashtags"' in page and "#AvecPôleEmploi" in page
+    assert 'id="table-authors"' in page
+    listing = client.get(reverse("reach_posts_unattributed"))
+    assert listing.status_code == 200
+    assert len(listing.context["page"].object_list) == 1
+
+
+def test_unattributed_query_count_is_constant(client, curator, django_assert_max_num_queries):
+    client.force_login(curator)
+    url = reverse("reach_posts_unattributed")
+    client.get(url)
+    with django_assert_max_num_queries(20) as small:
+        client.get(url)
+    for i in range(30):
+        post(day=days_ago(i % 5))
+    with django_assert_max_num_queries(len(small.captured_queries) + 1) as large:
+        client.get(url)
+    # The page of posts adds the count and the page itself, nothing per post.
+    assert len(large.captured_queries) <= len(small.captured_queries) + 1
+
+
+def test_method_page_explains_the_estimate(client, ambassador):
+    client.force_login(ambassador)
+    page = client.get(reverse("reach_reports_method")).content.decode()
+    assert 'id="audience-potentielle"' in page and "estimation" in page
+
+
+def test_staff_without_role_is_refused(client, staff):
+    client.force_login(staff)
+    assert client.get(reverse("reach_reports")).status_code == 403
+
+
+def test_manager_of_an_agency_sees_only_the_agency(client, org, charter, data):
+    agency_manager = UserFactory(unit=org["a-bre-2"], managed_unit=org["a-bre-2"])
+    report = reach_report(user=agency_manager, period=Period.last_days(30))
+    assert report.figures["human_clicks"] == 0 and report.figures["shares"] == 0
+
+
+def test_national_dashboard_query_count_does_not_grow_with_data(
+    client, curator, ambassador, org, programme_tag, watched_tag, django_assert_max_num_queries
+):
+    client.force_login(curator)
+    url = reverse("reach_reports")
+    client.get(url)
+    with django_assert_max_num_queries(40) as small:
+        client.get(url)
+    for i in range(4):
+        share = shared(ambassador=ambassador, day=days_ago(i))
+        clicks(share.link, day=days_ago(i), human=3)
+        post(day=days_ago(i))
+        post(day=days_ago(i), ambassador=ambassador)
+    rollups.rollup_days(days_ago(5), days_ago(0))
+    with django_assert_max_num_queries(len(small.captured_queries)) as large:
+        client.get(url)
+    assert len(large.captured_queries) == len(small.captured_queries)

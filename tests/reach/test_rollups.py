@@ -1,0 +1,152 @@
+"""Roll-ups: whole days recomputed from shares, clicks and posts; NULL-safe dimensions;
+the refresh task; `reconcile_reach`."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import IntegrityError, transaction
+
+from advocacy.reach import rollups
+from advocacy.reach.models import AmbassadorDaily, DirtyDay, ReachDaily, RollupState
+from advocacy.sharing.models import Click
+from tests.accounts.factories import make_ambassador
+from tests.reach.report_factories import clicks, days_ago, post, shared
+from tests.sharing.factories import live_kit
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def day():
+    return days_ago(3)
+
+
+def _row(day, **dims):
+    return ReachDaily.objects.get(day=day, **dims)
+
+
+def test_shares_clicks_and_posts_are_counted_per_unit_network_and_kit(org, ambassador, day):
+    kit = live_kit()
+    share = shared(ambassador=ambassador, kit=kit, network="x", day=day)
+    clicks(share.link, day=day, human=5, visitors=3, bot=2, preview=4, head=1, prefetch=1)
+    post(day=day, ambassador=ambassador, likes=3, reposts=2, impressions=40, followers=500)
+    post(day=day, tracked_code=share.link.code, likes=1, reposts=None, impressions=None, followers=10)
+    post(day=day, network="mastodon", likes=7, followers=30)
+
+    rollups.rollup_day(day)
+
+    row = _row(day, unit=org["a-bre-1"], network="x", kit=kit)
+    assert (row.shares, row.human_clicks, row.link_day_visitors) == (1, 5, 3)
+    assert (row.bot_clicks, row.preview_clicks, row.head_clicks, row.prefetch_clicks) == (8, 4, 1, 1)
+    # The post found through the tracked link counts for the share's unit and kit.
+    assert (row.ambassador_posts, row.likes, row.reposts, row.impressions, row.posts_with_impressions) == (
+        1,
+        1,
+        0,
+        None,
+        0,
+    )
+    direct = _row(day, unit=org["a-bre-1"], network="x", kit=None)
+    assert (direct.ambassador_posts, direct.likes, direct.impressions, direct.potential_reach) == (1, 3, 40, 500)
+    organic = _row(day, unit=None, network="mastodon", kit=None)
+    assert (organic.organic_posts, organic.ambassador_posts, organic.likes, organic.potential_reach) == (1, 0, 7, 30)
+    person = AmbassadorDaily.objects.get(day=day, ambassador=ambassador)
+    assert (person.shares, person.human_clicks, person.posts) == (1, 5, 1)
+
+
+def test_impressions_zero_is_not_unknown(ambassador, day):
+    post(day=day, ambassador=ambassador, impressions=0)
+    post(day=day - rollups.timedelta(days=1), ambassador=ambassador, impressions=None)
+    rollups.rollup_days(day - rollups.timedelta(days=1), day)
+    given = ReachDaily.objects.get(day=day)
+    unknown = ReachDaily.objects.get(day=day - rollups.timedelta(days=1))
+    assert (given.impressions, given.posts_with_impressions) == (0, 1)
+    assert (unknown.impressions, unknown.posts_with_impressions) == (None, 0)
+
+
+def test_a_day_recomputed_twice_gives_the_same_rows(ambassador, day):
+    share = shared(ambassador=ambassador, day=day)
+    clicks(share.link, day=day, human=2)
+    post(day=day, likes=1)
+    rollups.rollup_day(day)
+    first = list(ReachDaily.objects.order_by("network", "unit").values())
+    rollups.rollup_day(day)
+    second = list(ReachDaily.objects.order_by("network", "unit").values())
+    assert [dict(r, id=0) for r in first] == [dict(r, id=0) for r in second]
+    assert len(second) == 2
+
+
+def test_organic_bucket_without_unit_nor_kit_is_unique(day):
+    ReachDaily.objects.create(day=day, unit=None, network="x", kit=None, organic_posts=1)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ReachDaily.objects.create(day=day, unit=None, network="x", kit=None, organic_posts=2)
+
+
+def test_same_unit_other_network_is_another_row(org, day):
+    ReachDaily.objects.create(day=day, unit=org["dr-bre"], network="x")
+    ReachDaily.objects.create(day=day, unit=org["dr-bre"], network="linkedin")
+    ReachDaily.objects.create(day=day, unit=None, network="linkedin")
+    assert ReachDaily.objects.filter(day=day).count() == 3
+
+
+def test_clicks_still_count_for_the_unit_after_the_ambassador_is_erased(org, ambassador, day):
+    share = shared(ambassador=ambassador, day=day)
+    clicks(share.link, day=day, human=4)
+    type(ambassador).objects.filter(pk=ambassador.pk).update(unit=None)
+    share.link.__class__.objects.filter(pk=share.link_id).update(ambassador=None)
+    share.__class__.objects.filter(pk=share.pk).update(ambassador=None)
+    rollups.rollup_day(day)
+    assert _row(day, unit=org["a-bre-1"], network="x").human_clicks == 4
+    assert not AmbassadorDaily.objects.exists()
+
+
+def test_refresh_recomputes_today_yesterday_and_days_of_late_clicks(ambassador):
+    old = days_ago(20)
+    share = shared(ambassador=ambassador, day=old)
+    rollups.rollup_refresh()  # first run: sets the marks only
+    clicks(share.link, day=old, human=3)
+    days = rollups.rollup_refresh()
+    assert old in days and days_ago(0) in days and days_ago(1) in days
+    assert ReachDaily.objects.get(day=old).human_clicks == 3
+    assert RollupState.load().last_click_id == Click.objects.latest("pk").pk
+
+
+def test_refresh_recomputes_days_of_posts_fetched_again_and_dirty_days(ambassador):
+    rollups.rollup_refresh()
+    post(day=days_ago(40), ambassador=ambassador)
+    rollups.days_mark_dirty([days_ago(50)])
+    days = rollups.rollup_refresh()
+    assert days_ago(40) in days and days_ago(50) in days
+    assert ReachDaily.objects.get(day=days_ago(40)).ambassador_posts == 1
+    assert not DirtyDay.objects.exists()
+
+
+def test_refresh_task_runs_through_celery(ambassador):
+    from advocacy.reach import tasks
+
+    shared(ambassador=ambassador)
+    tasks.rollup_refresh.delay()
+    assert ReachDaily.objects.get(day=days_ago(0)).shares == 1
+
+
+def test_reconcile_prints_differences_then_fixes_them(ambassador, day):
+    share = shared(ambassador=ambassador, day=day)
+    rollups.rollup_day(day)
+    clicks(share.link, day=day, human=2)
+    out = StringIO()
+    call_command("reconcile_reach", "--from", day.isoformat(), "--to", day.isoformat(), "--dry-run", stdout=out)
+    assert "human_clicks: enregistré 0 → recalculé 2" in out.getvalue()
+    assert ReachDaily.objects.get(day=day).human_clicks == 0
+    call_command("reconcile_reach", "--from", day.isoformat(), "--to", day.isoformat(), stdout=StringIO())
+    assert ReachDaily.objects.get(day=day).human_clicks == 2
+    out = StringIO()
+    call_command("reconcile_reach", "--from", day.isoformat(), "--to", day.isoformat(), stdout=out)
+    assert "Aucune différence" in out.getvalue()
+
+
+def test_two_ambassadors_of_two_regions_land_in_their_units(org, charter, day):
+    other = make_ambassador(unit=org["a-occ-1"], charter=charter)
+    shared(ambassador=other, day=day)
+    rollups.rollup_day(day)
+    assert ReachDaily.objects.get(day=day).unit == org["a-occ-1"]
