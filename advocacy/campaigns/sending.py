@@ -169,7 +169,9 @@ def classify(exc: Exception) -> tuple[bool, str]:
     return True, f"{exc.__class__.__name__}: {exc}"
 
 
-def _skip_reason(campaign: Campaign, recipient: User, channel: str) -> str:
+def _skip_reason(campaign: Campaign, recipient: User | None, channel: str) -> str:
+    if recipient is None:
+        return _("données personnelles effacées")
     if not recipient.is_active:
         return _("compte désactivé")
     # A kit retracted while its announcement waited (a pause, a retry) is not announced.
