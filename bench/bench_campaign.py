@@ -27,13 +27,15 @@ from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 EMAIL_PREFIX = "bench-campaign-"
-WORKER_PROCESSES = 2
+WORKER_PROCESSES = int(os.environ.get("BENCH_WORKER_PROCESSES", "4"))
 
 
 def _setup_django(database_url: str, redis_url: str) -> None:
     os.environ["DATABASE_URL"] = database_url
     os.environ["REDIS_URL"] = redis_url
     os.environ["CELERY_TASK_ALWAYS_EAGER"] = "false"
+    # Smaller chunks keep every worker process busy until the end of the campaign.
+    os.environ.setdefault("CAMPAIGN_CHUNK_SIZE", "250")
     os.environ.setdefault("LOG_LEVEL", "WARNING")
     _ensure_database(database_url)
     import django

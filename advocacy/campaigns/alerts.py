@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from advocacy.campaigns import sending
 from advocacy.campaigns.models import Alert, Campaign, Delivery
 from advocacy.errors import Conflict
 
@@ -110,5 +111,9 @@ def check_all(*, now=None) -> list[Alert]:
     ).distinct()
     raised = []
     for campaign in campaigns:
+        # Provider events change rows without touching the campaign: recount first, so
+        # lists and the stall check read fresh figures.
+        sending.campaign_refresh(campaign.pk)
+        campaign.refresh_from_db()
         raised += check_campaign(campaign, now=now)
     return raised

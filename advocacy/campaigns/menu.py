@@ -10,6 +10,7 @@ navigation.register(
     "campaigns:inbox",
     order=20,
     icon="fr-icon-notification-3-line",
+    in_menu=False,  # the header's link shows it with the unread count
     description=_("Les nouveaux kits, les annonces de l’équipe web-social et les demandes de retrait."),
 )
 navigation.register(

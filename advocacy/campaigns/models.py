@@ -94,7 +94,10 @@ class Delivery(models.Model):
         SKIPPED = "skipped", _("Ignoré (désinscrit)")
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="deliveries")
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="deliveries")
+    # Cleared when the person's data is erased: the row still counts in the campaign's figures.
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="deliveries"
+    )
     channel = models.CharField(_("canal"), max_length=10, choices=Channel.choices)
     chunk = models.PositiveIntegerField(_("lot"), default=0)
     status = models.CharField(_("statut"), max_length=20, choices=Status.choices, default=Status.QUEUED)
@@ -310,8 +313,13 @@ class RetractionRequest(models.Model):
     """A request to an ambassador who shared a retracted kit: delete your post."""
 
     kit = models.ForeignKey("content.Kit", verbose_name=_("kit"), on_delete=models.CASCADE, related_name="+")
+    # Cleared on erasure: the request still counts on the kit's retraction page.
     ambassador = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("ambassadeur·rice"), on_delete=models.CASCADE, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ambassadeur·rice"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("demandé le"), default=timezone.now)
     acknowledged_at = models.DateTimeField(_("suppression confirmée le"), null=True, blank=True)

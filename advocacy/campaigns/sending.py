@@ -169,9 +169,14 @@ def classify(exc: Exception) -> tuple[bool, str]:
     return True, f"{exc.__class__.__name__}: {exc}"
 
 
-def _skip_reason(campaign: Campaign, recipient: User, channel: str) -> str:
+def _skip_reason(campaign: Campaign, recipient: User | None, channel: str) -> str:
+    if recipient is None:
+        return _("données personnelles effacées")
     if not recipient.is_active:
         return _("compte désactivé")
+    # A kit retracted while its announcement waited (a pause, a retry) is not announced.
+    if campaign.kind == Campaign.Kind.KIT_PUBLISHED and campaign.kit is not None and campaign.kit.status != "published":
+        return _("kit retiré ou expiré avant l’envoi")
     if campaign.kind in PROGRAMME_KINDS:
         if recipient.opted_in_at is None:
             return _("a quitté le programme")
@@ -243,7 +248,7 @@ class Composer:
 def chunk_send(*, campaign_id: int, chunk: int, token: str) -> ChunkOutcome:
     """Send one chunk of a campaign, once. Safe to run twice and concurrently."""
     outcome = ChunkOutcome()
-    campaign = Campaign.objects.select_related("sender").filter(pk=campaign_id).first()
+    campaign = Campaign.objects.select_related("sender", "kit").filter(pk=campaign_id).first()
     if campaign is None:
         return outcome
     if campaign.kind in PAUSABLE_KINDS and pause_active():

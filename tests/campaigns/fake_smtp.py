@@ -53,7 +53,11 @@ class _Handler(socketserver.StreamRequestHandler):
                 lines = []
                 while True:
                     line = self.rfile.readline()
-                    if not line or line in (b".\r\n", b".\n"):
+                    if not line:
+                        # The client went away before the final dot: like a real server,
+                        # the unfinished message is dropped, not delivered.
+                        return
+                    if line in (b".\r\n", b".\n"):
                         break
                     lines.append(line[1:] if line.startswith(b"..") else line)
                 server.record(sender, recipients, b"".join(lines))

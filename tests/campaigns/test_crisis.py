@@ -177,3 +177,48 @@ def test_a_tampered_acknowledgement_link_is_refused(client):
 def test_sharers_are_the_people_who_shared_the_kit_once_each(shared_kit):
     kit, sharers = shared_kit
     assert sorted(crisis.sharers_of(kit).values_list("pk", flat=True)) == sorted(p.pk for p in sharers)
+
+
+def test_retraction_pages_keep_a_constant_query_count(
+    client, moderator, org, charter, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    sharers = ambassadors(6, unit=org["a-bre-1"], charter=charter)
+    with django_capture_on_commit_callbacks(execute=True):
+        kit = make_kit(status=Kit.Status.PUBLISHED, title="Kit à retirer")
+        for person in sharers:
+            share(ambassador=person, kit=kit)
+        crisis.kit_retract(kit=kit, by=moderator, reason="Erreur.")
+    client.force_login(moderator)
+    for url, queries in (
+        (reverse("campaigns:retraction_follow", args=[kit.pk]), 15),
+        (reverse("campaigns:crisis"), 17),
+    ):
+        client.get(url)
+        with django_assert_num_queries(queries):
+            assert client.get(url).status_code == 200
+    client.force_login(sharers[0])
+    client.get(reverse("campaigns:my_retractions"))
+    with django_assert_num_queries(11):
+        assert kit.title in client.get(reverse("campaigns:my_retractions")).content.decode()
+
+
+def test_erasure_keeps_campaign_figures_without_the_person(
+    admin_user, moderator, shared_kit, smtp_server, django_capture_on_commit_callbacks
+):
+    from accounts import services as account_services
+    from advocacy.campaigns.models import ProviderEvent
+
+    kit, sharers = shared_kit
+    person = sharers[0]
+    smtp_server.rules = {person.email: f"550 5.1.1 <{person.email}> unknown"}
+    with django_capture_on_commit_callbacks(execute=True):
+        crisis.kit_retract(kit=kit, by=moderator, reason="Erreur.")
+    row = Delivery.objects.get(recipient=person, channel="email", campaign__kind=Campaign.Kind.RETRACTION)
+    ProviderEvent.objects.create(esp_name="Test", event_type="bounced", recipient=person.email, delivery=row)
+    account_services.user_erase(user=person, by=admin_user)
+    row.refresh_from_db()
+    assert row.recipient_id is None and row.status == Delivery.Status.FAILED and row.reason == ""
+    assert ProviderEvent.objects.get().recipient == ""
+    assert not Notification.objects.filter(body__contains=person.email).exists()
+    assert RetractionRequest.objects.filter(kit=kit).count() == 3
+    assert RetractionRequest.objects.filter(kit=kit, ambassador__isnull=True).count() == 1

@@ -1,7 +1,10 @@
 """Kit notifications: each person as they prefer, and digests that group the right kits once."""
 
+import datetime
+
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from accounts import services as account_services
 from accounts.models import NotificationPreference as P
@@ -100,3 +103,21 @@ def test_leaving_the_programme_drops_pending_digest_items(crowd, django_capture_
     publish(django_capture_on_commit_callbacks)
     account_services.programme_leave(user=crowd[P.DAILY])
     assert not DigestItem.objects.filter(recipient=crowd[P.DAILY]).exists()
+
+
+def test_a_kit_retracted_while_its_announcement_was_held_is_not_announced(
+    crowd, moderator, django_capture_on_commit_callbacks
+):
+    from advocacy.campaigns import crisis
+    from content import workflow
+
+    pause_ends = timezone.now() + datetime.timedelta(hours=1)
+    crisis.pause_set(by=moderator, reason="Crise", ends_at=pause_ends)
+    kit = publish(django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.kit_retract(kit=kit, by=moderator, reason="Erreur.")
+        crisis.pause_lift(by=moderator)
+    campaign = Campaign.objects.get(kit=kit, kind=Campaign.Kind.KIT_PUBLISHED)
+    assert mail.outbox == []
+    assert set(campaign.deliveries.values_list("status", flat=True)) == {"skipped"}
+    assert not Notification.objects.filter(campaign=campaign).exists()

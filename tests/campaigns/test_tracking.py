@@ -118,6 +118,8 @@ def test_a_provider_delivering_three_in_four_raises_the_alert(
     assert tasks.check_alerts() == 1
     alert = Alert.objects.get()
     assert (alert.kind, alert.campaign) == (Alert.Kind.FAILURE_RATE, campaign)
+    campaign.refresh_from_db()
+    assert (campaign.delivered_count, campaign.failed_count) == (30, 10)  # recounted by the check
     assert "10 échecs sur 40 e-mails (25.0 %)" in alert.message
     assert [m.to for m in mail.outbox] == [["alertes@avecpoleemploi.example"]]
     # Once is enough: the next check does not raise it again.
