@@ -456,9 +456,25 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v[0-9]",
     "ENUM_NAME_OVERRIDES": {
+        "JobFunctionEnum": "accounts.models.JobFunction.choices",
+        "CampaignKindEnum": "advocacy.campaigns.models.Campaign.Kind",
+        "CampaignStatusEnum": "advocacy.campaigns.models.Campaign.Status",
+        "DeliveryStatusEnum": "advocacy.campaigns.models.Delivery.Status",
         "StoryKindEnum": "content.models_community.Story.Kind",
+        "StoryStatusEnum": "content.models_community.Story.Status",
     },
 }
+# One name per shared choice set, so the kits API and the accounts API share their enums.
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
+    {
+        "JobFunctionEnum": "accounts.models.JobFunction",
+        "NetworkEnum": "accounts.models.Network",
+        "KitStatusEnum": "content.models.Kit.Status",
+    }
+)
+# Where a person shares (the networks, e-mail, plain copy), apart from accounts' Network.
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["SharingChannelEnum"] = "advocacy.sharing.intents.Channel"
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].setdefault("NetworkEnum", "accounts.models.Network")
 
 # --- Reach: collecting hashtag posts -------------------------------------------------
 
@@ -481,6 +497,11 @@ CELERY_BEAT_SCHEDULE["reach-refresh-x"] = {
     "task": "advocacy.reach.tasks.collect_x",
     "schedule": 6 * 60 * 60,
     "kwargs": {"refresh": True},
+}
+# Handles declared after posting: their owners' earlier posts of a membership period count.
+CELERY_BEAT_SCHEDULE["reach-reattribute"] = {
+    "task": "advocacy.reach.tasks.reattribute_recent",
+    "schedule": 24 * 60 * 60,
 }
 CELERY_BEAT_SCHEDULE["reach-collect-mastodon"] = {
     "task": "advocacy.reach.tasks.collect_mastodon",

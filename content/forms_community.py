@@ -49,9 +49,7 @@ class StoryForm(DsfrForm):
         max_length=5000,
         help_text=_("Ce qui s’est passé, avec vos mots. Ne citez pas de nom sans accord."),
     )
-    video_url = forms.URLField(
-        label=_("Lien vers une vidéo (facultatif)"), required=False, assume_scheme="https", max_length=500
-    )
+    video_url = forms.URLField(label=_("Lien vers une vidéo"), required=False, assume_scheme="https", max_length=500)
     subject_label = forms.CharField(
         label=_("Présentation de la personne (témoignage)"),
         max_length=200,
@@ -65,7 +63,7 @@ class StoryForm(DsfrForm):
     # Consent, required for testimonials.
     subject_name = forms.CharField(label=_("Nom et prénom de la personne qui consent"), max_length=200, required=False)
     subject_contact = forms.CharField(
-        label=_("Comment la recontacter (facultatif)"),
+        label=_("Comment la recontacter"),
         max_length=200,
         required=False,
         help_text=_("Pour la prévenir d’une publication, ou si elle retire son accord."),
@@ -84,18 +82,18 @@ class StoryForm(DsfrForm):
         required=False,
     )
     signed_form = forms.FileField(
-        label=_("Formulaire signé (facultatif) : PDF ou photo"),
+        label=_("Formulaire signé : PDF ou photo"),
         required=False,
-        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png"}),
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png", "class": "fr-upload"}),
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for slot in range(1, PHOTO_SLOTS + 1):
             self.fields[f"photo_{slot}"] = forms.FileField(
-                label=_("Photo %(n)s (facultative)") % {"n": slot},
+                label=_("Photo %(n)s") % {"n": slot},
                 required=False,
-                widget=forms.ClearableFileInput(attrs={"accept": ACCEPTED_IMAGES}),
+                widget=forms.ClearableFileInput(attrs={"accept": ACCEPTED_IMAGES, "class": "fr-upload"}),
                 help_text=_("JPEG, PNG, WebP ou GIF ; la position GPS et les autres métadonnées sont retirées."),
             )
             self.fields[f"alt_{slot}"] = forms.CharField(

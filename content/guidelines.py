@@ -387,36 +387,62 @@ def _is_control(char: str) -> bool:
     return unicodedata.category(char) in ("Cc", "Zl", "Zp") or char in "\r\n"
 
 
+_CLASS_CACHE: dict[str, str] = {}
+
+
+def _grapheme_class(char: str) -> str:
+    """The character's class for cluster breaking ("" for an ordinary character)."""
+    found = _CLASS_CACHE.get(char)
+    if found is None:
+        cp = ord(char)
+        if char == "\r":
+            found = "CR"
+        elif _is_control(char):
+            found = "CONTROL"
+        elif cp == 0x200D:
+            found = "ZWJ"
+        elif _is_extend(char):
+            found = "EXTEND"
+        elif _is_regional_indicator(cp):
+            found = "RI"
+        else:
+            found = _hangul_type(cp)
+        if len(_CLASS_CACHE) < 100_000:
+            _CLASS_CACHE[char] = found
+    return found
+
+
 def graphemes(text: str) -> list[str]:
+    classes = [_grapheme_class(char) for char in text]
+    if not any(classes):
+        return list(text)  # the common case: every character stands alone
     clusters: list[str] = []
     current = ""
+    previous_class = ""
     regional_run = 0
-    for char in text:
-        cp = ord(char)
+    for char, char_class in zip(text, classes, strict=True):
         if not current:
-            current = char
-            regional_run = 1 if _is_regional_indicator(cp) else 0
-            continue
-        previous = current[-1]
-        join = False
-        if previous == "\r" and char == "\n":
-            join = True
-        elif _is_control(previous) or _is_control(char):
             join = False
-        elif _is_extend(char) or previous == "\u200d":
+        elif previous_class == "CR" and char == "\n":
             join = True
-        elif (_hangul_type(ord(previous)), _hangul_type(cp)) in _HANGUL_JOINS:
+        elif previous_class in ("CR", "CONTROL") or char_class in ("CR", "CONTROL"):
+            join = False
+        elif char_class in ("EXTEND", "ZWJ") or previous_class == "ZWJ":
             join = True
-        elif _is_regional_indicator(cp) and _is_regional_indicator(ord(previous)) and regional_run % 2 == 1:
+        elif (previous_class, char_class) in _HANGUL_JOINS:
             join = True
+        else:
+            join = char_class == "RI" and previous_class == "RI" and regional_run % 2 == 1
         if join:
             current += char
         else:
-            clusters.append(current)
+            if current:
+                clusters.append(current)
             current = char
             regional_run = 0
-        if _is_regional_indicator(cp):
+        if char_class == "RI":
             regional_run += 1
+        previous_class = char_class
     if current:
         clusters.append(current)
     return clusters
@@ -478,7 +504,9 @@ def weighted_length(text: str, network: str) -> int:
         total = links * SHORTENED_URL_LENGTH
         for piece in pieces:
             for cluster in graphemes(piece):
-                if _is_emoji_cluster(cluster):
+                if len(cluster) == 1 and ord(cluster) < 0x2000:
+                    total += 1 if ord(cluster) <= 0x10FF else 2
+                elif _is_emoji_cluster(cluster):
                     total += 2
                 else:
                     total += sum(_x_weight(ord(c)) for c in cluster)

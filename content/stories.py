@@ -328,7 +328,7 @@ def consent_form_for(*, user: User, story_pk: int) -> Consent | None:
 
 # --- What changed between the story and the kit --------------------------------------
 
-_TOKEN = re.compile(r"\s+|[^\s]+")
+_TOKEN = re.compile(r"\S+\s*|\s+")
 
 
 @dataclass

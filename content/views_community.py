@@ -61,8 +61,8 @@ def guidelines_check(request):
                 text=form.cleaned_data["text"], network=form.cleaned_data["network"], link=form.cleaned_data["link"]
             )
         )
-        if request.htmx:
-            return render(request, "content/includes/findings.html", context)
+    if request.method == "POST" and request.htmx:
+        return render(request, "content/includes/findings.html", context)
     return render(request, "content/guidelines/check.html", context)
 
 

@@ -16,7 +16,7 @@ class CampaignsConfig(AppConfig):
 
     def ready(self):
         from accounts import services as account_services
-        from advocacy.campaigns import crisis, kits, menu, signals  # noqa: F401 - registration on import
+        from advocacy.campaigns import crisis, demo, kits, menu, signals  # noqa: F401 - registration on import
         from content import workflow
 
         _register(workflow.KIT_PUBLISHED_HOOKS, kits.kit_published_notify)

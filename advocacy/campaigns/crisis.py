@@ -81,16 +81,12 @@ def pauses_end_due() -> int:
 
 
 def sharers_of(kit) -> QuerySet[User]:
-    """Everyone who shared `kit`, read from the sharing app's Share rows.
+    """Everyone who shared `kit` (the sharing app's Share rows) and still has an account."""
+    from advocacy.sharing.models import Share  # noqa: PLC0415 - sharing imports campaigns (pause)
 
-    Until the sharing app's models are on main this finds nobody; the query is here
-    only, so wiring it is one import.
-    """
-    try:
-        from advocacy.sharing.models import Share  # noqa: PLC0415
-    except ImportError:
-        return User.objects.none()
-    return User.objects.filter(is_active=True, pk__in=Share.objects.filter(kit=kit).values("ambassador_id"))
+    return User.objects.filter(
+        is_active=True, pk__in=Share.objects.filter(kit=kit, ambassador__isnull=False).values("ambassador_id")
+    )
 
 
 def kit_retract(*, kit, by, reason: str):

@@ -57,11 +57,9 @@ def detect_spike(
 
 
 def _reach_sources():
-    """Hourly counts and sample posts from the reach app, once its models exist."""
-    try:
-        from advocacy.reach.models import Hashtag, SocialPost  # noqa: PLC0415
-    except ImportError:
-        return None
+    """The reach app's models: watched hashtags and the posts collected for them."""
+    from advocacy.reach.models import Hashtag, SocialPost  # noqa: PLC0415
+
     return Hashtag, SocialPost
 
 
@@ -81,10 +79,9 @@ def check_watched_hashtags(*, now=None, sources=None) -> list:
     from advocacy.campaigns.models import Alert
 
     sources = sources or _reach_sources()
-    if sources is None:
-        return []
     hashtag_model, post_model = sources
-    now = (now or timezone.now()).replace(minute=0, second=0, microsecond=0)
+    # A rolling window: hourly buckets end now, not at the last full hour.
+    now = now or timezone.now()
     window = settings.SPIKE_WINDOW_HOURS
     hours = HOURS_IN_WEEK + window
     raised = []
@@ -107,7 +104,8 @@ def check_watched_hashtags(*, now=None, sources=None) -> list:
         lines += [f"— {_post_text(p)}" for p in samples]
         alert = alert_raise(
             kind=Alert.Kind.SPIKE,
-            key=f"spike:{_tag_name(tag)}:{now:%Y%m%d%H}",
+            # One open alert per tag: the team resolves it once the storm has passed.
+            key=f"spike:{_tag_name(tag).lower()}",
             message="\n".join(lines),
             url=_observatory_url(),
         )
@@ -117,25 +115,21 @@ def check_watched_hashtags(*, now=None, sources=None) -> list:
 
 
 def _watched(hashtag_model):
-    kind = getattr(hashtag_model, "Kind", None)
-    watched = getattr(kind, "WATCHED", "watched") if kind else "watched"
-    return list(hashtag_model.objects.filter(kind=watched))
+    return list(hashtag_model.objects.filter(kind=hashtag_model.Kind.WATCHED, is_active=True))
 
 
 def _tag_name(tag) -> str:
-    return str(getattr(tag, "name", None) or getattr(tag, "tag", None) or tag).lstrip("#")
+    return str(getattr(tag, "tag", None) or getattr(tag, "name", None) or tag).lstrip("#")
 
 
 def _posts_with(post_model, tag, *, since, until) -> list:
-    queryset = post_model.objects.filter(posted_at__gte=since, posted_at__lt=until).order_by("posted_at")
-    field_names = {f.name for f in post_model._meta.get_fields()}
-    if "hashtags" in field_names:
-        field = post_model._meta.get_field("hashtags")
-        if field.many_to_many:
-            queryset = queryset.filter(hashtags=tag)
-        else:  # a JSON list of tags without "#"
-            return [p for p in queryset if _tag_name(tag).lower() in {str(h).lower() for h in p.hashtags or []}]
-    return list(queryset)
+    # reach stores a post's normalised tags as " a b " (reach.hashtags.to_field), so a
+    # whole-tag match is a `contains` on " tag ".
+    return list(
+        post_model.objects.filter(posted_at__gte=since, posted_at__lt=until, hashtags__contains=f" {tag.normalized} ")
+        .only("posted_at", "text", "url")
+        .order_by("posted_at")
+    )
 
 
 def _post_text(post) -> str:
@@ -147,7 +141,7 @@ def _post_text(post) -> str:
 def _observatory_url() -> str:
     from django.urls import NoReverseMatch, reverse
 
-    for name in ("reach:observatory", "reach:index", "reach_observatory"):
+    for name in ("reach_observatory", "reach_dashboard", "reach_import_list"):
         try:
             return reverse(name)
         except NoReverseMatch:

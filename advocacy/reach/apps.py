@@ -11,7 +11,8 @@ class ReachConfig(AppConfig):
 
     def ready(self):
         from advocacy.reach import (  # noqa: F401 - registration on import
-            demo_reports,  # noqa: F401 - demo step 60 (reports history)
+            demo,
+            demo_reports,
             menu,
             personal_data,
         )

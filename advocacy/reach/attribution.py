@@ -17,6 +17,7 @@ but attributed only after they left would otherwise be lost to organic. So:
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -65,6 +66,7 @@ def find_tracked_code(texts, pattern: re.Pattern | None = None) -> str:
     return ""
 
 
+@lru_cache(maxsize=100_000)
 def canonical_author(network: str, handle: str, instance: str = "") -> tuple[str, str]:
     """The author's handle in the form accounts.SocialHandle stores, or a best effort."""
     if not handle:

@@ -10,6 +10,7 @@ is another tag than #AvecPôleEmploi.
 import re
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 
 # A hashtag is a # not glued to a word (so "abc#tag" and "&#39;" are not tags), then
 # letters, digits, underscores and combining marks. Text is NFKC-normalised first, so
@@ -17,6 +18,7 @@ from collections.abc import Iterable
 _HASHTAG = re.compile(r"(?<![\w&#/])#([\w\u0300-\u036f]+)")
 
 
+@lru_cache(maxsize=10_000)
 def normalize(tag: str) -> str:
     """The comparison key of a tag: NFKC, no leading #, case-folded, without accents."""
     text = unicodedata.normalize("NFKC", tag).strip()
@@ -31,8 +33,10 @@ def extract(text: str) -> list[str]:
     """Every hashtag written in `text`, as written (after NFKC), in order of appearance."""
     if not text:
         return []
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
     found = []
-    for match in _HASHTAG.finditer(unicodedata.normalize("NFKC", text)):
+    for match in _HASHTAG.finditer(text):
         tag = match.group(1)
         # X and Mastodon do not treat a run of digits as a hashtag (#1 is not a tag).
         if not tag.isdigit():
@@ -47,7 +51,8 @@ def match(text: str, wanted: Iterable[str], extra_tags: Iterable[str] = ()) -> l
     tag list, a column of an export); they are matched the same way. The result is
     sorted and free of duplicates, so that it is a stable value to store and compare.
     """
-    wanted = set(wanted)
+    if not isinstance(wanted, set | frozenset):
+        wanted = set(wanted)
     present = {normalize(tag) for tag in extract(text)}
     present.update(normalize(tag) for tag in extra_tags if tag)
     return sorted(present & wanted)

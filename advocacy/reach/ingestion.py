@@ -7,9 +7,9 @@ value the source does not give (None) never erases a value another source gave.
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from advocacy.reach import attribution, hashtags
@@ -125,7 +125,8 @@ def posts_upsert(
             "author_followers": post.author_followers,
             "text": post.text,
             "url": post.url[:500],
-            "posted_at": post.posted_at,
+            # In UTC: see importing._parse_date_text about the autumn's repeated hour.
+            "posted_at": post.posted_at.astimezone(UTC),
             **{name: getattr(post, name) for name in METRICS},
             "hashtags": hashtags.to_field(tags),
             "tracked_code": code,
@@ -148,25 +149,60 @@ def posts_upsert(
             result.updated += 1
         else:
             result.created += 1
-        to_write.append(
-            SocialPost(
-                network=post.network,
-                external_id=post.external_id,
-                source=source,
-                first_seen_at=now,
-                fetched_at=now,
-                **values,
-            )
+        values.update(
+            network=post.network, external_id=post.external_id, source=source, first_seen_at=now, fetched_at=now
         )
+        to_write.append(values)
     if to_write:
-        with transaction.atomic():
+        _write(to_write)
+    return result
+
+
+def _write(rows: list[dict]) -> None:
+    """Insert or update `rows` (field attname -> value), one upsert for the batch."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            _write_postgresql(rows)
+        else:
             SocialPost.objects.bulk_create(
-                to_write,
+                [SocialPost(**row) for row in rows],
                 update_conflicts=True,
                 unique_fields=["network", "external_id"],
                 update_fields=UPDATE_FIELDS,
             )
-    return result
+
+
+def _write_postgresql(rows: list[dict]) -> None:
+    """The same upsert as bulk_create(update_conflicts=True), through COPY.
+
+    Building a 2,000-row INSERT is most of the time bulk_create takes; COPY into a
+    session's temporary table and one INSERT ... ON CONFLICT from it does the same
+    write in a fraction of it, which is what lets a million-row import keep up with a
+    plain COPY of the file.
+    """
+    fields = [SocialPost._meta.get_field(name) for name in ("network", "external_id", "source", "first_seen_at")]
+    fields += [SocialPost._meta.get_field(name) for name in UPDATE_FIELDS]
+    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    table = connection.ops.quote_name(SocialPost._meta.db_table)
+    updates = ", ".join(
+        f"{connection.ops.quote_name(SocialPost._meta.get_field(name).column)} = "
+        f"EXCLUDED.{connection.ops.quote_name(SocialPost._meta.get_field(name).column)}"
+        for name in UPDATE_FIELDS
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            # Table and column names come from the model, never from input.
+            f"CREATE TEMPORARY TABLE IF NOT EXISTS reach_post_staging AS SELECT {columns} FROM {table} WITH NO DATA"  # noqa: S608
+        )
+        cursor.execute("TRUNCATE reach_post_staging")
+        with cursor.cursor.copy(f"COPY reach_post_staging ({columns}) FROM STDIN") as copy:
+            names = [field.attname for field in fields]
+            for row in rows:
+                copy.write_row([row[name] for name in names])
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}) SELECT {columns} FROM reach_post_staging "  # noqa: S608
+            f"ON CONFLICT (network, external_id) DO UPDATE SET {updates}"
+        )
 
 
 def _existing(keys) -> dict[tuple[str, str], dict]:

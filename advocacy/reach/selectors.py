@@ -11,5 +11,6 @@ def import_jobs_visible_to(*, user):
     return ImportJob.objects.select_related("created_by")
 
 
-def import_rejections(*, job: ImportJob, limit: int = 200):
-    return ImportRejection.objects.filter(job=job).order_by("line")[:limit]
+def import_rejections(*, job: ImportJob, limit: int | None = 200):
+    rejections = ImportRejection.objects.filter(job=job).order_by("line")
+    return rejections[:limit] if limit is not None else rejections

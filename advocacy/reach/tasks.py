@@ -27,6 +27,20 @@ def import_job_run(job_id: int):
     importing.import_job_run(job_id=job_id)
 
 
+@shared_task(ignore_result=True)
+def reattribute_recent(days: int = 90):
+    """Let posts of the last `days` count for a person who declared their handle after
+    posting (upgrade only: see reach.attribution)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from advocacy.reach import attribution
+    from advocacy.reach.models import SocialPost
+
+    attribution.reattribute(posts=SocialPost.objects.filter(posted_at__gte=timezone.now() - timedelta(days=days)))
+
+
 # --- Roll-ups and reports -------------------------------------------------------------
 
 

@@ -7,6 +7,7 @@ from advocacy.reach import views
 urlpatterns = [
     path("imports/", views.import_list, name="reach_import_list"),
     path("imports/<int:pk>/", views.import_detail, name="reach_import_detail"),
+    path("imports/<int:pk>/rejets.csv", views.import_rejections_csv, name="reach_import_rejections_csv"),
     path("imports/<int:pk>/progression/", views.import_progress, name="reach_import_progress"),
 ]
 

@@ -1,7 +1,10 @@
 """Pages of the reach app: file imports of posts for the web-social team."""
 
+import csv
+
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
@@ -59,3 +62,32 @@ def import_progress(request, pk):
     """The progress panel alone, polled by htmx until the import is finished."""
     job = _job(request, pk)
     return render(request, "reach/includes/import_progress.html", {"job": job})
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+@require_roles(*WEB_SOCIAL)
+def import_rejections_csv(request, pk):
+    """Every rejected row of an import, streamed: there may be many more than the page shows."""
+    job = _job(request, pk)
+    writer = csv.writer(_Echo(), delimiter=";")
+    # Every reason starts with our own words, never with a value from the file, so no
+    # cell can start with a spreadsheet formula character.
+    rows = (
+        writer.writerow(row)
+        for row in _chain(
+            [(_("ligne"), _("motif"))],
+            selectors.import_rejections(job=job, limit=None).values_list("line", "reason").iterator(chunk_size=5000),
+        )
+    )
+    response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="rejets-import-{job.pk}.csv"'
+    return response
+
+
+def _chain(*iterables):
+    for iterable in iterables:
+        yield from iterable

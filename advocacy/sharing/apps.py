@@ -10,7 +10,7 @@ class SharingConfig(AppConfig):
     verbose_name = _("Portail ambassadeur")
 
     def ready(self):
-        from advocacy.sharing import links, menu, personal_data  # noqa: F401 - registration on import
+        from advocacy.sharing import demo, links, menu, personal_data  # noqa: F401 - registration on import
 
         try:
             from content import workflow

@@ -12,7 +12,11 @@ from django.urls import reverse
 
 from advocacy.sharing.models import SharingSettings, TrackedLink
 
-CACHE_SECONDS = 60
+# A link's destination only changes when its kit is retracted (a published kit can no
+# longer be edited), and retraction drops the cached entries at once through a hook. The
+# long lifetime keeps every link of a launch-day kit off the database, not just the hot ones.
+CACHE_SECONDS = 60 * 60 * 6
+UNKNOWN_CACHE_SECONDS = 60
 UTM_MEDIUM = "ambassadeur"
 UTM_KEYS = ("utm_source", "utm_medium", "utm_campaign")
 # Kit statuses whose approved link people may still reach: published, and after
@@ -53,8 +57,13 @@ def lookup(code: str) -> tuple[int, str] | None:
         link = TrackedLink.objects.select_related("kit").filter(code=code).first()
         # Unknown codes are remembered too, so a scanner trying codes cannot reach the database.
         entry = (link.pk, destination_for(link)) if link else (0, "")
-        cache.set(key, entry, CACHE_SECONDS)
+        cache.set(key, entry, CACHE_SECONDS if link else UNKNOWN_CACHE_SECONDS)
     return entry if entry[0] else None
+
+
+def warm(tracked_links) -> None:
+    """Cache the destinations of new links, so that even their first click reads no database."""
+    cache.set_many({cache_key(link.code): (link.pk, destination_for(link)) for link in tracked_links}, CACHE_SECONDS)
 
 
 def forget_kit(kit) -> None:

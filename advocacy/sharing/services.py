@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Network, SocialHandle, User
 from accounts.services import can_share
 from advocacy.errors import Conflict, DomainError
+from advocacy.sharing import links
 from advocacy.sharing.clicks import ClickKind
 from advocacy.sharing.intents import Channel, clean_instance, full_post
 from advocacy.sharing.models import Click, Share, TrackedLink
@@ -53,9 +54,9 @@ def colleagues_with_same_text(*, kit, text: str, ambassador: User) -> int:
     )
 
 
-def guideline_network(channel: str) -> str | None:
-    """The network whose rules apply to a channel (e-mail and plain copy follow the general rules)."""
-    return channel if channel in Network.values else None
+def guideline_network(channel: str) -> str:
+    """The network whose rules apply to a channel ("" for e-mail and plain copy: general rules only)."""
+    return channel if channel in Network.values else ""
 
 
 def guideline_findings(*, kit, channel: str, text: str) -> list:
@@ -95,12 +96,24 @@ def tracked_links_ensure(*, ambassador: User, kit, channels=None) -> dict[str, T
         TrackedLink.objects.bulk_create(missing, ignore_conflicts=True)
         existing = {
             link.channel: link
-            for link in TrackedLink.objects.filter(ambassador=ambassador, kit=kit, channel__in=channels)
+            for link in TrackedLink.objects.filter(ambassador=ambassador, kit=kit, channel__in=channels).select_related(
+                "kit"
+            )
         }
+        links.warm([existing[c] for c in existing if c in {m.channel for m in missing}])
     return existing
 
 
 # --- Shares -------------------------------------------------------------------------------
+
+
+def _sharing_paused() -> bool:
+    """A moderator's global pause (campaigns app) stops every new share during a crisis."""
+    try:
+        from advocacy.campaigns.selectors import pause_active
+    except ImportError:
+        return False
+    return pause_active()
 
 
 def _live_kit_for(ambassador: User, kit):
@@ -121,6 +134,11 @@ def share_check(*, ambassador: User, kit, channel: str, text: str) -> list:
         )
     if channel not in Channel.values:
         raise DomainError(_("Réseau inconnu."), field="network", code="unknown_network")
+    if _sharing_paused():
+        raise Conflict(
+            _("Les partages sont suspendus par l’équipe web social pour le moment. Réessayez plus tard."),
+            code="sharing_paused",
+        )
     if _live_kit_for(ambassador, kit) is None:
         raise Conflict(_("Ce contenu n’est plus proposé au partage."), code="kit_not_live")
     text = (text or "").strip()

@@ -10,6 +10,8 @@ urlpatterns = [
     path("s/<str:code>", views.click_redirect, name="click_redirect"),
     path("contenu-retire/", views.withdrawn, name="withdrawn"),
     path("partager/", views.feed, name="feed"),
+    # By id, for the links other apps build (notifications, retraction requests).
+    path("partager/kit/<int:pk>/", views.kit_by_id, name="kit"),
     path("partager/<slug:slug>/", views.share, name="share"),
     path("partager/<slug:slug>/verifier/", views.share_check, name="share_check"),
     path("partager/<slug:slug>/mes-partages/", views.my_shares, name="my_shares"),

@@ -13,11 +13,20 @@ from accounts.services import can_share
 from advocacy.errors import DomainError
 from advocacy.sharing import selectors, services
 from advocacy.sharing.forms import PostUrlForm, ShareForm
-from advocacy.sharing.intents import CLIPBOARD_CHANNELS, Channel, share_intent
+from advocacy.sharing.intents import CLIPBOARD_CHANNELS, Channel, clean_instance, share_intent
 from advocacy.sharing.models import Share
 from advocacy.sharing.redirect import click_redirect  # noqa: F401 - routed from urls.py
 
 FEED_PAGE_SIZE = 12
+
+
+SHARE_PAGE_ORIGINS = (
+    "https://x.com",
+    "https://www.linkedin.com",
+    "https://www.facebook.com",
+    "https://bsky.app",
+    "mailto:",
+)
 
 
 class ShareRedirect(HttpResponseRedirect):
@@ -88,6 +97,16 @@ def _share_context(request, kit, form):
 
 
 @require_roles(Role.AMBASSADOR)
+def kit_by_id(request, pk):
+    """The share page of a kit named by its id, when it is still meant for this ambassador."""
+    kit = selectors.kits_for_feed(user=request.user).filter(pk=pk).only("slug").first()
+    if kit is None:
+        messages.info(request, _("Ce contenu n’est plus proposé au partage."))
+        return redirect("sharing:feed")
+    return redirect("sharing:share", slug=kit.slug)
+
+
+@require_roles(Role.AMBASSADOR)
 def share(request, slug):
     """Pick or write a text, check it, and share it on a network through a tracked link."""
     kit = selectors.kit_for_sharing(user=request.user, slug=slug)
@@ -117,7 +136,12 @@ def share(request, slug):
                 return redirect("sharing:share", slug=kit.slug)
             return ShareRedirect(intent.url)
     status = 400 if form.errors else 200
-    return render(request, "sharing/share.html", _share_context(request, kit, form), status=status)
+    response = render(request, "sharing/share.html", _share_context(request, kit, form), status=status)
+    # The share form's answer redirects to the network's share page, and browsers check
+    # form-action against redirect targets too: this page alone also allows those pages.
+    instance = clean_instance(_mastodon_instance(request.user))
+    response._csp_update = {"form-action": [*SHARE_PAGE_ORIGINS, *([f"https://{instance}"] if instance else [])]}
+    return response
 
 
 @require_roles(Role.AMBASSADOR)

@@ -52,10 +52,15 @@
     if (button.hasAttribute("data-clipboard")) {
       var post = withHashtags(text, tags);
       if (button.getAttribute("data-channel") === "copy") post += "\n\n" + button.getAttribute("data-tracked-url");
-      copy(post);
-      if (status) status.textContent = form.getAttribute("data-copied-label") || "Texte copié dans le presse-papiers.";
+      // Copy first, while this page still has the focus the clipboard needs, then submit:
+      // the new tab opening would otherwise take the focus before the copy is done.
+      event.preventDefault();
+      copy(post).then(function () {
+        if (status) status.textContent = form.getAttribute("data-copied-label") || "Texte copié dans le presse-papiers.";
+        if (form.requestSubmit) form.requestSubmit(button); else form.submit();
+      });
     }
-    // The form goes on submitting; the list of my shares refreshes once it is recorded.
+    // The list of my shares refreshes once the share is recorded.
     document.body.dispatchEvent(new CustomEvent("shared"));
   });
 

@@ -6,6 +6,7 @@ test can make one address answer a transient 451 and another a permanent 550.
 `fail_first` makes an address fail that many times before it is accepted.
 """
 
+import socket
 import socketserver
 import threading
 from collections import defaultdict
@@ -13,6 +14,12 @@ from email import message_from_bytes
 
 
 class _Handler(socketserver.StreamRequestHandler):
+    def setup(self):
+        super().setup()
+        # Replies are small writes answered by small writes: without this, Nagle's
+        # algorithm and delayed ACKs add tens of milliseconds to every command.
+        self.request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
     def reply(self, line: str):
         self.wfile.write(f"{line}\r\n".encode())
         self.wfile.flush()
@@ -119,8 +126,32 @@ class FakeSMTPServer(socketserver.ThreadingTCPServer):
 
 def closed_port() -> int:
     """A local port nobody listens on: connecting to it is refused."""
-    import socket
-
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def serve_until_terminated(port_file: str, report_file: str) -> None:
+    """Run as a separate process (the benchmark's sink): write the port to `port_file`,
+    serve until SIGTERM, then write what arrived to `report_file` as JSON."""
+    import json
+    import signal
+
+    server = FakeSMTPServer(keep_messages=False).start()
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    with open(port_file, "w") as handle:
+        handle.write(str(server.port))
+    stop.wait()
+    server.stop()
+    with server.lock:
+        counts = dict(server.count_by_recipient)
+        distinct = {address: len(ids) for address, ids in server.message_ids_by_recipient.items()}
+    with open(report_file, "w") as handle:
+        json.dump({"counts": counts, "distinct_ids": distinct}, handle)
+
+
+if __name__ == "__main__":
+    import sys
+
+    serve_until_terminated(sys.argv[1], sys.argv[2])

@@ -14,6 +14,7 @@ from advocacy.campaigns.models import Campaign, CrisisEvent, Delivery, Notificat
 from content.models import Kit
 from tests.campaigns.factories import ambassadors
 from tests.content.factories import make_kit
+from tests.sharing.factories import share
 
 pytestmark = pytest.mark.django_db
 
@@ -90,16 +91,15 @@ def test_only_one_pause_at_a_time(moderator):
 
 
 @pytest.fixture
-def shared_kit(org, charter, monkeypatch, django_capture_on_commit_callbacks):
-    """A published kit and the three ambassadors who shared it (the sharing app's Share
-    rows stand behind `sharers_of`)."""
+def shared_kit(org, charter, django_capture_on_commit_callbacks):
+    """A published kit and the three ambassadors who shared it (one of them twice)."""
     sharers = ambassadors(3, unit=org["a-bre-1"], charter=charter)
     ambassadors(1, unit=org["a-bre-1"], charter=charter)  # told about the kit, never shared it
     with django_capture_on_commit_callbacks(execute=True):
         kit = make_kit(status=Kit.Status.PUBLISHED, title="Le chiffre du mois")
-    from accounts.models import User
-
-    monkeypatch.setattr(crisis, "sharers_of", lambda kit: User.objects.filter(pk__in=[p.pk for p in sharers]))
+        for person in sharers:
+            share(ambassador=person, kit=kit)
+        share(ambassador=sharers[0], kit=kit, network="linkedin")
     mail.outbox.clear()
     return kit, sharers
 
@@ -174,6 +174,6 @@ def test_a_tampered_acknowledgement_link_is_refused(client):
     assert "n’est pas valide" in response.content.decode()
 
 
-def test_without_the_sharing_app_nobody_is_found(org):
-    kit = make_kit(status=Kit.Status.DRAFT)
-    assert list(crisis.sharers_of(kit)) == []
+def test_sharers_are_the_people_who_shared_the_kit_once_each(shared_kit):
+    kit, sharers = shared_kit
+    assert sorted(crisis.sharers_of(kit).values_list("pk", flat=True)) == sorted(p.pk for p in sharers)

@@ -133,6 +133,17 @@ def test_stale_claims_go_back_to_the_queue(settings, curator, org, charter, djan
     assert emails_of(campaign, S.SENT).count() == 1
 
 
+def test_chunks_whose_task_was_lost_are_sent_again(settings, curator, org, charter, django_capture_on_commit_callbacks):
+    ambassadors(2, unit=org["a-bre-1"], charter=charter)
+    campaign = announce(curator)  # the chunk task never ran (lost with a dead worker)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert sending.campaigns_resume() == 0  # not stalled yet
+    with _later(settings.CAMPAIGN_CLAIM_TIMEOUT_MINUTES + 1), django_capture_on_commit_callbacks(execute=True):
+        assert sending.campaigns_resume() == 1
+    assert len(mail.outbox) == 2
+    assert emails_of(campaign, S.SENT).count() == 2
+
+
 def test_connection_refused_is_retried_with_backoff_then_fails(
     settings, curator, org, charter, django_capture_on_commit_callbacks, eager_retries
 ):

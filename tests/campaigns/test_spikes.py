@@ -90,3 +90,44 @@ def test_a_spike_on_a_watched_hashtag_alerts_with_sample_posts(settings, monkeyp
     assert "#TweeteCommePoleEmploi compte 120 publications" in alert.message
     assert "n°1" in alert.message  # sample posts
     assert spikes.check_watched_hashtags(now=now, sources=(object, object)) == []
+
+
+@pytest.mark.django_db
+def test_the_beat_task_reads_reach_posts_of_watched_hashtags(settings):
+    from advocacy.campaigns import tasks
+    from advocacy.reach import services as reach_services
+    from advocacy.reach.ingestion import PostData, posts_upsert
+
+    settings.SPIKE_MIN_COUNT = 20
+    reach_services.hashtag_save(tag="TweeteCommePoleEmploi", kind="watched")
+    reach_services.hashtag_save(tag="AvecPôleEmploi")  # followed, not watched
+    now = timezone.now()
+    posts = [
+        PostData(
+            network="x",
+            external_id=f"calm-{hour}",
+            posted_at=now - datetime.timedelta(hours=hour),
+            text="#TweeteCommePoleEmploi un jour comme un autre",
+        )
+        for hour in range(4, spikes.HOURS_IN_WEEK, 6)
+    ]
+    posts += [
+        PostData(
+            network="x",
+            external_id=f"burst-{n}",
+            posted_at=now - datetime.timedelta(minutes=n + 1),
+            text=f"#TweeteCommePoleEmploi la moquerie n°{n}",
+            url=f"https://x.com/quelquun/status/{n}",
+        )
+        for n in range(40)
+    ]
+    posts += [
+        PostData(network="x", external_id=f"ours-{n}", posted_at=now - datetime.timedelta(minutes=n + 1),
+                 text="Fier de notre équipe #AvecPôleEmploi")
+        for n in range(60)
+    ]  # fmt: skip
+    posts_upsert(posts=posts, source="x_api")
+    assert tasks.detect_spikes() == 1
+    alert = Alert.objects.get()
+    assert "#TweeteCommePoleEmploi compte 40 publications" in alert.message
+    assert "la moquerie" in alert.message and "https://x.com/quelquun/status/" in alert.message

@@ -229,6 +229,22 @@ class TestLength:
         # Two adjacent flags stay two flags: regional indicators pair up in order.
         assert g.weighted_length("".join(parts), "x") == sum(weights[p] for p in parts)
 
+    @pytest.mark.parametrize(
+        ("text", "count"),
+        [
+            ("abc", 3),
+            ("e\u0301te\u0301", 4),
+            ("\r\n\n", 2),
+            ("\u1100\u1161\u11a8", 1),  # Hangul jamo L V T make one syllable
+            ("한국어", 3),
+            ("🇫🇷🇩🇪🇮", 3),
+            ("👩🏽‍💻!", 2),
+            ("a\u200db", 1),
+        ],
+    )
+    def test_grapheme_clusters(self, text, count):
+        assert len(g.graphemes(text)) == count
+
     @given(st.text(max_size=120))
     def test_grapheme_clusters_rebuild_the_text(self, text):
         clusters = g.graphemes(text)

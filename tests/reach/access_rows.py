@@ -15,5 +15,9 @@ ROWS = [
     Row("reach_import_list", allowed=WEB_SOCIAL),
     Row("reach_import_list", method="post", allowed=WEB_SOCIAL),
     Row("reach_import_detail", kwargs=lambda ctx: {"pk": ctx["import_job"].pk}, allowed=WEB_SOCIAL),
+    Row("reach_import_rejections_csv", kwargs=lambda ctx: {"pk": ctx["import_job"].pk}, allowed=WEB_SOCIAL),
     Row("reach_import_progress", kwargs=lambda ctx: {"pk": ctx["import_job"].pk}, allowed=WEB_SOCIAL),
+]
+ROWS += [
+    Row("api_reach_posts_ingest", method="post", allowed=WEB_SOCIAL, api=True, data={"posts": []}),
 ]

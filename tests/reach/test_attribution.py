@@ -143,3 +143,14 @@ def joined_nobody():
     from django.utils import timezone
 
     return timezone.now() - timedelta(hours=1)
+
+
+def test_daily_task_upgrades_recent_posts(org, charter, programme_tag):
+    from advocacy.reach import tasks
+
+    person = make_ambassador(unit=org["a-bre-2"], charter=charter)
+    post = collect("1", at=joined(person) + timedelta(minutes=5), handle="tardif")
+    accounts_services.handle_save(user=person, network=Network.X, handle="tardif")
+    tasks.reattribute_recent.delay()
+    post.refresh_from_db()
+    assert post.ambassador == person

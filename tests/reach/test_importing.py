@@ -234,3 +234,9 @@ def test_network_given_on_the_command_line_fills_rows_without_one(programme_tag,
     path.write_text('{"external_id": "1", "posted_at": "2026-11-23T10:00:00Z", "text": "#AvecPôleEmploi"}\n')
     call_command("import_posts", str(path), "--network", "x")
     assert SocialPost.objects.get().network == "x"
+
+
+def test_column_names_match_whatever_their_case(programme_tag):
+    content = "RESEAU;Id;DATE;Texte\nx;1;23/11/2026 10:00;#AvecPôleEmploi\n"
+    job = run(content, mapping={"network": "reseau", "external_id": "ID", "posted_at": "date", "text": "texte"})
+    assert job.rows_created == 1

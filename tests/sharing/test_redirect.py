@@ -155,3 +155,13 @@ def test_codes_are_random_url_safe_and_at_least_64_bits(ambassador):
         assert set(code) <= set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
     # Not sequential: neighbours share no long common prefix.
     assert sum(a[:4] == b[:4] for a, b in zip(codes, codes[1:], strict=False)) < 3
+
+
+def test_even_the_first_click_on_a_new_link_reads_no_database(client, shared, django_assert_num_queries):
+    from advocacy.sharing import clicks
+    from advocacy.sharing.clicks import salt_for
+
+    salt_for(clicks.timezone.localdate())  # the day's salt is read once per process and day
+    with django_assert_num_queries(0):
+        response = client.get(f"/s/{shared.link.code}", HTTP_USER_AGENT=CHROME)
+    assert response.status_code == 302

@@ -1,0 +1,159 @@
+"""File import of posts: a 1,000,000-row CSV through `import_posts` vs a plain COPY.
+
+The baseline is PostgreSQL's own `COPY` of the same file into an unindexed table of
+text columns, in the same run: the cheapest possible way to get those bytes into the
+database. The import does everything COPY does not: parsing French dates, matching
+hashtags, attribution, idempotent upsert under the unique key, progress and rejected
+rows. Printed: both times, their ratio (target: at most 6), rows per second, peak memory
+of the process (resident set), and the time of a second import of the same file, which
+changes nothing.
+"""
+
+import csv
+import os
+import random
+import resource
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+
+ROWS = 1_000_000
+QUICK_ROWS = 20_000
+
+
+def _setup_django():
+    os.environ["DATABASE_URL"] = os.environ["BENCH_DATABASE_URL"]
+    os.environ.setdefault("REDIS_URL", os.environ.get("BENCH_REDIS_URL", ""))
+    os.environ.setdefault("DEBUG", "true")
+    import psycopg
+
+    url = os.environ["BENCH_DATABASE_URL"]
+    base, _slash, name = url.rpartition("/")
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
+        if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            admin.execute(f'CREATE DATABASE "{name}"')
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def _peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kilobytes on Linux
+
+
+def write_file(path: Path, rows: int) -> None:
+    """A realistic export: semicolon, French dates, a BOM, a share of rows by ambassadors."""
+    rng = random.Random(2026)
+    start = datetime(2026, 8, 1)
+    sentences = ["Atelier CV ce matin", "Job dating à l’agence", "Forum de l’alternance", "Belle réussite"]
+    spellings = ["#AvecPôleEmploi", "#AvecPoleEmploi", "#avecpoleemploi"]
+    with path.open("w", encoding="utf-8-sig", newline="") as out:
+        writer = csv.writer(out, delimiter=";")
+        writer.writerow(["Réseau", "ID", "Date", "Auteur", "Abonnés", "Texte", "J'aime", "Partages", "Impressions"])
+        for i in range(rows):
+            at = start + timedelta(seconds=rng.randint(0, 90 * 86400))
+            writer.writerow(
+                [
+                    "twitter" if i % 4 else "linkedin",
+                    str(1_900_000_000_000_000_000 + i),
+                    at.strftime("%d/%m/%Y %H:%M"),
+                    f"bench_author_{rng.randint(1, 50_000)}",
+                    rng.randint(10, 20_000),
+                    f"{rng.choice(sentences)} n° {i} {rng.choice(spellings)}",
+                    rng.randint(0, 300),
+                    rng.randint(0, 40),
+                    rng.randint(100, 50_000) if i % 4 else "",
+                ]
+            )
+
+
+MAPPING = {
+    "network": "Réseau", "external_id": "ID", "posted_at": "Date", "author_handle": "Auteur",
+    "author_followers": "Abonnés", "text": "Texte", "likes": "J'aime", "reposts": "Partages",
+    "impressions": "Impressions",
+}  # fmt: skip
+
+
+def copy_baseline(path: Path) -> float:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS bench_import_copy")
+        cursor.execute(
+            "CREATE TABLE bench_import_copy (network text, id text, date text, author text, followers text, "
+            "body text, likes text, reposts text, impressions text)"
+        )
+    started = time.perf_counter()
+    with connection.cursor() as cursor, path.open("rb") as source:
+        source.read(3)  # the BOM, which COPY would take for part of the first column name
+        with cursor.cursor.copy(
+            "COPY bench_import_copy FROM STDIN WITH (FORMAT csv, DELIMITER ';', HEADER true)"
+        ) as copy:
+            while chunk := source.read(1 << 20):
+                copy.write(chunk)
+    elapsed = time.perf_counter() - started
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM bench_import_copy")
+        copied = cursor.fetchone()[0]
+        cursor.execute("DROP TABLE bench_import_copy")
+    print(f"  COPY baseline      : {elapsed:8.2f} s  ({copied:,} rows)")
+    return elapsed
+
+
+def run_import(path: Path, label: str) -> tuple[float, object]:
+    from advocacy.reach import importing, services
+
+    job = services.import_job_open(
+        original_name=path.name, format="csv", mapping=MAPPING, bytes_total=path.stat().st_size
+    )
+    started = time.perf_counter()
+    with path.open("rb") as binary:
+        job = importing.import_job_run(job_id=job.pk, binary=binary)
+    elapsed = time.perf_counter() - started
+    print(
+        f"  {label:<19}: {elapsed:8.2f} s  ({job.rows_read:,} rows read, {job.rows_created:,} created, "
+        f"{job.rows_updated:,} updated, {job.rows_unchanged:,} unchanged, {job.rows_rejected:,} rejected; "
+        f"{job.rows_read / elapsed:,.0f} rows/s)"
+    )
+    if job.status != "done":
+        print(f"  import failed: {job.error}")
+    return elapsed, job
+
+
+def run(args):
+    _setup_django()
+    from django.db import connection
+
+    from advocacy.reach import services
+    from advocacy.reach.models import Hashtag, ImportJob, SocialPost
+
+    rows = QUICK_ROWS if args.quick else ROWS
+    if not Hashtag.objects.filter(normalized="avecpoleemploi").exists():
+        services.hashtag_save(tag="AvecPôleEmploi")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "posts.csv"
+        started = time.perf_counter()
+        write_file(path, rows)
+        size = path.stat().st_size
+        written = time.perf_counter() - started
+        print(f"  file               : {rows:,} rows, {size / 1e6:,.0f} MB, written in {written:.1f} s")
+        rss_before = _peak_rss_mb()
+
+        baseline = copy_baseline(path)
+        with connection.cursor() as cursor:
+            cursor.execute(f"TRUNCATE {SocialPost._meta.db_table}")
+        ImportJob.objects.all().delete()
+        first, job = run_import(path, "import (new posts)")
+        peak = _peak_rss_mb()
+        again, _job = run_import(path, "same file again")
+        assert SocialPost.objects.count() == job.rows_created, "re-import must not add posts"
+
+    print(f"  ratio import / COPY: {first / baseline:8.2f}  (target ≤ 6)")
+    print(f"  ratio re-import / COPY: {again / baseline:5.2f}")
+    print(f"  peak memory (RSS)  : {peak:8.0f} MB  (before the import: {rss_before:.0f} MB; file: {size / 1e6:.0f} MB)")
+    sys.stdout.flush()

@@ -1,0 +1,108 @@
+"""How each suggested text will look once posted on each network, for the kit editor.
+
+The post is the text, then the kit's hashtags it does not already carry, then the link;
+its length is counted as the network counts it (content.guidelines.weighted_length).
+"""
+
+from dataclasses import dataclass
+
+from accounts.models import Network
+
+# What each network accepts, as the network counts it. The guideline engine owns the
+# authoritative table; this one serves until it is importable.
+NETWORK_LIMITS = {
+    "x": 280,
+    "mastodon": 500,
+    "bluesky": 300,
+    "linkedin": 3000,
+    "facebook": 63206,
+    "instagram": 2200,
+}
+# Instagram does not make links in a post clickable: ambassadors put them in their bio.
+LINK_NOT_CLICKABLE = frozenset({Network.INSTAGRAM})
+
+
+def _engine():
+    try:
+        from content import guidelines
+    except ImportError:  # the guideline engine lands with the guidelines branch
+        return None
+    return guidelines
+
+
+def network_length(text: str, network: str) -> int:
+    engine = _engine()
+    if engine is not None and hasattr(engine, "weighted_length"):
+        return engine.weighted_length(text, network)
+    return len(text)
+
+
+def network_limit(network: str) -> int:
+    engine = _engine()
+    limits = getattr(engine, "NETWORK_LIMITS", None) or NETWORK_LIMITS
+    return limits.get(network, NETWORK_LIMITS.get(network, 0))
+
+
+def compose_post(*, body: str, hashtags: list[str], link: str) -> str:
+    """The post as a share would start it: text, missing hashtags, then the link."""
+    body = (body or "").strip()
+    present = body.casefold()
+    missing = [f"#{tag}" for tag in hashtags if f"#{tag}".casefold() not in present]
+    parts = [body]
+    if missing:
+        parts.append(" ".join(missing))
+    if link:
+        parts.append(link)
+    return "\n\n".join(part for part in parts if part)
+
+
+@dataclass(frozen=True)
+class Card:
+    network: str
+    label: str
+    post: str
+    length: int
+    limit: int
+    link_clickable: bool
+
+    @property
+    def is_too_long(self) -> bool:
+        return self.length > self.limit
+
+    @property
+    def remaining(self) -> int:
+        return self.limit - self.length
+
+
+@dataclass(frozen=True)
+class TextPreview:
+    number: int
+    cards: list[Card]
+
+
+def previews(*, texts: list[dict], hashtags: list[str], link: str) -> list[TextPreview]:
+    """One card per network each text is meant for (all networks when it names none)."""
+    result = []
+    labels = dict(Network.choices)
+    for number, text in enumerate(texts, start=1):
+        body = (text.get("body") or "").strip()
+        if not body:
+            continue
+        networks = text.get("networks") or Network.values
+        cards = []
+        for network in Network.values:
+            if network not in networks:
+                continue
+            post = compose_post(body=body, hashtags=hashtags, link=link)
+            cards.append(
+                Card(
+                    network=network,
+                    label=str(labels[network]),
+                    post=post,
+                    length=network_length(post, network),
+                    limit=network_limit(network),
+                    link_clickable=network not in LINK_NOT_CLICKABLE,
+                )
+            )
+        result.append(TextPreview(number=number, cards=cards))
+    return result

@@ -1,0 +1,204 @@
+"""Guideline pages (sanitised rich text) and the live guideline check (page and API)."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from advocacy import richtext
+from advocacy.errors import DomainError
+from content import guidelines, pages, workflow
+from content.models import GuidelineRule, SensitivePeriod
+from content.models_community import GuidelinePage
+from tests.content.factories import make_kit
+
+PAYLOADS = [
+    "<script>alert('x')</script>",
+    '<img src="x" onerror="alert(1)">',
+    '<a href="javascript:alert(1)">clic</a>',
+    '<p onclick="alert(1)" style="color:red">texte</p>',
+    "<svg onload=alert(1)>",
+    '<iframe src="https://evil.example"></iframe>',
+    "<scr<script>ipt>alert(1)</script>",
+    '<a href="JaVaScRiPt:alert(1)">x</a>',
+]
+
+
+def _no_payload(html: str):
+    lowered = html.lower()
+    for needle in ("<script", "onerror", "onclick", "onload", "javascript:", "<iframe", "<svg", "style="):
+        assert needle not in lowered, needle
+
+
+class TestPages:
+    @pytest.mark.parametrize("payload", PAYLOADS)
+    def test_scripts_and_event_handlers_never_reach_the_page(self, client, curator, ambassador, payload):
+        client.force_login(curator)
+        response = client.post(
+            reverse("guideline_page_create"),
+            {
+                "title": "Réagir à une réponse négative",
+                "slug": "",
+                "summary": "",
+                "body": f"<p>Bonjour</p>{payload}",
+                "position": 1,
+            },
+        )
+        page = GuidelinePage.objects.get()
+        assert response.status_code == 302 and response["Location"] == reverse("guideline_page", args=[page.slug])
+        _no_payload(page.body)
+        client.force_login(ambassador)
+        shown = client.get(reverse("guideline_page", args=[page.slug])).content.decode()
+        assert "Bonjour" in shown
+        body = shown.split('class="app-richtext">', 1)[1].split("</div>", 1)[0]
+        _no_payload(body)
+
+    def test_a_row_written_around_the_service_is_sanitised_on_display(self, client, ambassador):
+        GuidelinePage.objects.create(
+            slug="faq", title="FAQ", body='<p>Ok</p><script>alert(1)</script><img onerror="x">'
+        )
+        client.force_login(ambassador)
+        shown = client.get(reverse("guideline_page", args=["faq"])).content.decode()
+        assert "alert(1)" not in shown and "onerror" not in shown
+
+    def test_editing_keeps_the_address_unique(self, curator):
+        pages.guideline_page_save(by=curator, title="FAQ", body="")
+        other = pages.guideline_page_save(by=curator, title="Autre", body="")
+        with pytest.raises(DomainError):
+            pages.guideline_page_save(by=curator, page=other, slug="faq", title="Autre", body="")
+
+    def test_only_curators_and_admins_edit(self, ambassador, moderator):
+        for person in (ambassador, moderator):
+            with pytest.raises(DomainError):
+                pages.guideline_page_save(by=person, title="FAQ", body="")
+
+    def test_index_links_to_the_charter_and_lists_pages(self, client, staff, curator):
+        pages.guideline_page_save(by=curator, title="Ce qu’il ne faut pas publier", body="<p>x</p>")
+        client.force_login(staff)
+        page = client.get(reverse("guidelines_index")).content.decode()
+        assert reverse("programme") in page and "Ce qu’il ne faut pas publier" in page
+        assert reverse("guideline_page_create") not in page
+
+
+class TestSeededRules:
+    """The rules seeded by the data migration, read from the database."""
+
+    def test_the_lessons_of_the_past_are_seeded(self, db):
+        patterns = set(GuidelineRule.objects.filter(kind="term").values_list("pattern", flat=True))
+        assert {"préféré", "record de fréquentation", "champion de", "grâce à nous", "fier de"} <= patterns
+        kinds = set(GuidelineRule.objects.values_list("kind", flat=True))
+        assert kinds == set(GuidelineRule.Kind.values)
+        assert GuidelineRule.objects.get(pattern="taux de chômage").only_during.exists()
+
+    def test_the_2013_tweet_is_blocked(self, db):
+        findings = guidelines.check_text(text="pole-emploi.fr, le site d’emploi PRÉFÉRÉ des Français !", network="x")
+        kinds = [f.kind for f in findings if f.severity == "blocking"]
+        assert "term" in kinds and "required_hashtag" in kinds
+        term = next(f for f in findings if f.kind == "term")
+        assert "2013" in term.explanation and term.suggestion
+
+    def test_unemployment_rate_is_flagged_only_during_the_publication(self, db):
+        period = SensitivePeriod.objects.filter(name__startswith="Publication des chiffres").first()
+        text = "Le taux de chômage baisse dans le Finistère #AvecPôleEmploi"
+        outside = guidelines.check_text(text=text, network="x", at=period.starts_on.replace(day=1))
+        during = guidelines.check_text(text=text, network="x", at=period.starts_on)
+        assert not [f for f in outside if f.kind == "term"]
+        assert {f.kind for f in during} >= {"term", "sensitive_period"}
+
+    def test_a_kit_with_a_blocking_finding_cannot_be_submitted(self, curator):
+        kit = make_kit(author=curator, texts=[{"body": "Nous sommes champions de l’emploi ! #AvecPôleEmploi"}])
+        with pytest.raises(DomainError) as error:
+            workflow.kit_submit(kit=kit, by=curator)
+        assert error.value.code == "blocking_findings"
+        workflow.kit_update(kit=kit, by=curator, texts=[{"body": "Trois recrutements au forum #AvecPôleEmploi"}])
+        assert workflow.kit_submit(kit=kit, by=curator).status == "submitted"
+
+    def test_check_kit_covers_texts_networks_link_and_visuals(self, curator):
+        kit = make_kit(
+            author=curator,
+            texts=[
+                {"body": "x" * 290 + " #AvecPôleEmploi", "networks": ["x", "linkedin"]},
+                {"body": "Fiers de nos équipes #AvecPôleEmploi", "networks": []},
+            ],
+        )
+        workflow.kit_visual_add(kit=kit, by=curator, video_url="https://www.francetravail.fr/video")
+        findings = guidelines.check_kit(kit)
+        by_kind = {(f.kind, f.network, f.text_position) for f in findings}
+        assert ("length", "x", 0) in by_kind
+        assert not any(f.kind == "length" and f.network == "linkedin" for f in findings)
+        assert any(f.kind == "term" and f.text_position == 1 and f.severity == "warning" for f in findings)
+        assert guidelines.has_blocking(findings)
+        assert guidelines.has_blocking([f.as_dict() for f in findings])
+
+
+class TestLiveCheck:
+    def test_htmx_check_returns_the_findings_with_highlighted_spans(self, client, ambassador):
+        client.force_login(ambassador)
+        response = client.post(
+            reverse("guidelines_check"),
+            {"text": "Le site <b>préféré</b> des Français", "network": "x"},
+            HTTP_HX_REQUEST="true",
+        )
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert "<html" not in page
+        assert '<mark class="app-mark app-mark--blocking"' in page and ">préféré</mark>" in page
+        assert "&lt;b&gt;" in page  # the person's text is escaped, never interpreted
+        assert "Le hashtag #AvecPôleEmploi est obligatoire." in page
+        assert "sur 280 permis" in page
+
+    def test_without_htmx_the_whole_page_is_returned(self, client, ambassador):
+        client.force_login(ambassador)
+        response = client.post(reverse("guidelines_check"), {"text": "Bonjour #AvecPôleEmploi", "network": "bluesky"})
+        page = response.content.decode()
+        assert "<html" in page and "Aucun point à corriger" in page
+
+    def test_rules_are_loaded_once_per_request(self, client, ambassador):
+        client.force_login(ambassador)
+        url = reverse("guidelines_check")
+        client.post(url, {"text": "a", "network": "x"}, HTTP_HX_REQUEST="true")
+
+        def count():
+            with CaptureQueriesContext(connection) as captured:
+                client.post(
+                    url, {"text": "a b c", "network": "x", "link": "https://evil.example"}, HTTP_HX_REQUEST="true"
+                )
+            return len(captured)
+
+        few = count()
+        for n in range(10):
+            GuidelineRule.objects.create(kind="term", pattern=f"mot{n}", explanation="…")
+        assert count() == few
+
+    def test_api_check_gives_findings_with_offsets(self, api_client, ambassador):
+        api_client.force_authenticate(ambassador)
+        text = "Champions de France de l’emploi !"
+        response = api_client.post("/api/v1/guidelines/check/", {"text": text, "network": "mastodon"}, format="json")
+        assert response.status_code == 200
+        body = response.json()
+        assert body["has_blocking"] is True and body["limit"] == 500 and body["length"] == len(text)
+        term = next(f for f in body["findings"] if f["kind"] == "term")
+        assert text[term["start"] : term["end"]] == "Champions de"
+
+    def test_api_check_refuses_an_unknown_network(self, api_client, ambassador):
+        api_client.force_authenticate(ambassador)
+        response = api_client.post("/api/v1/guidelines/check/", {"text": "x", "network": "myspace"}, format="json")
+        assert response.status_code == 400
+
+
+def test_demo_seeds_useful_pages_a_story_and_messages_once(db, org, charter):
+    from content import demo_community
+    from content.models_community import DiscussionMessage, Story
+    from tests.accounts.factories import UserFactory, make_ambassador
+
+    accounts = [
+        make_ambassador(unit=org["a-bre-1"], charter=charter, email="ambassadeur@demo.avecpoleemploi.fr"),
+        UserFactory(unit=org["dg"], curator=True, email="curateur@demo.avecpoleemploi.fr"),
+    ]
+    for _ in range(2):
+        demo_community.seed({"accounts": accounts})
+    assert GuidelinePage.objects.count() == len(demo_community.PAGES)
+    assert Story.objects.count() == 2 and Story.objects.get(kind="employer").consent.uses
+    assert DiscussionMessage.objects.count() == 3
+    for page in GuidelinePage.objects.all():
+        assert page.body == richtext.sanitize(page.body)

@@ -1,0 +1,331 @@
+"""Field stories and testimonials: proposing with photos and consent, curators turning
+them into kits, the author seeing the changes, consent withdrawal taking kits down."""
+
+import io
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from hypothesis import given
+from hypothesis import strategies as st
+from PIL import Image
+
+from advocacy.errors import Conflict, DomainError
+from content import stories, workflow
+from content.models import Kit, KitTransition
+from content.models_community import Consent, Story
+from tests.accounts.factories import make_ambassador
+from tests.content.community_factories import MINIMAL_PDF, consent_data, jpeg_upload, make_story, pdf_upload
+from tests.content.factories import allow_default_domains
+
+GPS_IFD = 0x8825
+
+
+def gps_jpeg(name="terrain.jpg"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    exif = Image.Exif()
+    exif.get_ifd(GPS_IFD).update({1: "N", 2: (48.0, 6.0, 30.0)})
+    output = io.BytesIO()
+    Image.new("RGB", (40, 30), (1, 2, 3)).save(output, format="JPEG", exif=exif)
+    return SimpleUploadedFile(name, output.getvalue(), content_type="image/jpeg")
+
+
+def story_form(**overrides):
+    data = {
+        "kind": "story",
+        "title": "Forum de l’alternance à Vannes",
+        "body": "Quarante jeunes ont rencontré douze employeurs.",
+        "video_url": "",
+    }
+    data.update(overrides)
+    return data
+
+
+TESTIMONIAL = {
+    "kind": "job_seeker",
+    "subject_label": "Amélie, 34 ans",
+    "subject_name": "Amélie Durand",
+    "given_at": "2026-11-02",
+    "uses": ["social_networks", "website"],
+    "channel": "paper",
+    "consent_text_read": "on",
+}
+
+
+class TestProposing:
+    def test_ambassador_proposes_a_story_with_a_photo_cleaned_of_gps(
+        self, client, ambassador, curator, django_capture_on_commit_callbacks
+    ):
+        client.force_login(ambassador)
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(
+                reverse("story_propose"), story_form(photo_1=gps_jpeg(), alt_1="Des jeunes au forum")
+            )
+        story = Story.objects.get()
+        assert response.status_code == 302 and response["Location"] == reverse("story_detail", args=[story.pk])
+        photo = story.photos.get()
+        assert photo.alt_text == "Des jeunes au forum"
+        assert "terrain" not in photo.image.name
+        assert not Image.open(photo.image.path).getexif().get_ifd(GPS_IFD)
+        served = client.get(reverse("story_photo", args=[photo.pk]))
+        assert served.status_code == 200 and served["Cache-Control"].startswith("private")
+        assert [m.to for m in mail.outbox] == [[curator.email]]
+
+    def test_another_ambassador_sees_neither_the_story_nor_its_photos(self, client, ambassador, org, charter):
+        story = make_story(ambassador, photos=1)
+        other = make_ambassador(unit=org["a-bre-1"], charter=charter)
+        client.force_login(other)
+        assert client.get(reverse("story_detail", args=[story.pk])).status_code == 404
+        assert client.get(reverse("story_photo", args=[story.photos.get().pk])).status_code == 404
+
+    def test_a_photo_needs_its_alternative_text(self, client, ambassador):
+        client.force_login(ambassador)
+        response = client.post(reverse("story_propose"), story_form(photo_1=jpeg_upload(), alt_1=""))
+        assert response.status_code == 200
+        assert "Décrivez la photo" in response.content.decode()
+        assert not Story.objects.exists()
+
+    @pytest.mark.parametrize(
+        ("upload_name", "data", "message"),
+        [
+            ("photo.jpg", MINIMAL_PDF, "pas une image acceptée"),
+            ("notes.txt", b"hello", "pas une image acceptée"),
+        ],
+    )
+    def test_wrong_or_disguised_files_get_a_clear_error(self, client, ambassador, upload_name, data, message):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        client.force_login(ambassador)
+        upload = SimpleUploadedFile(upload_name, data, content_type="image/jpeg")
+        response = client.post(reverse("story_propose"), story_form(photo_1=upload, alt_1="Une photo"))
+        assert response.status_code == 200
+        assert message in response.content.decode()
+        assert not Story.objects.exists()
+
+    def test_oversized_photo_is_refused(self, client, ambassador, settings):
+        settings.CONTENT_IMAGE_MAX_BYTES = 200
+        client.force_login(ambassador)
+        response = client.post(reverse("story_propose"), story_form(photo_1=jpeg_upload(), alt_1="Une photo"))
+        assert "taille maximale" in response.content.decode()
+        assert not Story.objects.exists()
+
+    def test_testimonial_without_consent_is_refused(self, client, ambassador):
+        client.force_login(ambassador)
+        response = client.post(reverse("story_propose"), story_form(kind="employer"))
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert "Indiquez qui a donné son consentement" in page
+        assert not Story.objects.exists()
+        with pytest.raises(DomainError) as error:
+            stories.story_propose(author=ambassador, kind="employer", title="T", body="B")
+        assert error.value.code == "consent_required"
+
+    def test_testimonial_records_its_consent_and_signed_form(self, client, ambassador):
+        client.force_login(ambassador)
+        response = client.post(
+            reverse("story_propose"), story_form(**TESTIMONIAL, is_anonymised="on", signed_form=pdf_upload())
+        )
+        assert response.status_code == 302
+        story = Story.objects.get()
+        assert story.is_anonymised and story.kind == "job_seeker"
+        consent = story.consent
+        assert consent.subject_name == "Amélie Durand"
+        assert consent.uses == ["social_networks", "website"]
+        assert consent.channel == "paper" and consent.text_version == stories.CONSENT_TEXT_VERSION
+        assert consent.recorded_by == ambassador
+        assert consent.signed_form.name.endswith(".pdf")
+
+    def test_signed_form_is_for_curators_only(self, client, ambassador, curator):
+        story = make_story(ambassador, kind="job_seeker", signed_form=True)
+        client.force_login(curator)
+        response = client.get(reverse("story_consent_form", args=[story.pk]))
+        assert response.status_code == 200 and b"".join(response.streaming_content) == MINIMAL_PDF
+
+    def test_a_future_consent_date_is_refused(self, ambassador):
+        import datetime as dt
+
+        with pytest.raises(DomainError):
+            make_story(ambassador, kind="employer", consent=consent_data(given_at=dt.date(2999, 1, 1)))
+
+    def test_staff_who_did_not_join_cannot_propose(self, staff):
+        with pytest.raises(DomainError):
+            make_story(staff)
+
+
+class TestIntoKits:
+    def test_curator_turns_a_story_into_a_draft_kit(self, client, ambassador, curator):
+        allow_default_domains()
+        story = make_story(ambassador)
+        client.force_login(curator)
+        response = client.post(reverse("story_to_kit", args=[story.pk]))
+        assert response.status_code == 302
+        kit = Kit.objects.get()
+        assert kit.status == Kit.Status.DRAFT and kit.author == curator
+        assert [t.body for t in kit.texts.all()] == [story.body]
+        story.refresh_from_db()
+        assert story.status == Story.Status.IN_KIT and list(story.kits.all()) == [kit]
+
+    def test_author_sees_what_the_curators_changed(self, client, ambassador, curator):
+        allow_default_domains()
+        story = make_story(ambassador, body="Trois apprentis recrutés au forum de Rennes.")
+        kit = stories.story_to_kit(story=story, by=curator)
+        workflow.kit_update(
+            kit=kit, by=curator, texts=[{"body": "Trois apprentis recrutés au forum de Rennes #AvecPôleEmploi"}]
+        )
+        client.force_login(ambassador)
+        page = client.get(reverse("story_detail", args=[story.pk])).content.decode()
+        assert "<del>Rennes.</del>" in page
+        assert "<ins>Rennes #AvecPôleEmploi</ins>" in page
+
+    def test_consent_not_covering_social_networks_cannot_become_a_kit(self, ambassador, curator):
+        allow_default_domains()
+        story = make_story(ambassador, kind="employer", consent=consent_data(uses=[Consent.Use.INTERNAL]))
+        with pytest.raises(Conflict) as error:
+            stories.story_to_kit(story=story, by=curator)
+        assert error.value.code == "consent_scope"
+
+    def test_curator_declines_with_a_note_the_author_reads(self, client, ambassador, curator):
+        story = make_story(ambassador)
+        client.force_login(curator)
+        client.post(reverse("story_decline", args=[story.pk]), {"note": "Déjà relayé en octobre."})
+        client.force_login(ambassador)
+        page = client.get(reverse("story_detail", args=[story.pk])).content.decode()
+        assert "Déjà relayé en octobre." in page and "Non retenue" in page
+
+    def test_text_diff_marks_insertions_and_deletions(self):
+        pieces = stories.text_diff("un deux trois", "un trois quatre")
+        deleted = "".join(p.text for p in pieces if p.op == "delete")
+        inserted = "".join(p.text for p in pieces if p.op == "insert")
+        assert "deux" in deleted and "quatre" in inserted
+        assert pieces[0] == stories.DiffPiece("equal", "un ")
+
+    @given(st.text(max_size=60), st.text(max_size=60))
+    def test_text_diff_rebuilds_both_texts(self, before, after):
+        pieces = stories.text_diff(before, after)
+        assert "".join(p.text for p in pieces if p.op != "insert") == before
+        assert "".join(p.text for p in pieces if p.op != "delete") == after
+
+
+class TestConsentWithdrawal:
+    @pytest.fixture
+    def testimonial_kits(self, ambassador, curator, moderator, django_capture_on_commit_callbacks):
+        """A testimonial used by a published kit and by a draft kit."""
+        allow_default_domains()
+        story = make_story(ambassador, kind="job_seeker", body="Amélie a trouvé un CDI. #AvecPôleEmploi")
+        published = stories.story_to_kit(story=story, by=curator)
+        workflow.kit_submit(kit=published, by=curator)
+        published = workflow.kit_approve(kit=published, by=moderator)
+        draft = stories.story_to_kit(story=story, by=curator)
+        assert published.status == Kit.Status.PUBLISHED
+        return story, published, draft
+
+    def test_withdrawal_unpublishes_every_kit_that_uses_the_testimonial(
+        self, client, ambassador, curator, testimonial_kits, django_capture_on_commit_callbacks
+    ):
+        story, published, draft = testimonial_kits
+        retracted = []
+        workflow.KIT_RETRACTED_HOOKS.append(retracted.append)
+        mail.outbox.clear()
+        try:
+            client.force_login(ambassador)  # the agent who collected the consent records its withdrawal
+            with django_capture_on_commit_callbacks(execute=True):
+                response = client.post(reverse("consent_withdraw", args=[story.pk]), {"note": "Appel du 20/11"})
+        finally:
+            workflow.KIT_RETRACTED_HOOKS.remove(retracted.append)
+        assert response.status_code == 302
+        published.refresh_from_db()
+        draft.refresh_from_db()
+        assert published.status == Kit.Status.RETRACTED and published.retracted_by == ambassador
+        assert draft.status == Kit.Status.ARCHIVED
+        assert [k.pk for k in retracted] == [published.pk]
+        assert KitTransition.objects.filter(kit=published, to_status=Kit.Status.RETRACTED, by=ambassador).exists()
+        story.refresh_from_db()
+        assert story.status == Story.Status.WITHDRAWN and story.consent.is_withdrawn
+        assert story.consent.withdrawal_note == "Appel du 20/11"
+        (message,) = mail.outbox
+        assert message.to == [curator.email] and "Consentement retiré" in message.subject
+        assert published.title in message.body
+
+    def test_withdrawn_story_cannot_be_used_again(self, curator, moderator, testimonial_kits):
+        story, _published, _draft = testimonial_kits
+        stories.consent_withdraw(story=story, by=moderator)
+        with pytest.raises(Conflict):
+            stories.story_to_kit(story=story, by=curator)
+        with pytest.raises(Conflict):
+            stories.consent_withdraw(story=story, by=moderator)
+
+    def test_a_curator_can_record_the_withdrawal_too(self, curator, testimonial_kits):
+        story, published, _draft = testimonial_kits
+        changed = stories.consent_withdraw(story=story, by=curator)
+        assert {k.status for k in changed} == {Kit.Status.RETRACTED, Kit.Status.ARCHIVED}
+
+
+class TestLists:
+    def test_story_inbox_query_count_is_constant(self, client, curator, ambassador, django_assert_num_queries):
+        client.force_login(curator)
+        for _ in range(2):
+            make_story(ambassador, kind="employer", photos=1)
+        client.get(reverse("story_list"))  # warm caches (sessions, MFA flag)
+
+        def count():
+            from django.db import connection
+            from django.test.utils import CaptureQueriesContext
+
+            with CaptureQueriesContext(connection) as captured:
+                assert client.get(reverse("story_list")).status_code == 200
+            return len(captured)
+
+        few = count()
+        for _ in range(5):
+            make_story(ambassador, kind="job_seeker")
+        assert count() == few
+
+    def test_ambassador_list_shows_only_their_stories(self, client, ambassador, org, charter):
+        mine = make_story(ambassador, title="Mon histoire")
+        make_story(make_ambassador(unit=org["a-bre-1"], charter=charter), title="Celle d’un collègue")
+        client.force_login(ambassador)
+        page = client.get(reverse("story_list")).content.decode()
+        assert mine.title in page and "Celle d’un collègue" not in page
+
+
+class TestApi:
+    def test_ambassador_proposes_and_lists_own_stories(self, api_client, ambassador, org, charter):
+        make_story(make_ambassador(unit=org["a-bre-1"], charter=charter), title="Pas la mienne")
+        api_client.force_authenticate(ambassador)
+        response = api_client.post(
+            "/api/v1/stories/",
+            {
+                "kind": "employer",
+                "title": "Une PME recrute",
+                "body": "Trois CDI signés.",
+                "status": "in_kit",
+                "consent": {
+                    "subject_name": "M. Martin",
+                    "given_at": "2026-11-01",
+                    "uses": ["social_networks"],
+                    "channel": "email",
+                },
+            },
+            format="json",
+        )
+        assert response.status_code == 201, response.json()
+        body = response.json()
+        assert body["status"] == "proposed"  # never writable
+        assert body["consent"]["text_version"] == stories.CONSENT_TEXT_VERSION
+        listed = api_client.get("/api/v1/stories/").json()
+        assert [s["title"] for s in listed["results"]] == ["Une PME recrute"]
+
+    def test_testimonial_without_consent_gets_a_structured_error(self, api_client, ambassador):
+        api_client.force_authenticate(ambassador)
+        response = api_client.post("/api/v1/stories/", {"kind": "employer", "title": "T", "body": "B"}, format="json")
+        assert response.status_code == 400
+        assert response.json()["error"]["code"] == "consent_required"
+
+    def test_curators_list_every_story(self, api_client, curator, ambassador, django_assert_max_num_queries):
+        for _ in range(3):
+            make_story(ambassador, kind="job_seeker")
+        api_client.force_authenticate(curator)
+        with django_assert_max_num_queries(8):
+            response = api_client.get("/api/v1/curation/stories/", {"status": "proposed"})
+        assert response.json()["count"] == 3
