@@ -38,8 +38,13 @@ def _setup_django():
     os.environ.setdefault("DEBUG", "true")
     base, _slash, name = url.rpartition("/")
     with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.execute(f'CREATE DATABASE "{name}"')
+        exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        # BENCH_REUSE=1 keeps the data of an earlier run (generating 10M clicks takes a while).
+        if exists and not os.environ.get("BENCH_REUSE"):
+            admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+            exists = False
+        if not exists:
+            admin.execute(f'CREATE DATABASE "{name}"')
     import django
 
     django.setup()
@@ -72,6 +77,9 @@ def _people_and_kits(size):
     from content.models import Kit
 
     units = seed_organisation()
+    existing = User.objects.filter(email="manager@bench.example").first()
+    if existing is not None:
+        return existing
     agencies = [u for u in units.values() if u.kind == OrgUnit.Kind.AGENCY]
     region = units["dr-bre"]
     password = make_password("bench-password-not-used")
@@ -126,7 +134,29 @@ def _events(size):
     )
     _sql("CREATE TEMP TABLE bench_kits AS SELECT row_number() OVER (ORDER BY id) - 1 AS i, id FROM content_kit")
     people = size["people"]
+    from advocacy.reach.models import SocialPost
+    from advocacy.sharing.models import Click
+
+    have_clicks = Click.objects.exists()
+    if have_clicks:
+        print("    links, shares and clicks kept from an earlier run (BENCH_REUSE)")
     # (ambassador, kit, channel) unique: g -> person g % P, kit (g / P) % K, channel (g / (P*K)).
+    if not have_clicks:
+        _links_shares_clicks(size, first_day, channels, people)
+    _sql(
+        "CREATE TEMP TABLE bench_links AS SELECT row_number() OVER (ORDER BY id) - 1 AS i, id FROM sharing_trackedlink"
+    )
+    _sql("CREATE INDEX ON bench_links (i)")
+    if not have_clicks:
+        _clicks(size["clicks"], first_day, DAYS, size["links"], label="clicks")
+    if SocialPost.objects.exists():
+        print("    posts kept from an earlier run (BENCH_REUSE)")
+    else:
+        _posts(size, first_day, people)
+    _sql("ANALYZE")
+
+
+def _links_shares_clicks(size, first_day, channels, people):
     _sql(
         f"""
         INSERT INTO sharing_trackedlink (code, ambassador_id, kit_id, channel, created_at)
@@ -148,18 +178,16 @@ def _events(size):
         """,
         [f"{first_day.isoformat()} 09:00+01"],
     )
-    _sql(
-        "CREATE TEMP TABLE bench_links AS SELECT row_number() OVER (ORDER BY id) - 1 AS i, id FROM sharing_trackedlink"
-    )
-    _sql("CREATE INDEX ON bench_links (i)")
-    _clicks(size["clicks"], first_day, DAYS, size["links"], label="clicks")
+
+
+def _posts(size, first_day, people):
     _sql(
         f"""
         INSERT INTO reach_socialpost (network, external_id, author_external_id, author_handle, author_instance,
             author_name, author_followers, text, url, posted_at, reposts, replies, likes, quotes, impressions,
             hashtags, source, tracked_code, attribution, ambassador_id, unit_id, first_seen_at, fetched_at)
         SELECT CASE WHEN g % 4 = 0 THEN 'linkedin' ELSE 'x' END, 'bench-' || g, '', 'author_' || (g % 50000), '',
-               'Auteur ' || (g % 50000), (g * 7919) % 20000, 'Bench #AvecPôleEmploi', '',
+               'Auteur ' || (g % 50000), (g::bigint * 7919) % 20000, 'Bench #AvecPôleEmploi', '',
                %s::timestamptz + (g % {DAYS}) * interval '1 day' + (g % 600) * interval '1 minute',
                g % 40, NULL, g % 300, NULL, CASE WHEN g % 4 = 0 THEN NULL ELSE g % 50000 END,
                ' avecpoleemploi ', 'import', '',
@@ -171,7 +199,6 @@ def _events(size):
         .replace("{}", "%s"),
         [f"{first_day.isoformat()} 08:00+01", size["posts"]],
     )
-    _sql("ANALYZE")
 
 
 def _clicks(count, first_day, days, links, *, label):

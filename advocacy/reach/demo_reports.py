@@ -199,7 +199,9 @@ def seed_reach_history(context):
         if not Hashtag.objects.exists():
             services.hashtag_save(tag="AvecPôleEmploi", kind=Hashtag.Kind.PROGRAMME)
             services.hashtag_save(tag="TweeteCommePoleEmploi", kind=Hashtag.Kind.WATCHED)
-        history_start = timezone.now() - timedelta(days=14)
+        # The portal's demo (step 40) shares over the last few weeks only: the history
+        # is added when nothing reaches two months back.
+        history_start = timezone.now() - timedelta(days=60)
         if not Share.objects.filter(created_at__lt=history_start).exists():
             kits = _kits(context)
             sharers = _history(kits, rng) if kits else []

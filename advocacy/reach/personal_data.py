@@ -1,6 +1,6 @@
 """The personal data held by the reach app: posts attributed to a person, their imports."""
 
-from accounts.privacy import DETACH, register
+from accounts.privacy import DELETE, DETACH, register
 from advocacy.reach.models import ImportJob, SocialPost
 
 
@@ -18,3 +18,16 @@ register(
     scrub=_scrub_posts,
 )
 register(ImportJob, user_field="created_by", fields=("original_name", "status", "created_at"), on_erase=DETACH)
+
+# --- Roll-ups and reports ------------------------------------------------------------
+from advocacy.reach.models import AmbassadorDaily, MonthlyReportSent  # noqa: E402
+
+# Per-person daily counts exist only to rank people: erasing the person deletes them,
+# while the unit figures (ReachDaily) keep counting what they did.
+register(
+    AmbassadorDaily,
+    user_field="ambassador",
+    fields=("day", "shares", "human_clicks", "posts"),
+    on_erase=DELETE,
+)
+register(MonthlyReportSent, user_field="manager", fields=("month", "sent_at"), on_erase=DELETE)
