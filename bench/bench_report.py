@@ -240,38 +240,41 @@ def _hand_sql(region_path, start, end, prev_start, prev_end, end_instant, prev_e
     params = {"like": like, "s": start, "e": end, "ps": prev_start, "pe": prev_end}
     statements = [
         f"SELECT {both} FROM reach_reachdaily r JOIN accounts_orgunit u ON u.id = r.unit_id "
-        "WHERE u.path LIKE %(like)s AND r.day BETWEEN %(ps)s AND %(e)s",
+        "WHERE r.unit_id = ANY(%(ids)s) AND r.day BETWEEN %(ps)s AND %(e)s",
         "SELECT COUNT(DISTINCT a.ambassador_id) FILTER (WHERE a.day BETWEEN %(s)s AND %(e)s), "
         "COUNT(DISTINCT a.ambassador_id) FILTER (WHERE a.day BETWEEN %(ps)s AND %(pe)s) "
         "FROM reach_ambassadordaily a JOIN accounts_orgunit u ON u.id = a.unit_id "
-        "WHERE u.path LIKE %(like)s AND a.shares > 0 AND a.day BETWEEN %(ps)s AND %(e)s",
+        "WHERE a.unit_id = ANY(%(ids)s) AND a.shares > 0 AND a.day BETWEEN %(ps)s AND %(e)s",
         "SELECT COUNT(*) FROM accounts_programmemembership m JOIN accounts_orgunit u ON u.id = m.unit_id "
         "WHERE u.path LIKE %(like)s AND m.joined_at < %(ei)s AND (m.left_at IS NULL OR m.left_at >= %(ei)s)",
         "SELECT COUNT(*) FROM accounts_programmemembership m JOIN accounts_orgunit u ON u.id = m.unit_id "
         "WHERE u.path LIKE %(like)s AND m.joined_at < %(pei)s AND (m.left_at IS NULL OR m.left_at >= %(pei)s)",
         "SELECT r.day, SUM(shares), SUM(human_clicks), SUM(ambassador_posts), SUM(organic_posts) "
         "FROM reach_reachdaily r JOIN accounts_orgunit u ON u.id = r.unit_id "
-        "WHERE u.path LIKE %(like)s AND r.day BETWEEN %(s)s AND %(e)s GROUP BY r.day",
+        "WHERE r.unit_id = ANY(%(ids)s) AND r.day BETWEEN %(s)s AND %(e)s GROUP BY r.day",
         f"SELECT r.network, {', '.join(f'SUM({c})' for c in sums)} FROM reach_reachdaily r "
-        "JOIN accounts_orgunit u ON u.id = r.unit_id WHERE u.path LIKE %(like)s AND r.day BETWEEN %(s)s AND %(e)s "
+        "JOIN accounts_orgunit u ON u.id = r.unit_id WHERE r.unit_id = ANY(%(ids)s) AND r.day BETWEEN %(s)s AND %(e)s "
         "GROUP BY r.network ORDER BY r.network",
         "SELECT id FROM accounts_orgunit WHERE parent_id = (SELECT id FROM accounts_orgunit WHERE path = %(path)s)",
         f"SELECT u.path, {', '.join(f'SUM({c})' for c in sums)} FROM reach_reachdaily r "
-        "JOIN accounts_orgunit u ON u.id = r.unit_id WHERE u.path LIKE %(like)s AND r.day BETWEEN %(s)s AND %(e)s "
+        "JOIN accounts_orgunit u ON u.id = r.unit_id WHERE r.unit_id = ANY(%(ids)s) AND r.day BETWEEN %(s)s AND %(e)s "
         "GROUP BY u.path",
         "SELECT r.kit_id, k.title, SUM(shares) s, SUM(human_clicks) c, SUM(ambassador_posts) p "
         "FROM reach_reachdaily r JOIN accounts_orgunit u ON u.id = r.unit_id JOIN content_kit k ON k.id = r.kit_id "
-        "WHERE u.path LIKE %(like)s AND r.day BETWEEN %(s)s AND %(e)s "
+        "WHERE r.unit_id = ANY(%(ids)s) AND r.day BETWEEN %(s)s AND %(e)s "
         "GROUP BY r.kit_id, k.title ORDER BY c DESC, s DESC, r.kit_id LIMIT 10",
         "SELECT a.ambassador_id, p.first_name, p.last_name, p.appears_in_rankings, pu.name, "
         "SUM(a.shares) s, SUM(a.human_clicks) c, SUM(a.posts) n FROM reach_ambassadordaily a "
         "JOIN accounts_orgunit u ON u.id = a.unit_id JOIN accounts_user p ON p.id = a.ambassador_id "
         "LEFT JOIN accounts_orgunit pu ON pu.id = p.unit_id "
-        "WHERE u.path LIKE %(like)s AND a.day BETWEEN %(s)s AND %(e)s "
+        "WHERE a.unit_id = ANY(%(ids)s) AND a.day BETWEEN %(s)s AND %(e)s "
         "GROUP BY a.ambassador_id, p.first_name, p.last_name, p.appears_in_rankings, pu.name "
         "ORDER BY c DESC, s DESC, n DESC, a.ambassador_id LIMIT 10",
     ]
     params.update({"ei": end_instant, "pei": prev_end_instant, "path": region_path})
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id FROM accounts_orgunit WHERE path LIKE %s", [like])
+        params["ids"] = [row[0] for row in cursor.fetchall()]
     with connection.cursor() as cursor:
         for statement in statements:
             cursor.execute(statement, params)

@@ -150,11 +150,17 @@ def network_label(value: str) -> str:
     return str(labels.get(value, value))
 
 
-def _scope_filter(unit: OrgUnit | None, prefix: str = "unit__") -> Q:
-    """Rows of `unit` and everything under it; None is the whole organisation plus organic."""
+def _scope_filter(unit: OrgUnit | None, unit_ids: list[int] | None = None) -> Q:
+    """Rows of `unit` and everything under it; None is the whole organisation plus organic.
+
+    With the subtree's ids given, the filter is an IN list the (unit, day) index serves,
+    instead of a join on the path prefix that makes PostgreSQL scan every roll-up row.
+    """
     if unit is None:
         return Q()
-    return Q(**{f"{prefix}path__startswith": unit.path})
+    if unit_ids is not None:
+        return Q(unit_id__in=unit_ids)
+    return Q(unit__path__startswith=unit.path)
 
 
 def report_units_for(*, user) -> list[OrgUnit]:
@@ -224,7 +230,8 @@ def reach_report(*, user, period: Period, unit: OrgUnit | None = None, unit_id: 
         unit_id = unit.pk
     unit = report_unit(user=user, unit_id=unit_id)
     previous = period.previous()
-    scope = _scope_filter(unit)
+    unit_ids = list(OrgUnit.objects.filter(path__startswith=unit.path).values_list("pk", flat=True)) if unit else None
+    scope = _scope_filter(unit, unit_ids)
     rows = ReachDaily.objects.filter(scope)
     in_current = Q(day__gte=period.start, day__lte=period.end)
     in_previous = Q(day__gte=previous.start, day__lte=previous.end)
@@ -233,7 +240,7 @@ def reach_report(*, user, period: Period, unit: OrgUnit | None = None, unit_id: 
         **{f"cur_{k}": Sum(k, filter=in_current) for k in SUMMED},
         **{f"prev_{k}": Sum(k, filter=in_previous) for k in SUMMED},
     )
-    people = AmbassadorDaily.objects.filter(_scope_filter(unit), shares__gt=0)
+    people = AmbassadorDaily.objects.filter(scope, shares__gt=0)
     active = people.filter(day__gte=previous.start, day__lte=period.end).aggregate(
         cur=Count("ambassador", distinct=True, filter=in_current),
         prev=Count("ambassador", distinct=True, filter=in_previous),
@@ -266,7 +273,7 @@ def reach_report(*, user, period: Period, unit: OrgUnit | None = None, unit_id: 
         .annotate(s=Sum("shares"), c=Sum("human_clicks"), p=Sum("ambassador_posts"))
         .order_by("-c", "-s", "kit_id")[:TOP]
     ]
-    top_ambassadors = _top_ambassadors(unit, period)
+    top_ambassadors = _top_ambassadors(scope, period)
     return Report(
         user_scope_label=str(unit) if unit else str(_("Toute l’organisation")),
         unit=unit,
@@ -308,10 +315,10 @@ def _sub_units(unit: OrgUnit | None, current_rows) -> list[dict]:
     return [{"unit": child, **totals[child.pk]} for child in children]
 
 
-def _top_ambassadors(unit: OrgUnit | None, period: Period) -> list[dict]:
+def _top_ambassadors(scope: Q, period: Period) -> list[dict]:
     """From the per-ambassador roll-up; a person who declined rankings is not named."""
     rows = (
-        AmbassadorDaily.objects.filter(_scope_filter(unit), day__gte=period.start, day__lte=period.end)
+        AmbassadorDaily.objects.filter(scope, day__gte=period.start, day__lte=period.end)
         .values(
             "ambassador_id",
             "ambassador__first_name",
