@@ -24,14 +24,9 @@ from advocacy.sharing.models import Share
 AMBASSADOR = rule_for(Role.AMBASSADOR)
 
 
-class TopicOutput(serializers.Serializer):
+class FeedTopicOutput(serializers.Serializer):
     slug = serializers.CharField()
     name = serializers.CharField()
-
-
-class SuggestedTextOutput(serializers.Serializer):
-    body = serializers.CharField()
-    networks = serializers.ListField(child=serializers.CharField())
 
 
 class FeedKitOutput(serializers.Serializer):
@@ -43,7 +38,7 @@ class FeedKitOutput(serializers.Serializer):
     is_important = serializers.BooleanField()
     published_at = serializers.DateTimeField(allow_null=True)
     expires_at = serializers.DateTimeField(allow_null=True)
-    topics = TopicOutput(many=True)
+    topics = FeedTopicOutput(many=True)
     shared_on = serializers.ListField(child=serializers.ChoiceField(choices=Channel.choices))
 
 
