@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from accounts.access import Role, can, require_roles
 from accounts.models import OrgUnit
 from advocacy.errors import DomainError
-from content import workflow
+from content import guidelines, workflow
 from content.diff import version_diff
 from content.forms_kits import (
     CommentForm,
@@ -212,7 +212,11 @@ def kit_preview(request):
     return render(
         request,
         "content/kits/_preview.html",
-        {"previews": cards, "findings": _live_findings(rows, link=link, at=_publish_at(request)), "live": True},
+        {
+            "previews": cards,
+            "findings": _live_findings(rows, link=link, at=_publish_at(request), hashtags=hashtags),
+            "live": True,
+        },
     )
 
 
@@ -224,7 +228,7 @@ def _publish_at(request):
         return None
 
 
-def _live_findings(rows: list[dict], *, link: str, at) -> list[dict]:
+def _live_findings(rows: list[dict], *, link: str, at, hashtags=()) -> list[dict]:
     """One findings block per suggested text, checked with the link and the publication
     date (length rules, which depend on the network, show on each network's card)."""
     from content.views_community import findings_context
@@ -233,7 +237,11 @@ def _live_findings(rows: list[dict], *, link: str, at) -> list[dict]:
     for number, row in enumerate(rows, start=1):
         body = (row.get("body") or "").strip()
         if body:
-            blocks.append({"number": number, **findings_context(text=body, network="", link=link or None, at=at)})
+            # Checked as ambassadors will post it: the kit's hashtags follow the text.
+            present = {tag.casefold() for tag, _start, _end in guidelines.hashtags(body)}
+            missing = [tag for tag in hashtags if tag.casefold() not in present]
+            text = " ".join([body, *(f"#{tag}" for tag in missing)])
+            blocks.append({"number": number, **findings_context(text=text, network="", link=link or None, at=at)})
     return blocks
 
 
