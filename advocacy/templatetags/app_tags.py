@@ -24,3 +24,14 @@ def richtext(value: str):
 @register.inclusion_tag("includes/form_fields.html")
 def form_fields(form):
     return {"form": form}
+
+
+@register.filter
+def plaintext(html) -> str:
+    """Rich text as one line of plain text, words kept apart where blocks ended."""
+    import re
+
+    from django.utils.html import strip_tags
+
+    spaced = re.sub(r"(?i)<br\s*/?>|</(p|li|h[1-6]|div|blockquote)>", " ", str(html or ""))
+    return " ".join(strip_tags(spaced).split())
