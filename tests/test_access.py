@@ -141,3 +141,11 @@ def test_privileged_pages_need_mfa(row, ctx, org):
         else:
             assert response.status_code == 302, where
             assert response["Location"] == "/securite/double-authentification/", where
+
+
+def test_menu_marks_only_the_most_specific_entry_as_current(client, curator):
+    client.force_login(curator)
+    page = client.get("/contenus/calendrier/").content.decode()
+    current = [line for line in page.splitlines() if 'aria-current="page"' in line and "fr-nav__link" in line]
+    assert len(current) == 1
+    assert "/contenus/calendrier/" in current[0]
