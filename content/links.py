@@ -1,20 +1,14 @@
-"""The link allowlist: kits may only point to https addresses on domains admins approved."""
+"""The link allowlist for a kit's own link: an https address on a domain admins approved.
+
+The domain rule itself (a domain also allows its subdomains) and the cached list of
+domains belong to the guideline engine; this module only words the refusal for a form.
+"""
 
 from urllib.parse import urlsplit
 
 from django.utils.translation import gettext as _
 
-
-def allowed_domains() -> list[str]:
-    from content.models import AllowedDomain
-
-    return list(AllowedDomain.objects.values_list("domain", flat=True))
-
-
-def host_is_allowed(host: str, domains: list[str]) -> bool:
-    """True when `host` is one of `domains` or a subdomain of one (never a lookalike suffix)."""
-    host = (host or "").lower().rstrip(".")
-    return any(host == domain or host.endswith("." + domain) for domain in domains)
+from content.guidelines import domain_allowed, load_allowed_domains
 
 
 def link_problem(url: str, domains: list[str] | None = None) -> str | None:
@@ -29,8 +23,6 @@ def link_problem(url: str, domains: list[str] | None = None) -> str | None:
         return _("Ce lien n’est pas une adresse valide.")
     if parts.username or parts.password:
         return _("Le lien ne doit pas contenir d’identifiants.")
-    if domains is None:
-        domains = allowed_domains()
-    if not host_is_allowed(parts.hostname, domains):
+    if not domain_allowed(parts.hostname, load_allowed_domains() if domains is None else domains):
         return _("Le domaine « %(host)s » ne fait pas partie des domaines autorisés.") % {"host": parts.hostname}
     return None

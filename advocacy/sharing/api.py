@@ -6,7 +6,6 @@ network itself: the platform never posts for anyone and holds no network token.
 """
 
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.pagination import PageNumberPagination
@@ -165,7 +164,7 @@ class SharePostApi(APIView):
         operation_id="sharing_share_post", request=PostUrlInput, responses={200: ShareOutput, **ERROR_RESPONSES}
     )
     def post(self, request, pk):
-        recorded = get_object_or_404(Share.objects.select_related("kit", "link"), pk=pk, ambassador=request.user)
+        recorded = selectors.share_of(user=request.user, pk=pk)
         data = PostUrlInput(data=request.data)
         data.is_valid(raise_exception=True)
         services.share_attach_post(share=recorded, by=request.user, **data.validated_data)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from django.core.cache import cache
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.models import User
@@ -91,6 +92,11 @@ def shared_channels(kit) -> list[str]:
     """The channels the person already shared `kit` on (from `kits_for_feed`'s prefetch)."""
     seen = {share.channel for share in getattr(kit, "my_shares", [])}
     return [channel for channel in Channel.values if channel in seen]
+
+
+def share_of(*, user: User, pk: int) -> Share:
+    """One of the person's own shares (404 for anyone else's)."""
+    return get_object_or_404(Share.objects.select_related("kit", "link"), pk=pk, ambassador=user)
 
 
 def shares_of(*, user: User) -> QuerySet:

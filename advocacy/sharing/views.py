@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -176,7 +176,7 @@ def share_check(request, slug):
 @require_roles(Role.AMBASSADOR)
 @require_POST
 def share_attach_post(request, pk):
-    shared = get_object_or_404(Share, pk=pk, ambassador=request.user)
+    shared = selectors.share_of(user=request.user, pk=pk)
     form = PostUrlForm(request.POST)
     if form.is_valid():
         try:
