@@ -79,7 +79,22 @@ end
 return items
 """
 
+# The public redirect's one round trip: read a link's stored entry ("<id>\t<destination>")
+# and, when the link exists, buffer the click with its id, atomically. ARGV[1] is the
+# event's JSON object without its link id.
+_RECORD = """
+local entry = redis.call('GET', KEYS[1])
+if entry then
+  local id = string.match(entry, '^(%d+)\t')
+  if id and id ~= '0' then
+    redis.call('RPUSH', KEYS[2], '{"link":' .. id .. ',' .. string.sub(ARGV[1], 2))
+  end
+end
+return entry
+"""
+
 _redis_clients: dict = {}
+_record_scripts: dict = {}
 
 
 class RedisBuffer:
@@ -92,7 +107,8 @@ class RedisBuffer:
         if client is None:
             client = _redis_clients[url] = redis.Redis.from_url(url)
         self.client = client
-        prefix = settings.CLICK_BUFFER_KEY
+        self.url = url
+        prefix = self.prefix = settings.CLICK_BUFFER_KEY
         self.pending = f"{prefix}:pending"
         self.processing = f"{prefix}:processing"
         self.lock = f"{prefix}:drain-lock"
@@ -102,6 +118,35 @@ class RedisBuffer:
 
     def pending_count(self) -> int:
         return self.client.llen(self.pending) + self.client.llen(self.processing)
+
+    # Tracked-link destinations live here too (see sharing.links), so that the redirect
+    # reads one and buffers its click in a single script call.
+
+    def _destination_key(self, code: str) -> str:
+        return f"{self.prefix}:link:{code}"
+
+    def destination_get(self, code: str) -> str | None:
+        raw = self.client.get(self._destination_key(code))
+        return raw.decode() if raw is not None else None
+
+    def destinations_set(self, entries: dict[str, str], timeout: int) -> None:
+        with self.client.pipeline(transaction=False) as pipe:
+            for code, raw in entries.items():
+                pipe.set(self._destination_key(code), raw, ex=timeout)
+            pipe.execute()
+
+    def destinations_delete(self, codes) -> None:
+        keys = [self._destination_key(code) for code in codes]
+        for start in range(0, len(keys), 1000):
+            self.client.delete(*keys[start : start + 1000])
+
+    def record(self, code: str, event: dict) -> str | None:
+        """The stored entry of `code` (None when not stored); buffers `event` when it is a link."""
+        script = _record_scripts.get(self.url)
+        if script is None:
+            script = _record_scripts[self.url] = self.client.register_script(_RECORD)
+        raw = script(keys=[self._destination_key(code), self.pending], args=[json.dumps(event, separators=(",", ":"))])
+        return raw.decode() if raw is not None else None
 
     def drain(self, write: Writer, batch_size: int, max_batches: int) -> int:
         # One drain at a time; the lock expires so a dead worker does not block the next.

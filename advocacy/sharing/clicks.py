@@ -13,6 +13,7 @@ import re
 import secrets
 import threading
 from datetime import date, timedelta
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -132,6 +133,13 @@ _BOT_TOKENS = (
 )
 _BOT_RE = re.compile("|".join(re.escape(token) for token in _BOT_TOKENS) + r"|\+https?://|[a-z]bot/|^mozilla/5\.0$")
 _PREFETCH_HEADERS = (("sec-purpose", "prefetch"), ("purpose", "prefetch"), ("x-moz", "prefetch"))
+_PREFETCH_META = tuple((name, "HTTP_" + name.upper().replace("-", "_")) for name, _token in _PREFETCH_HEADERS)
+
+
+def purpose_headers(meta) -> dict:
+    """The headers `classify` reads, straight from the WSGI environ: building
+    request.headers parses every header and costs more than the rest of a click."""
+    return {name: meta.get(key, "") for name, key in _PREFETCH_META}
 
 
 def classify(*, method: str, headers, user_agent: str) -> str:
@@ -165,11 +173,17 @@ def client_address(request) -> str:
     """
     count = getattr(settings, "ALLAUTH_TRUSTED_PROXY_COUNT", 0)
     address = request.META.get("REMOTE_ADDR", "")
-    forwarded = request.headers.get("x-forwarded-for", "")
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
     if count > 0 and forwarded:
         entries = [entry.strip() for entry in forwarded.split(",")]
         if len(entries) >= count:
             address = entries[-count]
+    return _canonical_address(address)
+
+
+@lru_cache(maxsize=4096)
+def _canonical_address(address: str) -> str:
+    # One spelling per address (IPv6 has many), so that the visitor hash is stable.
     try:
         return str(ipaddress.ip_address(address.strip("[]")))
     except ValueError:

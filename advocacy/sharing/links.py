@@ -5,12 +5,17 @@ approved link with our UTM parameters, or the withdrawn-content page once the ki
 retracted. Nothing a visitor sends can change it, so the redirect is not an open one.
 """
 
+import logging
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from django.conf import settings
 from django.core.cache import cache
 from django.urls import reverse
 
+from advocacy.sharing import buffer
 from advocacy.sharing.models import SharingSettings, TrackedLink
+
+logger = logging.getLogger(__name__)
 
 # A link's destination only changes when its kit is retracted (a published kit can no
 # longer be edited), and retraction drops the cached entries at once through a hook. The
@@ -49,24 +54,109 @@ def destination_for(link: TrackedLink) -> str:
     return withdrawn_destination()
 
 
+# --- The destination store ---------------------------------------------------------------
+#
+# Entries are (link id, destination); an unknown code is stored as (0, "") for a minute, so
+# a scanner trying codes cannot reach the database. With the Redis click buffer the entries
+# live in the buffer's Redis, where one script reads the destination and buffers the click
+# in a single round trip (buffer.RedisBuffer.record); otherwise in Django's cache.
+
+
+class _CacheStore:
+    def get(self, code: str):
+        return cache.get(cache_key(code))
+
+    def set_many(self, entries: dict, timeout: int) -> None:
+        cache.set_many({cache_key(code): entry for code, entry in entries.items()}, timeout)
+
+    def delete_many(self, codes) -> None:
+        cache.delete_many([cache_key(code) for code in codes])
+
+    def record(self, code: str, event: dict):
+        entry = self.get(code)
+        if entry is not None and entry[0]:
+            buffer.push({"link": entry[0], **event})
+        return entry
+
+
+class _RedisStore:
+    def __init__(self):
+        self.backend = buffer.RedisBuffer()
+
+    def get(self, code: str):
+        return _decode(self.backend.destination_get(code))
+
+    def set_many(self, entries: dict, timeout: int) -> None:
+        self.backend.destinations_set({code: _encode(entry) for code, entry in entries.items()}, timeout)
+
+    def delete_many(self, codes) -> None:
+        self.backend.destinations_delete(codes)
+
+    def record(self, code: str, event: dict):
+        return _decode(self.backend.record(code, event))
+
+
+def _encode(entry: tuple[int, str]) -> str:
+    return f"{entry[0]}\t{entry[1]}"
+
+
+def _decode(raw: str | None) -> tuple[int, str] | None:
+    if raw is None:
+        return None
+    link_id, _tab, destination = raw.partition("\t")
+    return int(link_id), destination
+
+
+def _store():
+    return _RedisStore() if settings.CLICK_BUFFER == "redis" else _CacheStore()
+
+
+def _load(code: str, store) -> tuple[int, str]:
+    link = TrackedLink.objects.select_related("kit").filter(code=code).first()
+    entry = (link.pk, destination_for(link)) if link else (0, "")
+    try:
+        store.set_many({code: entry}, CACHE_SECONDS if link else UNKNOWN_CACHE_SECONDS)
+    except Exception:  # noqa: BLE001 - see follow()
+        logger.exception("tracked-link store unavailable")
+    return entry
+
+
 def lookup(code: str) -> tuple[int, str] | None:
-    """(link id, destination) of `code`, or None when no such link: one cache read when warm."""
-    key = cache_key(code)
-    entry = cache.get(key)
+    """(link id, destination) of `code`, or None when no such link: one store read when warm."""
+    store = _store()
+    entry = store.get(code)
     if entry is None:
-        link = TrackedLink.objects.select_related("kit").filter(code=code).first()
-        # Unknown codes are remembered too, so a scanner trying codes cannot reach the database.
-        entry = (link.pk, destination_for(link)) if link else (0, "")
-        cache.set(key, entry, CACHE_SECONDS if link else UNKNOWN_CACHE_SECONDS)
+        entry = _load(code, store)
     return entry if entry[0] else None
 
 
+def follow(code: str, event: dict) -> str | None:
+    """The destination of `code`, after buffering `event` (a click, without its link id) for
+    it; None when no such link. When the destination is stored, this is one round trip."""
+    store = _store()
+    try:
+        entry = store.record(code, event)
+    except Exception:  # noqa: BLE001 - a store outage must not break the link: the database answers
+        logger.exception("tracked-link store unavailable")
+        entry = None
+    if entry is None:
+        entry = _load(code, store)
+        if entry[0]:
+            buffer.push({"link": entry[0], **event})
+    return entry[1] if entry[0] else None
+
+
+def cached(code: str) -> tuple[int, str] | None:
+    """What the store holds for `code` (None when nothing), without reading the database."""
+    return _store().get(code)
+
+
 def warm(tracked_links) -> None:
-    """Cache the destinations of new links, so that even their first click reads no database."""
-    cache.set_many({cache_key(link.code): (link.pk, destination_for(link)) for link in tracked_links}, CACHE_SECONDS)
+    """Store the destinations of new links, so that even their first click reads no database."""
+    _store().set_many({link.code: (link.pk, destination_for(link)) for link in tracked_links}, CACHE_SECONDS)
 
 
 def forget_kit(kit) -> None:
-    """Drop the cached destinations of a kit's links (its status or link changed)."""
-    codes = TrackedLink.objects.filter(kit=kit).values_list("code", flat=True)
-    cache.delete_many([cache_key(code) for code in codes])
+    """Drop the stored destinations of a kit's links (its status or link changed)."""
+    codes = list(TrackedLink.objects.filter(kit=kit).values_list("code", flat=True))
+    _store().delete_many(codes)

@@ -3,7 +3,6 @@
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from django.core.cache import cache
 
 from advocacy.sharing import buffer, links
 from advocacy.sharing.models import Click, SharingSettings, TrackedLink
@@ -121,7 +120,7 @@ def test_storing_the_same_events_twice_counts_them_once(client, shared):
 
 def test_expired_kit_still_redirects(client, shared):
     workflow.kit_expire(kit=shared.kit)
-    cache.clear()
+    links.forget_kit(shared.kit)
     response = client.get(f"/s/{shared.link.code}")
     assert response["Location"] == _expected(shared.kit, "linkedin")
 
@@ -139,7 +138,7 @@ def test_retracted_kit_leads_to_our_withdrawn_page_at_once(client, shared, djang
 def test_retracted_kit_leads_to_the_page_admins_chose(client, shared):
     SharingSettings.objects.update_or_create(pk=1, defaults={"withdrawn_url": "https://www.francetravail.fr/retrait"})
     Kit.objects.filter(pk=shared.kit.pk).update(status=Kit.Status.RETRACTED)
-    cache.clear()
+    links.forget_kit(shared.kit)
     assert client.get(f"/s/{shared.link.code}")["Location"] == "https://www.francetravail.fr/retrait"
 
 
@@ -165,3 +164,29 @@ def test_even_the_first_click_on_a_new_link_reads_no_database(client, shared, dj
     with django_assert_num_queries(0):
         response = client.get(f"/s/{shared.link.code}", HTTP_USER_AGENT=CHROME)
     assert response.status_code == 302
+
+
+def test_a_warm_click_is_buffered_with_its_link(client, shared, click_buffer):
+    links.warm([shared.link])
+    assert links.cached(shared.link.code) == (shared.link.pk, _expected(shared.kit, "linkedin"))
+    client.get(f"/s/{shared.link.code}", HTTP_USER_AGENT=CHROME)
+    events = []
+    buffer.drain(lambda batch: events.extend(batch))
+    assert [(event["link"], event["kind"]) for event in events] == [(shared.link.pk, "human")]
+
+
+def test_an_unknown_code_is_remembered_and_buffers_nothing(client, db, click_buffer, django_assert_num_queries):
+    assert client.get("/s/AAAAAAAAAAAA").status_code == 404
+    assert links.cached("AAAAAAAAAAAA") == (0, "")
+    with django_assert_num_queries(0):
+        assert links.follow("AAAAAAAAAAAA", {"id": "x"}) is None
+    assert buffer.pending_count() == 0
+
+
+def test_links_still_redirect_when_the_store_is_down(client, shared, settings):
+    # Nothing listens on port 1: every Redis call fails, and the database answers instead.
+    settings.CLICK_BUFFER = "redis"
+    settings.CLICK_BUFFER_REDIS_URL = "redis://127.0.0.1:1/0"
+    response = client.get(f"/s/{shared.link.code}", HTTP_USER_AGENT=CHROME)
+    assert response.status_code == 302
+    assert response["Location"] == _expected(shared.kit, "linkedin")

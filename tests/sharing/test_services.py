@@ -150,13 +150,11 @@ def test_erasure_keeps_figures_without_the_person(ambassador, admin_user):
 
 
 def test_retraction_hook_forgets_cached_destinations(ambassador, django_capture_on_commit_callbacks):
-    from django.core.cache import cache
-
     from advocacy.sharing import links
 
     recorded = share(ambassador=ambassador)
     links.lookup(recorded.link.code)
-    assert cache.get(links.cache_key(recorded.link.code))
+    assert links.cached(recorded.link.code)
     with django_capture_on_commit_callbacks(execute=True):
         workflow.kit_retract(kit=recorded.kit, by=UserFactory(moderator=True), reason="Crise")
-    assert cache.get(links.cache_key(recorded.link.code)) is None
+    assert links.cached(recorded.link.code) is None
