@@ -7,21 +7,23 @@ from accounts.access import roles_of
 from advocacy import navigation
 
 
-def _current_nav_url(user, path: str) -> str:
+def _current_nav_url(entries, path: str) -> str:
     """The menu entry the page belongs to: the longest entry URL the path starts with,
     so /contenus/calendrier/ marks "Calendrier" and not also "Bibliothèque" (/contenus/)."""
     from advocacy.templatetags.app_tags import is_current
 
-    urls = [entry.url for entry in navigation.entries_for(user, where="menu") if is_current(entry.url, path)]
+    urls = [entry.url for entry in entries if is_current(entry.url, path)]
     return max(urls, key=len, default="")
 
 
 def platform(request):
     user = getattr(request, "user", None)
+    # Filtered once per page, for the menu and for its current entry.
+    entries = SimpleLazyObject(lambda: navigation.entries_for(user, where="menu"))
     return {
-        "current_nav_url": SimpleLazyObject(lambda: _current_nav_url(user, request.path)),
+        "current_nav_url": SimpleLazyObject(lambda: _current_nav_url(entries, request.path)),
         "BRAND": settings.BRAND,
         "DEMO_MODE": settings.DEMO_MODE,
-        "nav_entries": SimpleLazyObject(lambda: navigation.entries_for(user, where="menu")),
+        "nav_entries": entries,
         "user_roles": SimpleLazyObject(lambda: roles_of(user)),
     }

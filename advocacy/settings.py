@@ -265,7 +265,10 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="#AvecPôleEmploi")
 MFA_RECOVERY_CODE_COUNT = 10
 
-USERSESSIONS_TRACK_ACTIVITY = True
+# Open sessions are recorded at sign-in (allauth), which is all that ending them on
+# deactivation needs. Tracking activity would write the person's address and a row
+# update on every page view: more personal data kept, and five queries per page.
+USERSESSIONS_TRACK_ACTIVITY = False
 
 # Sign-in through the organisation's OpenID Connect provider, enabled when its
 # address and client are configured.

@@ -13,7 +13,7 @@ from advocacy.campaigns import selectors
 
 def _banners(request) -> list[dict]:
     banners = []
-    pause = selectors.pause_current()
+    pause = selectors.pause_for_banner()
     if pause is not None:
         banners.append(
             {
@@ -21,7 +21,7 @@ def _banners(request) -> list[dict]:
                 "text": _(
                     "Pause globale jusqu’au %(end)s : les partages et les notifications sont suspendus. %(reason)s"
                 )
-                % {"end": timezone.localtime(pause.ends_at).strftime("%d/%m/%Y %H:%M"), "reason": pause.reason},
+                % {"end": timezone.localtime(pause["ends_at"]).strftime("%d/%m/%Y %H:%M"), "reason": pause["reason"]},
             }
         )
     user = getattr(request, "user", None)

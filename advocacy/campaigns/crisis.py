@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.models import User
-from advocacy.campaigns import sending, tokens
+from advocacy.campaigns import selectors, sending, tokens
 from advocacy.campaigns.models import Campaign, CrisisEvent, Pause, RetractionRequest
 from advocacy.campaigns.selectors import pause_current
 from advocacy.errors import Conflict, DomainError
@@ -23,6 +23,13 @@ def crisis_record(*, action: str, actor=None, reason: str = "", detail: str = ""
 
 
 # --- Global pause ---------------------------------------------------------------------
+
+
+def _banner_changed() -> None:
+    # Now, and again once committed: a page rendered in between may have cached the
+    # state this transaction is about to change.
+    selectors.pause_forget()
+    transaction.on_commit(selectors.pause_forget)
 
 
 @transaction.atomic
@@ -39,6 +46,7 @@ def pause_set(*, by, reason: str, ends_at) -> Pause:
     if pause_current(now) is not None:
         raise Conflict(_("Une pause globale est déjà en cours."), code="pause_active")
     pause = Pause.objects.create(reason=reason, starts_at=now, ends_at=ends_at, set_by=by)
+    _banner_changed()
     crisis_record(
         action=CrisisEvent.Action.PAUSE_SET,
         actor=by,
@@ -55,6 +63,7 @@ def pause_lift(*, by, reason: str = "") -> Pause:
         raise Conflict(_("Aucune pause globale n’est en cours."), code="no_pause")
     now = timezone.now()
     Pause.objects.filter(pk=pause.pk).update(lifted_at=now, lifted_by=by, ended_handled_at=now)
+    _banner_changed()
     pause.refresh_from_db()
     crisis_record(action=CrisisEvent.Action.PAUSE_LIFTED, actor=by, reason=reason.strip())
     sending.campaigns_resume()

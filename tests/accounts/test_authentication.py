@@ -130,8 +130,8 @@ def test_access_rules_need_mfa_only_through_privileged_roles(org):
 
 
 def test_deactivating_ends_open_sessions(client, staff, admin_user):
-    client.force_login(staff)
-    client.get("/profil/")
+    _login(client, staff.email, PASSWORD)
+    assert client.get("/profil/").status_code == 200
     assert UserSession.objects.filter(user=staff).exists()
     services.user_deactivate(user=staff, by=admin_user)
     assert not UserSession.objects.filter(user=staff).exists()
@@ -139,6 +139,14 @@ def test_deactivating_ends_open_sessions(client, staff, admin_user):
     assert response.status_code == 302 and response["Location"].startswith(LOGIN)
     assert _login(client, staff.email, PASSWORD).status_code == 302  # to the "inactive" page
     assert client.get("/profil/").status_code == 302
+
+
+def test_page_views_do_not_record_the_address_again(client, staff):
+    _login(client, staff.email, PASSWORD)
+    session = UserSession.objects.get(user=staff)
+    UserSession.objects.filter(pk=session.pk).update(ip="192.0.2.1")
+    client.get("/profil/", REMOTE_ADDR="198.51.100.7")
+    assert UserSession.objects.get(pk=session.pk).ip == "192.0.2.1"
 
 
 def test_admin_deactivation_action(client, staff, admin_user):

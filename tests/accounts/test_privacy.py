@@ -40,7 +40,8 @@ def rich_person(org, charter, client):
     Token.objects.create(user=person)
     RecoveryCodes.activate(person)
     client.force_login(person)
-    client.get("/profil/")  # opens a tracked session
+    # What allauth records when a person signs in (force_login skips allauth's signal).
+    UserSession.objects.create(user=person, session_key=client.session.session_key, ip="127.0.0.1", user_agent="pytest")
     return person
 
 

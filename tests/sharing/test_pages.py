@@ -68,6 +68,25 @@ def test_feed_says_where_i_already_shared(amb_client, ambassador):
     assert "Déjà partagé : X, LinkedIn" in soup.select_one(".app-shared").get_text()
 
 
+def test_a_cached_card_still_says_only_my_own_shares(client, ambassador, org, charter):
+    kit = live_kit(title="Kit commun")
+    share(ambassador=ambassador, kit=kit, network="x")
+    colleague = make_ambassador(unit=ambassador.unit, charter=charter)
+    client.force_login(ambassador)
+    assert "Déjà partagé : X" in client.get(reverse("sharing:feed")).content.decode()
+    client.force_login(colleague)
+    page = client.get(reverse("sharing:feed")).content.decode()
+    assert "Kit commun" in page and "Déjà partagé" not in page
+
+
+def test_a_new_version_of_a_kit_renews_its_cached_card(amb_client):
+    kit = live_kit(title="Titre d’origine")
+    assert "Titre d’origine" in amb_client.get(reverse("sharing:feed")).content.decode()
+    Kit.objects.filter(pk=kit.pk).update(title="Titre corrigé", version=kit.version + 1, updated_at=timezone.now())
+    page = amb_client.get(reverse("sharing:feed")).content.decode()
+    assert "Titre corrigé" in page and "Titre d’origine" not in page
+
+
 def test_feed_query_count_does_not_grow_with_kits(amb_client, ambassador, org, charter, django_assert_num_queries):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
