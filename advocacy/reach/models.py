@@ -114,6 +114,9 @@ class SocialPost(models.Model):
             models.Index(fields=["posted_at"], name="post_posted_idx"),
             models.Index(fields=["unit", "posted_at"], name="post_unit_posted_idx"),
             models.Index(fields=["network", "author_handle"], name="post_author_idx"),
+            # Each roll-up pass looks for the posts fetched since the previous one
+            # (rollups._late_days): a range on fetched_at among every post ever collected.
+            models.Index(fields=["fetched_at"], name="post_fetched_idx"),
         ]
 
     def __str__(self):
