@@ -501,6 +501,7 @@ CELERY_BEAT_SCHEDULE["reach-refresh-x"] = {
     "kwargs": {"refresh": True},
 }
 # Handles declared after posting: their owners' earlier posts of a membership period count.
+# Declaring a handle already queues this for that account; the daily pass is the safety net.
 CELERY_BEAT_SCHEDULE["reach-reattribute"] = {
     "task": "advocacy.reach.tasks.reattribute_recent",
     "schedule": 24 * 60 * 60,

@@ -41,6 +41,19 @@ def reattribute_recent(days: int = 90):
     attribution.reattribute(posts=SocialPost.objects.filter(posted_at__gte=timezone.now() - timedelta(days=days)))
 
 
+@shared_task(ignore_result=True)
+def reattribute_handle(handle_id: int):
+    """Let the earlier posts of a newly declared account count for its owner (upgrade only,
+    so running it twice changes nothing more)."""
+    from accounts.models import SocialHandle
+    from advocacy.reach import attribution
+
+    handle = SocialHandle.objects.filter(pk=handle_id).first()
+    if handle is None:  # removed since: the person left the programme or deleted it
+        return
+    attribution.reattribute_handle(handle=handle)
+
+
 # --- Roll-ups and reports -------------------------------------------------------------
 
 
