@@ -510,6 +510,18 @@ CELERY_BEAT_SCHEDULE["reach-collect-mastodon"] = {
     "task": "advocacy.reach.tasks.collect_mastodon",
     "schedule": REACH_COLLECT_EVERY_MINUTES * 60,
 }
+# A running import with no sign of life for this long lost its worker: an uploaded file is
+# imported again from the start, up to REACH_IMPORT_MAX_ATTEMPTS runs, then the job fails.
+REACH_IMPORT_STALE_MINUTES = env.int("REACH_IMPORT_STALE_MINUTES", default=15)
+REACH_IMPORT_MAX_ATTEMPTS = env.int("REACH_IMPORT_MAX_ATTEMPTS", default=3)
+if REACH_IMPORT_STALE_MINUTES < 1:
+    raise ImproperlyConfigured("REACH_IMPORT_STALE_MINUTES must be at least 1 (minutes without progress).")
+if REACH_IMPORT_MAX_ATTEMPTS < 1:
+    raise ImproperlyConfigured("REACH_IMPORT_MAX_ATTEMPTS must be at least 1.")
+CELERY_BEAT_SCHEDULE["reach-recover-imports"] = {
+    "task": "advocacy.reach.tasks.import_jobs_recover",
+    "schedule": 5 * 60,
+}
 
 # --- Content uploads (content/uploads.py) ----------------------------------------------
 

@@ -28,6 +28,15 @@ def import_job_run(job_id: int):
 
 
 @shared_task(ignore_result=True)
+def import_jobs_recover():
+    from advocacy.reach import services
+
+    # Each give-up is a conditional UPDATE on the job's claim: two overlapping runs give a
+    # job up once.
+    services.import_jobs_recover()
+
+
+@shared_task(ignore_result=True)
 def reattribute_recent(days: int = 90):
     """Let posts of the last `days` count for a person who declared their handle after
     posting (upgrade only: see reach.attribution)."""
