@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
-from django.db.models import Count, F, IntegerField, Max, OuterRef, Q, Subquery, Sum
+from django.db.models import Case, Count, F, IntegerField, Max, OuterRef, Q, Subquery, Sum, When
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
@@ -206,8 +206,15 @@ def compute_day(day: date) -> DayFigures:
     posts = (
         SocialPost.objects.filter(posted_at__gte=start, posted_at__lt=end)
         .annotate(
-            post_kit=kit_of_code,
-            post_unit=Coalesce(F("unit_id"), share_unit_of_code, link_unit_of_code, output_field=IntegerField()),
+            # Only posts with a tracked link run the lookups: most posts have none, and
+            # PostgreSQL evaluates a CASE branch only for the rows that reach it.
+            post_kit=Case(When(tracked_code="", then=None), default=kit_of_code, output_field=IntegerField()),
+            post_unit=Case(
+                When(unit_id__isnull=False, then=F("unit_id")),
+                When(tracked_code="", then=None),
+                default=Coalesce(share_unit_of_code, link_unit_of_code),
+                output_field=IntegerField(),
+            ),
         )
         .values("post_unit", "network", "post_kit", "ambassador_id")
         .annotate(
