@@ -121,6 +121,7 @@ def handle_save(
         )
     existing = SocialHandle.objects.filter(user=user, network=network).first()
     obj = existing or SocialHandle(user=user, network=network)
+    is_new_account = existing is None or (existing.handle, existing.instance) != (canonical.handle, canonical.instance)
     obj.handle, obj.instance = canonical.handle, canonical.instance
     if follower_count != obj.follower_count or existing is None:
         obj.follower_count = follower_count
@@ -130,7 +131,15 @@ def handle_save(
             obj.save()
     except IntegrityError as exc:  # a concurrent declaration of the same account won
         raise Conflict(_("Ce compte est déjà déclaré par une autre personne."), code="handle_taken") from exc
+    if is_new_account:
+        for hook in HANDLE_DECLARED_HOOKS:
+            hook(obj)
     return obj
+
+
+# Apps that tie collected posts to people (reach's attribution) register a callable here
+# from their AppConfig.ready(); it receives the saved SocialHandle, its transaction still open.
+HANDLE_DECLARED_HOOKS: list = []
 
 
 def handle_delete(*, user: User, handle: SocialHandle) -> None:

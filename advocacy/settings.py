@@ -504,6 +504,7 @@ CELERY_BEAT_SCHEDULE["reach-refresh-x"] = {
     "kwargs": {"refresh": True},
 }
 # Handles declared after posting: their owners' earlier posts of a membership period count.
+# Declaring a handle already queues this for that account; the daily pass is the safety net.
 CELERY_BEAT_SCHEDULE["reach-reattribute"] = {
     "task": "advocacy.reach.tasks.reattribute_recent",
     "schedule": 24 * 60 * 60,
@@ -511,6 +512,18 @@ CELERY_BEAT_SCHEDULE["reach-reattribute"] = {
 CELERY_BEAT_SCHEDULE["reach-collect-mastodon"] = {
     "task": "advocacy.reach.tasks.collect_mastodon",
     "schedule": REACH_COLLECT_EVERY_MINUTES * 60,
+}
+# A running import with no sign of life for this long lost its worker: an uploaded file is
+# imported again from the start, up to REACH_IMPORT_MAX_ATTEMPTS runs, then the job fails.
+REACH_IMPORT_STALE_MINUTES = env.int("REACH_IMPORT_STALE_MINUTES", default=15)
+REACH_IMPORT_MAX_ATTEMPTS = env.int("REACH_IMPORT_MAX_ATTEMPTS", default=3)
+if REACH_IMPORT_STALE_MINUTES < 1:
+    raise ImproperlyConfigured("REACH_IMPORT_STALE_MINUTES must be at least 1 (minutes without progress).")
+if REACH_IMPORT_MAX_ATTEMPTS < 1:
+    raise ImproperlyConfigured("REACH_IMPORT_MAX_ATTEMPTS must be at least 1.")
+CELERY_BEAT_SCHEDULE["reach-recover-imports"] = {
+    "task": "advocacy.reach.tasks.import_jobs_recover",
+    "schedule": 5 * 60,
 }
 
 # --- Content uploads (content/uploads.py) ----------------------------------------------

@@ -159,8 +159,8 @@ def _events(size):
 def _links_shares_clicks(size, first_day, channels, people):
     _sql(
         f"""
-        INSERT INTO sharing_trackedlink (code, ambassador_id, kit_id, channel, created_at)
-        SELECT substr(md5('link' || g), 1, 12), p.id, k.id, ({channels})[1 + (g / ({people} * {KITS})) %% 9],
+        INSERT INTO sharing_trackedlink (code, ambassador_id, unit_id, kit_id, channel, created_at)
+        SELECT substr(md5('link' || g), 1, 12), p.id, p.unit_id, k.id, ({channels})[1 + (g / ({people} * {KITS})) %% 9],
                now() - interval '100 days'
         FROM generate_series(0, %s - 1) AS g
         JOIN bench_people p ON p.i = g %% {people}

@@ -46,6 +46,12 @@ def test_missing_allowed_hosts_stops_start_up(tmp_path):
     assert "ALLOWED_HOSTS must list" in result.stderr
 
 
+def test_import_recovery_without_any_wait_stops_start_up(tmp_path):
+    result = _run(SETUP, {"REACH_IMPORT_STALE_MINUTES": "0"}, tmp_path)
+    assert result.returncode != 0
+    assert "REACH_IMPORT_STALE_MINUTES must be at least 1" in result.stderr
+
+
 def test_check_deploy_reports_nothing(tmp_path):
     code = (
         f"{SETUP}; from django.core.management import call_command; "

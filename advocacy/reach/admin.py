@@ -73,8 +73,8 @@ class ImportJobAdmin(admin.ModelAdmin):
     list_filter = ["status", "format"]
     readonly_fields = [
         "file", "original_name", "format", "mapping", "default_network", "status", "created_by", "created_at",
-        "started_at", "finished_at", "rows_read", "rows_created", "rows_updated", "rows_unchanged",
-        "rows_rejected", "error",
+        "started_at", "finished_at", "heartbeat_at", "attempts", "rows_read", "rows_created", "rows_updated",
+        "rows_unchanged", "rows_rejected", "error",
     ]  # fmt: skip
     fields = readonly_fields
     inlines = [RejectionInline]

@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Q
 
 from accounts.handles import canonical_handle
@@ -125,6 +126,28 @@ def decide_many(items) -> list[Decision]:
             decision = TRACKED if code else ORGANIC
         decisions.append(decision)
     return decisions
+
+
+def handle_declared(handle: SocialHandle) -> None:
+    """Hook of accounts.services.handle_save: once the declaration is committed, let that
+    account's earlier posts count for its owner, without waiting for the daily pass."""
+    from advocacy.reach import tasks
+
+    handle_id = handle.pk
+    transaction.on_commit(lambda: tasks.reattribute_handle.delay(handle_id))
+
+
+def handle_posts(handle: SocialHandle):
+    """The collected posts written by `handle` (the key decide_many matches authors on)."""
+    posts = SocialPost.objects.filter(network=handle.network, author_handle=handle.handle)
+    if handle.network == Network.MASTODON:
+        posts = posts.filter(author_instance=handle.instance)
+    return posts
+
+
+def reattribute_handle(*, handle: SocialHandle) -> int:
+    """Re-run attribution on the posts of one declared account (upgrade only)."""
+    return reattribute(posts=handle_posts(handle))
 
 
 def reattribute(*, posts=None) -> int:

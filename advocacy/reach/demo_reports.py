@@ -76,7 +76,7 @@ def _history(kits, rng):
             age = min(HISTORY_DAYS - 1, int(rng.expovariate(1 / 35)))
             plan.append((person, kit, rng.choices(channels, weights)[0], today - timedelta(days=age)))
     TrackedLink.objects.bulk_create(
-        [TrackedLink(ambassador=p, kit=k, channel=c) for p, k, c, _d in plan], ignore_conflicts=True
+        [TrackedLink(ambassador=p, unit_id=p.unit_id, kit=k, channel=c) for p, k, c, _d in plan], ignore_conflicts=True
     )
     links = {
         (link.ambassador_id, link.kit_id, link.channel): link

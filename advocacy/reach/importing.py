@@ -11,15 +11,19 @@ nothing new are not written.
 import csv
 import io
 import json
+import logging
 import re
+import threading
 import unicodedata
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -54,6 +58,8 @@ NETWORK_ALIASES = {"twitter": Network.X, "x": Network.X, "x.com": Network.X, "tw
 NETWORKS = frozenset(Network.values)
 NUMBERS = ("author_followers", "reposts", "replies", "likes", "quotes", "impressions")
 EARLIEST = datetime(2006, 3, 21, tzinfo=ZoneInfo("UTC"))  # the first post on Twitter
+
+logger = logging.getLogger(__name__)
 
 
 class ImportFailed(Exception):
@@ -402,49 +408,99 @@ def import_stream(
     return progress
 
 
+class RunGivenUp(Exception):
+    """Recovery gave this run up for dead (see services.import_jobs_recover): stop writing."""
+
+
 def job_saver(job: ImportJob, *, echo: Callable[[Progress], None] | None = None):
-    """An on_batch callback that records progress and rejections on `job`."""
+    """An on_batch callback that records progress and rejections on `job`, as long as the
+    run that claimed it still owns it; RunGivenUp otherwise."""
+    from advocacy.reach import services
 
     def save(progress: Progress):
-        if progress.rejections:
-            ImportRejection.objects.bulk_create(
-                [ImportRejection(job=job, line=line, reason=reason[:500]) for line, reason in progress.rejections]
-            )
-        ImportJob.objects.filter(pk=job.pk).update(
-            bytes_read=progress.bytes_read, rows_read=progress.rows_read, rows_created=progress.created,
-            rows_updated=progress.updated, rows_unchanged=progress.unchanged,
-            rows_rejected=progress.rejected,
-        )  # fmt: skip
+        with transaction.atomic():
+            # The progress first: it locks the row, so recovery cannot give the run up
+            # between this check and the rejections written below.
+            saved = services.import_job_still_mine(job).update(
+                bytes_read=progress.bytes_read, rows_read=progress.rows_read, rows_created=progress.created,
+                rows_updated=progress.updated, rows_unchanged=progress.unchanged,
+                rows_rejected=progress.rejected, heartbeat_at=timezone.now(),
+            )  # fmt: skip
+            if not saved:
+                raise RunGivenUp(job.pk)
+            if progress.rejections:
+                ImportRejection.objects.bulk_create(
+                    [ImportRejection(job=job, line=line, reason=reason[:500]) for line, reason in progress.rejections]
+                )
         if echo is not None:
             echo(progress)
 
     return save
 
 
+def heartbeat_seconds() -> float:
+    # Several beats within the silence that recovery waits for, and at most one a minute.
+    return min(60.0, settings.REACH_IMPORT_STALE_MINUTES * 60 / 4)
+
+
+@contextmanager
+def heartbeat(*, job_id: int, every: float | None = None):
+    """Beat for a running import while this process lives, between batches too.
+
+    For command-line imports: recovery cannot restart them (their file is not ours), so
+    it must fail only a dead one, never one that is merely slow (a huge row, a lock
+    wait). A thread of the importing process is exactly as alive as the process.
+    """
+    every = every or heartbeat_seconds()
+    stop = threading.Event()
+
+    def beat():
+        try:
+            while not stop.wait(every):
+                try:
+                    ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.RUNNING).update(
+                        heartbeat_at=timezone.now()
+                    )
+                except DatabaseError:  # SQLite busy with the batch being written: the next beat will do
+                    logger.info("import %s: heartbeat skipped", job_id, exc_info=True)
+        finally:
+            connection.close()  # this thread's own connection
+
+    thread = threading.Thread(target=beat, name=f"import-{job_id}-heartbeat", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+
+
 def import_job_run(*, job_id: int, binary=None, echo=None) -> ImportJob | None:
-    """Run a pending import job; None when another worker already claimed it."""
+    """Run a pending import job; None when another worker already claimed it.
+
+    When recovery gives the run up meanwhile (it looked dead), the run stops at its next
+    batch and leaves the job as recovery set it.
+    """
     from advocacy.reach import services
 
     job = services.import_job_claim(job_id=job_id)
     if job is None:
         return None
+    options = {
+        "format": job.format, "mapping": job.mapping, "default_network": job.default_network,
+        "on_batch": job_saver(job, echo=echo),
+    }  # fmt: skip
     try:
         if binary is None:
             with job.file.open("rb") as uploaded:
-                import_stream(
-                    uploaded, format=job.format, mapping=job.mapping, default_network=job.default_network,
-                    on_batch=job_saver(job, echo=echo),
-                )  # fmt: skip
+                import_stream(uploaded, **options)
         else:
-            import_stream(
-                binary, format=job.format, mapping=job.mapping, default_network=job.default_network,
-                on_batch=job_saver(job, echo=echo),
-            )  # fmt: skip
+            import_stream(binary, **options)
+    except RunGivenUp:
+        logger.warning("import %s: run %s was given up for dead; stopped", job.pk, job.attempts)
     except (ImportFailed, UnicodeError, csv.Error) as exc:
-        ImportJob.objects.filter(pk=job.pk).update(
-            status=ImportJob.Status.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
-        )
+        services.import_job_finish(job=job, error=str(exc))
     else:
-        ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.DONE, finished_at=timezone.now())
+        services.import_job_finish(job=job)
     job.refresh_from_db()
     return job

@@ -114,6 +114,9 @@ class SocialPost(models.Model):
             models.Index(fields=["posted_at"], name="post_posted_idx"),
             models.Index(fields=["unit", "posted_at"], name="post_unit_posted_idx"),
             models.Index(fields=["network", "author_handle"], name="post_author_idx"),
+            # Each roll-up pass looks for the posts fetched since the previous one
+            # (rollups._late_days): a range on fetched_at among every post ever collected.
+            models.Index(fields=["fetched_at"], name="post_fetched_idx"),
         ]
 
     def __str__(self):
@@ -177,6 +180,13 @@ class ImportJob(models.Model):
     created_at = models.DateTimeField(_("créé le"), default=timezone.now)
     started_at = models.DateTimeField(_("commencé le"), null=True, blank=True)
     finished_at = models.DateTimeField(_("terminé le"), null=True, blank=True)
+    # The last sign of life of the run: its claim, each batch written, and for a run in the
+    # command line a beat every minute. A running job silent for REACH_IMPORT_STALE_MINUTES
+    # lost its worker (see services.import_jobs_recover).
+    heartbeat_at = models.DateTimeField(_("dernier signe de vie"), null=True, blank=True)
+    # How many times the job was claimed. Each run writes only while the count is still
+    # its own, so a run given up for dead that wakes up cannot overwrite its successor.
+    attempts = models.PositiveSmallIntegerField(_("tentatives"), default=0)
 
     bytes_total = models.PositiveBigIntegerField(default=0)
     bytes_read = models.PositiveBigIntegerField(default=0)
@@ -206,6 +216,16 @@ class ImportJob(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def was_restarted(self) -> bool:
+        """Recovery queued it again after a run that stopped without finishing."""
+        return self.attempts > 1 or (self.status == self.Status.PENDING and self.attempts > 0)
+
+    @property
+    def runs_in_process(self) -> bool:
+        """Imported by `manage.py import_posts` from a file we do not keep: nobody else can restart it."""
+        return not self.file
 
 
 class ImportRejection(models.Model):

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
-from django.db.models import Count, F, IntegerField, Max, OuterRef, Q, Subquery, Sum
+from django.db.models import Case, Count, F, IntegerField, Max, OuterRef, Q, Subquery, Sum, When
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
@@ -60,18 +60,46 @@ def local_day(moment: datetime) -> date:
     return timezone.localtime(moment).date()
 
 
-def link_unit():
-    """For a TrackedLink queryset: the unit its clicks count for, the unit copied on its
-    latest share, or its ambassador's current unit for a link never shared.
+def _click_units(link_ids, links: dict, start: datetime, end: datetime) -> dict[int, list]:
+    """For each link clicked on the day [start, end): the units its clicks count for, as
+    [(from, unit_id)] in time order, the first from None (the start of the day).
 
-    A unit snapshot on TrackedLink itself would spare this subquery (and survive an
-    ambassador moving between two shares of one link); sharing owns that model.
+    A click counts for the unit copied on the latest share made with its link at or
+    before the click, or, before any share (or for a share without a unit), the unit
+    copied on the link when it was made. Both are snapshots and a share only ever comes
+    after the clicks already counted, so a person moving to another unit never changes a
+    past figure, and their clicks follow them only from their first share in the new unit.
     """
-    latest_share_unit = Subquery(
-        Share.objects.filter(link_id=OuterRef("pk")).order_by("-created_at", "-pk").values("unit_id")[:1],
-        output_field=IntegerField(),
+    current = {pk: link["unit_id"] for pk, link in links.items()}
+    changes: dict[int, list] = defaultdict(list)
+    shares = (
+        Share.objects.filter(link_id__in=link_ids, created_at__lt=end)
+        .order_by("link_id", "created_at", "pk")
+        .values_list("link_id", "created_at", "unit_id")
     )
-    return Coalesce(latest_share_unit, F("ambassador__unit_id"), output_field=IntegerField())
+    for link_id, created_at, unit_id in shares:
+        unit_id = unit_id if unit_id is not None else links[link_id]["unit_id"]
+        if created_at <= start:
+            current[link_id] = unit_id
+        else:
+            changes[link_id].append((created_at, unit_id))
+    timelines = {}
+    for pk, unit_id in current.items():
+        timeline = [(None, unit_id)]
+        for created_at, changed_to in changes.get(pk, ()):
+            if changed_to != timeline[-1][1]:
+                timeline.append((created_at, changed_to))
+        timelines[pk] = timeline
+    return timelines
+
+
+def _unit_at(timeline: list, moment: datetime):
+    unit_id = timeline[0][1]
+    for since, changed_to in timeline[1:]:
+        if moment < since:
+            break
+        unit_id = changed_to
+    return unit_id
 
 
 @dataclass
@@ -107,6 +135,7 @@ def compute_day(day: date) -> DayFigures:
     # definition), then each link is resolved once to its unit, channel and kit.
     human = Q(kind=ClickKind.HUMAN)
     day_clicks = Click.objects.filter(day=day)
+    link_ids = day_clicks.values("link_id")
     per_link = (
         day_clicks.values("link_id")
         .annotate(
@@ -118,35 +147,74 @@ def compute_day(day: date) -> DayFigures:
     )
     links = {
         link["pk"]: link
-        for link in TrackedLink.objects.filter(pk__in=day_clicks.values("link_id"))
-        .annotate(click_unit=link_unit())
-        .values("pk", "click_unit", "channel", "kit_id", "ambassador_id")
+        for link in TrackedLink.objects.filter(pk__in=link_ids)
+        .values("pk", "unit_id", "channel", "kit_id", "ambassador_id")
         .order_by()
     }
+    timelines = _click_units(link_ids, links, start, end)
+
+    def add_clicks(link, unit_id, *, human_clicks, visitors, bots):
+        target = units[(unit_id, link["channel"], link["kit_id"])]
+        target["human_clicks"] += human_clicks
+        target["link_day_visitors"] += visitors
+        for field, count in bots.items():
+            target[field] += count
+        if link["ambassador_id"] is not None and human_clicks:
+            people[(link["ambassador_id"], unit_id)]["human_clicks"] += human_clicks
+
+    split = {pk for pk, timeline in timelines.items() if len(timeline) > 1}
     for row in per_link:
-        link = links[row["link_id"]]
-        target = units[(link["click_unit"], link["channel"], link["kit_id"])]
-        target["human_clicks"] += row["human"]
-        target["link_day_visitors"] += row["visitors"]
-        for field in BOT_KINDS.values():
-            target[field] += row[field]
-        if link["ambassador_id"] is not None and row["human"]:
-            people[(link["ambassador_id"], link["click_unit"])]["human_clicks"] += row["human"]
+        if row["link_id"] not in split:
+            add_clicks(
+                links[row["link_id"]], timelines[row["link_id"]][0][1], human_clicks=row["human"],
+                visitors=row["visitors"], bots={field: row[field] for field in BOT_KINDS.values()},
+            )  # fmt: skip
+    if split:
+        # Rare: a share with another unit was recorded during the day (the person moved),
+        # so that link's clicks are split at the share. A visitor counts once, for the
+        # unit of their first click of the day, as the per-link count above does.
+        seen = set()
+        for link_id, at, kind, visitor in (
+            day_clicks.filter(link_id__in=split)
+            .order_by("at", "pk")
+            .values_list("link_id", "at", "kind", "visitor_hash")
+        ):
+            is_human = kind == ClickKind.HUMAN
+            is_new_visitor = is_human and visitor != "" and (link_id, visitor) not in seen
+            if is_new_visitor:
+                seen.add((link_id, visitor))
+            add_clicks(
+                links[link_id], _unit_at(timelines[link_id], at), human_clicks=int(is_human),
+                visitors=int(is_new_visitor), bots={BOT_KINDS[kind]: 1} if kind in BOT_KINDS else {},
+            )  # fmt: skip
 
     kit_of_code = Subquery(
         TrackedLink.objects.filter(code=OuterRef("tracked_code")).values("kit_id")[:1], output_field=IntegerField()
     )
-    unit_of_code = Subquery(
-        Share.objects.filter(link__code=OuterRef("tracked_code")).order_by("-created_at", "-pk").values("unit_id")[:1],
+    # A post found through a tracked link counts, like a click, for the unit of the latest
+    # share made with the link before it was posted, else for the link's own unit.
+    share_unit_of_code = Subquery(
+        Share.objects.filter(link__code=OuterRef("tracked_code"), created_at__lte=OuterRef("posted_at"))
+        .order_by("-created_at", "-pk")
+        .values("unit_id")[:1],
         output_field=IntegerField(),
+    )
+    link_unit_of_code = Subquery(
+        TrackedLink.objects.filter(code=OuterRef("tracked_code")).values("unit_id")[:1], output_field=IntegerField()
     )
     organic = Q(attribution=SocialPost.Attribution.ORGANIC)
     posts = (
         SocialPost.objects.filter(posted_at__gte=start, posted_at__lt=end)
         .annotate(
-            post_kit=kit_of_code,
-            # A post found through a tracked link counts for the unit of the share.
-            post_unit=Coalesce(F("unit_id"), unit_of_code, output_field=IntegerField()),
+            # Only posts with a tracked link run the lookups: most posts have none, and
+            # PostgreSQL evaluates a CASE branch only for the rows that reach it.
+            post_kit=Case(When(tracked_code="", then=None), default=kit_of_code, output_field=IntegerField()),
+            post_unit=Case(
+                When(unit_id__isnull=False, then=F("unit_id")),
+                When(tracked_code="", then=None),
+                default=Coalesce(share_unit_of_code, link_unit_of_code),
+                output_field=IntegerField(),
+            ),
         )
         .values("post_unit", "network", "post_kit", "ambassador_id")
         .annotate(

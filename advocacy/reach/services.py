@@ -1,15 +1,23 @@
 """Writes of the reach app: followed hashtags and file imports. Collected posts are
 written by reach.ingestion, which every source calls."""
 
+import logging
 import unicodedata
+from dataclasses import dataclass, field
+from datetime import timedelta
+from functools import partial
 
+from django.conf import settings
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from advocacy.errors import Conflict, DomainError
 from advocacy.reach import hashtags
-from advocacy.reach.models import Hashtag, ImportJob
+from advocacy.reach.models import Hashtag, ImportJob, ImportRejection
+
+logger = logging.getLogger(__name__)
 
 
 def hashtag_save(*, tag: str, kind: str = Hashtag.Kind.PROGRAMME, is_active: bool = True,
@@ -52,11 +60,102 @@ def import_job_create(*, file, original_name: str, format: str, mapping: dict, d
 
 
 def import_job_claim(*, job_id: int) -> ImportJob | None:
-    """Move a pending job to running; None when another worker already took it."""
+    """Move a pending job to running; None when another worker already took it.
+
+    The returned job's `attempts` identifies this run: every later write of the run is
+    conditional on it (see import_job_still_mine).
+    """
+    now = timezone.now()
     claimed = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.PENDING).update(
-        status=ImportJob.Status.RUNNING, started_at=timezone.now()
+        status=ImportJob.Status.RUNNING, started_at=now, heartbeat_at=now, attempts=F("attempts") + 1
     )
     return ImportJob.objects.get(pk=job_id) if claimed else None
+
+
+def import_job_still_mine(job: ImportJob):
+    """The job's row while the run that claimed `job` still owns it (an empty queryset once
+    recovery gave that run up): the filter for every write the run makes."""
+    return ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.RUNNING, attempts=job.attempts)
+
+
+def import_job_finish(*, job: ImportJob, error: str = "") -> bool:
+    """End the run that claimed `job`: done, or failed with `error` (shown on the page).
+
+    False when recovery gave the run up meanwhile; the job is then its successor's.
+    """
+    now = timezone.now()
+    return bool(
+        import_job_still_mine(job).update(
+            status=ImportJob.Status.FAILED if error else ImportJob.Status.DONE,
+            error=error[:2000],
+            finished_at=now,
+            heartbeat_at=now,
+        )
+    )
+
+
+@dataclass
+class Recovered:
+    requeued: list[int] = field(default_factory=list)
+    failed: list[int] = field(default_factory=list)
+
+
+def import_jobs_recover(*, now=None) -> Recovered:
+    """Give up the runs of imports that show no sign of life for REACH_IMPORT_STALE_MINUTES.
+
+    A worker that dies (out of memory, a restart, a lost machine) leaves its job running,
+    and the broker's redelivery of the task finds it claimed and does nothing. An uploaded
+    file is imported again from the start (the import is idempotent) up to
+    REACH_IMPORT_MAX_ATTEMPTS runs, then the job fails with its reason. A command-line
+    import beats while its process lives, so only a dead one is failed; it cannot be
+    restarted from here, since we do not keep its file.
+    """
+    now = now or timezone.now()
+    minutes = settings.REACH_IMPORT_STALE_MINUTES
+    silent_before = now - timedelta(minutes=minutes)
+    # Jobs claimed before heartbeats existed have only their start.
+    silent = Q(heartbeat_at__lt=silent_before) | Q(heartbeat_at__isnull=True, started_at__lt=silent_before)
+    result = Recovered()
+    stale = ImportJob.objects.filter(silent, status=ImportJob.Status.RUNNING).order_by("pk")
+    for job in stale.only("pk", "attempts", "file"):
+        with transaction.atomic():
+            # Conditional on the silence still holding: a batch written since wins the race.
+            mine = import_job_still_mine(job).filter(silent)
+            if not job.runs_in_process and job.attempts < settings.REACH_IMPORT_MAX_ATTEMPTS:
+                if mine.update(status=ImportJob.Status.PENDING, started_at=None, heartbeat_at=None, **_FRESH_COUNTS):
+                    # Run again from the start, so its rejected rows are found again.
+                    ImportRejection.objects.filter(job_id=job.pk).delete()
+                    transaction.on_commit(partial(_queue_import, job.pk))
+                    result.requeued.append(job.pk)
+                continue
+            if job.runs_in_process:
+                reason = _(
+                    "L’import lancé en ligne de commande s’est arrêté sans finir : aucun signe de vie depuis "
+                    "%(minutes)d minutes. Les publications déjà lues sont enregistrées ; relancez la commande avec "
+                    "le même fichier pour terminer, cela ne crée aucun doublon."
+                ) % {"minutes": minutes}
+            else:
+                reason = _(
+                    "Le traitement de l’import s’est arrêté sans finir, %(attempts)d fois de suite (aucun progrès "
+                    "pendant %(minutes)d minutes). Les publications déjà lues sont enregistrées ; importez de "
+                    "nouveau le même fichier pour terminer, cela ne crée aucun doublon."
+                ) % {"attempts": job.attempts, "minutes": minutes}
+            if mine.update(status=ImportJob.Status.FAILED, error=reason, finished_at=now):
+                result.failed.append(job.pk)
+    if result.requeued or result.failed:
+        logger.warning("import jobs given up: requeued %s, failed %s", result.requeued, result.failed)
+    return result
+
+
+_FRESH_COUNTS = dict.fromkeys(
+    ("bytes_read", "rows_read", "rows_created", "rows_updated", "rows_unchanged", "rows_rejected"), 0
+)
+
+
+def _queue_import(job_id: int) -> None:
+    from advocacy.reach import tasks
+
+    tasks.import_job_run.delay(job_id)
 
 
 def import_job_open(*, original_name: str, format: str, mapping: dict, default_network: str = "",

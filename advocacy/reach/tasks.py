@@ -28,6 +28,15 @@ def import_job_run(job_id: int):
 
 
 @shared_task(ignore_result=True)
+def import_jobs_recover():
+    from advocacy.reach import services
+
+    # Each give-up is a conditional UPDATE on the job's claim: two overlapping runs give a
+    # job up once.
+    services.import_jobs_recover()
+
+
+@shared_task(ignore_result=True)
 def reattribute_recent(days: int = 90):
     """Let posts of the last `days` count for a person who declared their handle after
     posting (upgrade only: see reach.attribution)."""
@@ -39,6 +48,19 @@ def reattribute_recent(days: int = 90):
     from advocacy.reach.models import SocialPost
 
     attribution.reattribute(posts=SocialPost.objects.filter(posted_at__gte=timezone.now() - timedelta(days=days)))
+
+
+@shared_task(ignore_result=True)
+def reattribute_handle(handle_id: int):
+    """Let the earlier posts of a newly declared account count for its owner (upgrade only,
+    so running it twice changes nothing more)."""
+    from accounts.models import SocialHandle
+    from advocacy.reach import attribution
+
+    handle = SocialHandle.objects.filter(pk=handle_id).first()
+    if handle is None:  # removed since: the person left the programme or deleted it
+        return
+    attribution.reattribute_handle(handle=handle)
 
 
 # --- Roll-ups and reports -------------------------------------------------------------

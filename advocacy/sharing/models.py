@@ -31,6 +31,9 @@ class TrackedLink(models.Model):
     ambassador = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="tracked_links"
     )
+    # Copied when the link is made, like Share.unit: what its clicks count for until a share
+    # is recorded with it, so a later move of the person never changes figures already shown.
+    unit = models.ForeignKey("accounts.OrgUnit", on_delete=models.SET_NULL, null=True, related_name="+")
     kit = models.ForeignKey("content.Kit", on_delete=models.CASCADE, related_name="tracked_links")
     channel = models.CharField(_("réseau"), max_length=20, choices=Channel.choices)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -90,7 +90,11 @@ def tracked_links_ensure(*, ambassador: User, kit, channels=None) -> dict[str, T
     existing = {
         link.channel: link for link in TrackedLink.objects.filter(ambassador=ambassador, kit=kit, channel__in=channels)
     }
-    missing = [TrackedLink(ambassador=ambassador, kit=kit, channel=c) for c in channels if c not in existing]
+    missing = [
+        TrackedLink(ambassador=ambassador, unit_id=ambassador.unit_id, kit=kit, channel=c)
+        for c in channels
+        if c not in existing
+    ]
     if missing:
         # A parallel request may create the same link: the unique constraint keeps one.
         TrackedLink.objects.bulk_create(missing, ignore_conflicts=True)

@@ -165,3 +165,70 @@ def test_reattribution_marks_the_days_for_the_rollups(org, charter, programme_ta
     accounts_services.handle_save(user=person, network=Network.X, handle="tardive")
     attribution.reattribute()
     assert DirtyDay.objects.count() == 1
+
+
+def test_declaring_a_handle_upgrades_that_accounts_posts_once_committed(
+    org, charter, programme_tag, django_capture_on_commit_callbacks
+):
+    person = make_ambassador(unit=org["a-occ-2"], charter=charter)
+    post = collect("1", at=joined(person) + timedelta(minutes=5), handle="declared_now")
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        accounts_services.handle_save(user=person, network=Network.X, handle="@Declared_Now")
+        post.refresh_from_db()
+        assert post.attribution == A.ORGANIC  # nothing is queued before the declaration is committed
+
+    assert len(callbacks) == 1
+    post.refresh_from_db()
+    assert (post.attribution, post.ambassador, post.unit) == (A.AMBASSADOR, person, org["a-occ-2"])
+
+
+def test_declaring_a_handle_looks_only_at_that_accounts_posts(
+    org, charter, programme_tag, django_capture_on_commit_callbacks
+):
+    first = make_ambassador(unit=org["a-occ-2"], charter=charter)
+    second = make_ambassador(unit=org["a-bre-2"], charter=charter)
+    others = collect("1", at=joined(second) + timedelta(minutes=5), handle="second_person")
+    # Declared without its hook running (as if its task were lost): only the daily pass would fix it.
+    accounts_services.handle_save(user=second, network=Network.X, handle="second_person")
+    collect("2", at=joined(first) + timedelta(minutes=5), handle="first_person")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        accounts_services.handle_save(user=first, network=Network.X, handle="first_person")
+
+    others.refresh_from_db()
+    assert others.attribution == A.ORGANIC
+    assert SocialPost.objects.get(external_id="2").ambassador == first
+
+
+def test_a_mastodon_declaration_matches_posts_of_that_instance_only(
+    org, charter, programme_tag, django_capture_on_commit_callbacks
+):
+    person = make_ambassador(unit=org["a-occ-2"], charter=charter)
+    at = joined(person) + timedelta(minutes=5)
+    mine = collect("https://piaille.fr/1", at=at, network=Network.MASTODON, handle="agent", instance="piaille.fr")
+    namesake = collect("https://mamot.fr/1", at=at, network=Network.MASTODON, handle="agent", instance="mamot.fr")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        accounts_services.handle_save(user=person, network=Network.MASTODON, handle="agent", instance="piaille.fr")
+
+    mine.refresh_from_db()
+    namesake.refresh_from_db()
+    assert (mine.ambassador, namesake.ambassador) == (person, None)
+
+
+def test_changing_only_the_follower_count_queues_no_reattribution(camille, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks() as callbacks:
+        accounts_services.handle_save(user=camille, network=Network.X, handle="camille_legoff", follower_count=900)
+    assert callbacks == []
+
+
+def test_reattribution_task_of_a_handle_deleted_since_does_nothing(camille):
+    from accounts.models import SocialHandle
+    from advocacy.reach import tasks
+
+    handle = SocialHandle.objects.get(user=camille, network=Network.X)
+    handle_id = handle.pk
+    handle.delete()
+    tasks.reattribute_handle.delay(handle_id)  # no error, no change
+    assert not SocialPost.objects.exists()

@@ -287,3 +287,20 @@ def test_national_dashboard_query_count_does_not_grow_with_data(
     with django_assert_max_num_queries(len(small.captured_queries)) as large:
         client.get(url)
     assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_a_regions_figures_stay_the_same_after_an_ambassador_moves_away(manager, curator, org, ambassador, data):
+    from accounts import services as account_services
+
+    account_services.user_sync_unit(user=ambassador, unit_code="a-occ-1")
+    # The same kit on the same network again: the same tracked link, now from Occitanie.
+    share = shared(ambassador=ambassador, kit=data["kit"], network="x", day=days_ago(0))
+    clicks(share.link, day=days_ago(0), human=5)  # at the time of the share, noon
+    rollups.rollup_days(days_ago(60), days_ago(0))
+
+    assert reach_report(user=manager, period=Period.last_days(30)).figures["human_clicks"] == BRE_CLICKS
+    national = reach_report(user=curator, period=Period.last_days(30))
+    assert {u["unit"].code: u["human_clicks"] for u in national.sub_units} == {"dr-bre": 7, "dr-occ": 1005}
+    out = StringIO()
+    call_command("reconcile_reach", "--from", days_ago(60).isoformat(), "--to", days_ago(0).isoformat(), stdout=out)
+    assert "Aucune différence" in out.getvalue()

@@ -1,6 +1,8 @@
 """Roll-ups: whole days recomputed from shares, clicks and posts; NULL-safe dimensions;
 the refresh task; `reconcile_reach`."""
 
+import uuid
+from datetime import timedelta
 from io import StringIO
 
 import pytest
@@ -11,7 +13,7 @@ from advocacy.reach import rollups
 from advocacy.reach.models import AmbassadorDaily, DirtyDay, ReachDaily, RollupState
 from advocacy.sharing.models import Click
 from tests.accounts.factories import make_ambassador
-from tests.reach.report_factories import clicks, days_ago, post, shared
+from tests.reach.report_factories import at_noon, clicks, days_ago, post, shared
 from tests.sharing.factories import live_kit
 
 pytestmark = pytest.mark.django_db
@@ -150,3 +152,83 @@ def test_two_ambassadors_of_two_regions_land_in_their_units(org, charter, day):
     shared(ambassador=other, day=day)
     rollups.rollup_day(day)
     assert ReachDaily.objects.get(day=day).unit == org["a-occ-1"]
+
+
+# --- Units over time: a person who moves never changes a figure already shown ------------
+
+
+def _click(link, moment, *, kind="human", visitor="v"):
+    from advocacy.sharing.models import Click as ClickModel
+
+    ClickModel.objects.create(
+        event_id=uuid.uuid4(), link=link, at=moment, day=rollups.local_day(moment), kind=kind, visitor_hash=visitor
+    )
+
+
+def _move(person, unit):
+    from accounts import services as account_services
+
+    account_services.user_sync_unit(user=person, unit_code=unit.code)
+
+
+def test_a_move_leaves_past_clicks_in_the_old_unit(org, ambassador, day):
+    kit = live_kit()
+    first = shared(ambassador=ambassador, kit=kit, network="x", day=day)
+    clicks(first.link, day=day, human=3)
+    rollups.rollup_day(day)
+    before = _row(day, unit=org["a-bre-1"], network="x", kit=kit).human_clicks
+
+    _move(ambassador, org["a-occ-1"])
+    again = shared(ambassador=ambassador, kit=kit, network="x", day=day + timedelta(days=1))
+    assert again.link_id == first.link_id  # one tracked link per person, kit and channel
+    clicks(again.link, day=day + timedelta(days=1), human=2)
+    rollups.rollup_days(day, day + timedelta(days=1))
+
+    assert before == 3
+    assert _row(day, unit=org["a-bre-1"], network="x", kit=kit).human_clicks == 3
+    assert _row(day + timedelta(days=1), unit=org["a-occ-1"], network="x", kit=kit).human_clicks == 2
+    assert not ReachDaily.objects.filter(day=day, unit=org["a-occ-1"]).exists()
+    assert rollups.reconcile(day, day + timedelta(days=1), fix=False) == []
+
+
+def test_clicks_before_any_share_count_for_the_unit_the_link_was_made_in(org, ambassador, day):
+    from advocacy.sharing import services as sharing_services
+
+    kit = live_kit()
+    link = sharing_services.tracked_links_ensure(ambassador=ambassador, kit=kit, channels=["linkedin"])["linkedin"]
+    _move(ambassador, org["a-occ-1"])
+    clicks(link, day=day, human=2)
+    rollups.rollup_day(day)
+    assert _row(day, network="linkedin", kit=kit).unit == org["a-bre-1"]
+
+
+def test_a_share_after_a_move_splits_that_days_clicks_at_the_share(org, ambassador, day):
+    kit = live_kit()
+    share = shared(ambassador=ambassador, kit=kit, network="x", day=day - timedelta(days=1))
+    _click(share.link, at_noon(day) - timedelta(hours=2), visitor="same")
+    _click(share.link, at_noon(day) - timedelta(hours=1), visitor="early", kind="preview")
+    _move(ambassador, org["a-occ-1"])
+    moved = shared(ambassador=ambassador, kit=kit, network="x", day=day)  # at noon
+    _click(share.link, at_noon(day) + timedelta(hours=1), visitor="same")
+    _click(share.link, at_noon(day) + timedelta(hours=2), visitor="late")
+    rollups.rollup_day(day)
+
+    old = _row(day, unit=org["a-bre-1"], network="x", kit=kit)
+    new = _row(day, unit=org["a-occ-1"], network="x", kit=kit)
+    assert (old.human_clicks, old.link_day_visitors, old.preview_clicks, old.bot_clicks) == (1, 1, 1, 1)
+    # "same" already counted as a visitor of this link today, in the old unit.
+    assert (new.human_clicks, new.link_day_visitors, new.shares) == (2, 1, 1)
+    people = dict(AmbassadorDaily.objects.filter(day=day).values_list("unit", "human_clicks"))
+    assert people == {org["a-bre-1"].pk: 1, org["a-occ-1"].pk: 2}
+    assert moved.unit == org["a-occ-1"]
+    assert rollups.reconcile(day, day, fix=False) == []
+
+
+def test_a_post_with_a_tracked_link_counts_for_the_share_made_before_it(org, ambassador, day):
+    kit = live_kit()
+    share = shared(ambassador=ambassador, kit=kit, network="x", day=day)
+    post(day=day, tracked_code=share.link.code)
+    _move(ambassador, org["a-occ-1"])
+    shared(ambassador=ambassador, kit=kit, network="x", day=day + timedelta(days=1))
+    rollups.rollup_day(day)
+    assert _row(day, unit=org["a-bre-1"], network="x", kit=kit).ambassador_posts == 1

@@ -26,6 +26,32 @@ def test_share_records_text_unit_snapshot_and_tracked_link(ambassador):
     assert other.link != recorded.link
 
 
+def test_a_tracked_link_keeps_the_unit_it_was_made_in_after_a_move(ambassador, org):
+    made = services.tracked_links_ensure(ambassador=ambassador, kit=live_kit(), channels=["x", "linkedin"])
+    account_services.user_sync_unit(user=ambassador, unit_code="a-occ-1")
+    assert {link.unit_id for link in TrackedLink.objects.filter(pk__in=[link.pk for link in made.values()])} == {
+        org["a-bre-1"].pk
+    }
+
+
+def test_links_made_before_units_were_copied_get_their_first_shares_unit(ambassador, org):
+    import importlib
+
+    from django.apps import apps
+
+    fill = importlib.import_module("advocacy.sharing.migrations.0003_trackedlink_unit_fill").fill
+    shared_link = share(ambassador=ambassador, network="x").link
+    never_shared = services.tracked_links_ensure(ambassador=ambassador, kit=live_kit(), channels=["x"])["x"]
+    account_services.user_sync_unit(user=ambassador, unit_code="a-occ-1")
+    share(ambassador=ambassador, kit=shared_link.kit, network="x")  # the second share, after the move
+    TrackedLink.objects.update(unit=None)
+
+    fill(apps, None)
+
+    units = dict(TrackedLink.objects.values_list("pk", "unit__code"))
+    assert (units[shared_link.pk], units[never_shared.pk]) == ("a-bre-1", "a-occ-1")
+
+
 def test_staff_who_did_not_join_cannot_share(staff):
     with pytest.raises(DomainError) as error:
         share(ambassador=staff)
@@ -146,7 +172,8 @@ def test_erasure_keeps_figures_without_the_person(ambassador, admin_user):
     kept = Share.objects.get(pk=recorded.pk)
     assert (kept.ambassador_id, kept.text, kept.post_url) == (None, "", "")
     assert kept.unit_id is not None
-    assert TrackedLink.objects.get(pk=recorded.link_id).ambassador_id is None
+    link = TrackedLink.objects.get(pk=recorded.link_id)
+    assert (link.ambassador_id, link.unit_id) == (None, recorded.unit_id)
 
 
 def test_retraction_hook_forgets_cached_destinations(ambassador, django_capture_on_commit_callbacks):

@@ -32,7 +32,7 @@ _warned_off = False
 
 def build_query(tag: str) -> str:
     variants = " OR ".join(f"#{variant}" for variant in hashtags.spelling_variants(tag))
-    # Reposts carry the original's metrics; counting them as posts would count it twice.
+    # A repost has no metrics of its own and counts in its original's retweet_count: storing it would count it twice.
     return f"({variants}) -is:retweet" if " OR " in variants else f"{variants} -is:retweet"
 
 

@@ -54,8 +54,18 @@ class Command(BaseCommand):
             for line, reason in progress.rejections:
                 self.stderr.write(f"\n  ligne {line} : {reason}", ending="")
 
-        with open(file, "rb") as binary:
-            job = importing.import_job_run(job_id=job.pk, binary=binary, echo=echo)
+        # The heartbeat tells recovery (services.import_jobs_recover) that this process
+        # is alive, so a slow stretch of the file never gets the import failed under it.
+        with open(file, "rb") as binary, importing.heartbeat(job_id=job.pk):
+            try:
+                job = importing.import_job_run(job_id=job.pk, binary=binary, echo=echo)
+            except KeyboardInterrupt:
+                services.import_job_finish(
+                    job=ImportJob.objects.get(pk=job.pk),
+                    error="Import interrompu depuis le terminal. Les publications déjà lues sont enregistrées ; "
+                    "relancez la commande avec le même fichier pour terminer, cela ne crée aucun doublon.",
+                )
+                raise CommandError("Import interrompu.") from None
         self.stdout.write("")
         if job.status == ImportJob.Status.FAILED:
             raise CommandError(job.error)
