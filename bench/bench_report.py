@@ -321,7 +321,7 @@ def run(args):
 
     from advocacy.reach import rollups
     from advocacy.reach.models import ReachDaily
-    from advocacy.reach.reports import Period, reach_report
+    from advocacy.reach.reports import Period, reach_report, small_reads
 
     print(
         f"  data: {size['clicks']:,} clicks, {size['posts']:,} posts, {size['links']:,} links, "
@@ -343,6 +343,11 @@ def run(args):
         reach_report(user=manager, period=period)
 
     def hand():
+        # The same session settings as reach_report (see reports.small_reads).
+        with small_reads():
+            _hand()
+
+    def _hand():
         _hand_sql(
             region.path,
             period.start,

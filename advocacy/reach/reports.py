@@ -6,9 +6,11 @@ may see (accounts.selectors.units_visible_to) and refuses a unit outside that sc
 with a 404, never an empty report that would confirm the unit exists.
 """
 
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
+from django.db import connection, transaction
 from django.db.models import Count, Max, Q, Sum
 from django.http import Http404
 from django.utils import timezone
@@ -226,6 +228,27 @@ def reach_report(*, user, period: Period, unit: OrgUnit | None = None, unit_id: 
     Query count is constant whatever the data: headline figures for both periods in one
     aggregate, then the trend, networks, sub-units, kits and people, one query each.
     """
+    with small_reads():
+        return _reach_report(user=user, period=period, unit=unit, unit_id=unit_id)
+
+
+@contextmanager
+def small_reads():
+    """One transaction for the report's queries, without parallel workers on PostgreSQL.
+
+    Each query reads a few thousand roll-up rows at most; PostgreSQL would still plan a
+    parallel scan for the larger ones, and starting the workers costs more than the scan
+    (a 2 ms aggregate took 28 ms in parallel on the benchmark's data). SET LOCAL needs
+    the transaction and ends with it.
+    """
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+        yield
+
+
+def _reach_report(*, user, period: Period, unit: OrgUnit | None, unit_id: int | None) -> Report:
     if unit is not None:
         unit_id = unit.pk
     unit = report_unit(user=user, unit_id=unit_id)
