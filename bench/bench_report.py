@@ -245,10 +245,10 @@ def _hand_sql(region_path, start, end, prev_start, prev_end, end_instant, prev_e
         "COUNT(DISTINCT a.ambassador_id) FILTER (WHERE a.day BETWEEN %(ps)s AND %(pe)s) "
         "FROM reach_ambassadordaily a JOIN accounts_orgunit u ON u.id = a.unit_id "
         "WHERE a.unit_id = ANY(%(ids)s) AND a.shares > 0 AND a.day BETWEEN %(ps)s AND %(e)s",
-        "SELECT COUNT(*) FROM accounts_programmemembership m JOIN accounts_orgunit u ON u.id = m.unit_id "
-        "WHERE u.path LIKE %(like)s AND m.joined_at < %(ei)s AND (m.left_at IS NULL OR m.left_at >= %(ei)s)",
-        "SELECT COUNT(*) FROM accounts_programmemembership m JOIN accounts_orgunit u ON u.id = m.unit_id "
-        "WHERE u.path LIKE %(like)s AND m.joined_at < %(pei)s AND (m.left_at IS NULL OR m.left_at >= %(pei)s)",
+        "SELECT COUNT(*) FILTER (WHERE m.joined_at < %(ei)s AND (m.left_at IS NULL OR m.left_at >= %(ei)s)), "
+        "COUNT(*) FILTER (WHERE m.joined_at < %(pei)s AND (m.left_at IS NULL OR m.left_at >= %(pei)s)) "
+        "FROM accounts_programmemembership m JOIN accounts_orgunit u ON u.id = m.unit_id "
+        "WHERE u.path LIKE %(like)s",
         "SELECT r.day, SUM(shares), SUM(human_clicks), SUM(ambassador_posts), SUM(organic_posts) "
         "FROM reach_reachdaily r JOIN accounts_orgunit u ON u.id = r.unit_id "
         "WHERE r.unit_id = ANY(%(ids)s) AND r.day BETWEEN %(s)s AND %(e)s GROUP BY r.day",

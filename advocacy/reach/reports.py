@@ -202,15 +202,18 @@ def _clean(row: dict) -> dict:
     return {key: (row.get(key) if key == "impressions" else row.get(key) or 0) for key in SUMMED}
 
 
-def _enrolment(unit: OrgUnit | None, period: Period) -> int:
-    """Ambassadors whose membership was open at the end of the period, in the unit
-    they belonged to when they joined (the membership's snapshot)."""
-    qs = ProgrammeMembership.objects.filter(joined_at__lt=period.end_instant).filter(
-        Q(left_at__isnull=True) | Q(left_at__gte=period.end_instant)
-    )
+def _enrolment(unit: OrgUnit | None, *periods: Period) -> list[int]:
+    """Ambassadors whose membership was open at the end of each period, in the unit
+    they belonged to when they joined (the membership's snapshot); one query."""
+    qs = ProgrammeMembership.objects.all()
     if unit is not None:
         qs = qs.filter(unit__path__startswith=unit.path)
-    return qs.count()
+
+    def open_at(instant):
+        return Q(joined_at__lt=instant) & (Q(left_at__isnull=True) | Q(left_at__gte=instant))
+
+    counts = qs.aggregate(**{f"p{i}": Count("pk", filter=open_at(p.end_instant)) for i, p in enumerate(periods)})
+    return [counts[f"p{i}"] for i in range(len(periods))]
 
 
 def _figures(row: dict, *, enrolled: int, active: int) -> dict:
@@ -268,10 +271,9 @@ def _reach_report(*, user, period: Period, unit: OrgUnit | None, unit_id: int | 
         cur=Count("ambassador", distinct=True, filter=in_current),
         prev=Count("ambassador", distinct=True, filter=in_previous),
     )
-    figures = _figures({k: both[f"cur_{k}"] for k in SUMMED}, enrolled=_enrolment(unit, period), active=active["cur"])
-    previous_figures = _figures(
-        {k: both[f"prev_{k}"] for k in SUMMED}, enrolled=_enrolment(unit, previous), active=active["prev"]
-    )
+    enrolled, enrolled_before = _enrolment(unit, period, previous)
+    figures = _figures({k: both[f"cur_{k}"] for k in SUMMED}, enrolled=enrolled, active=active["cur"])
+    previous_figures = _figures({k: both[f"prev_{k}"] for k in SUMMED}, enrolled=enrolled_before, active=active["prev"])
 
     current_rows = rows.filter(in_current)
     by_day = {r["day"]: r for r in current_rows.values("day").annotate(**{k: Sum(k) for k in SERIES}).order_by()}
