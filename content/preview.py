@@ -7,40 +7,18 @@ its length is counted as the network counts it (content.guidelines.weighted_leng
 from dataclasses import dataclass
 
 from accounts.models import Network
+from content import guidelines
 
-# What each network accepts, as the network counts it. The guideline engine owns the
-# authoritative table; this one serves until it is importable.
-NETWORK_LIMITS = {
-    "x": 280,
-    "mastodon": 500,
-    "bluesky": 300,
-    "linkedin": 3000,
-    "facebook": 63206,
-    "instagram": 2200,
-}
 # Instagram does not make links in a post clickable: ambassadors put them in their bio.
 LINK_NOT_CLICKABLE = frozenset({Network.INSTAGRAM})
 
 
-def _engine():
-    try:
-        from content import guidelines
-    except ImportError:  # the guideline engine lands with the guidelines branch
-        return None
-    return guidelines
-
-
 def network_length(text: str, network: str) -> int:
-    engine = _engine()
-    if engine is not None and hasattr(engine, "weighted_length"):
-        return engine.weighted_length(text, network)
-    return len(text)
+    return guidelines.weighted_length(text, network)
 
 
 def network_limit(network: str) -> int:
-    engine = _engine()
-    limits = getattr(engine, "NETWORK_LIMITS", None) or NETWORK_LIMITS
-    return limits.get(network, NETWORK_LIMITS.get(network, 0))
+    return guidelines.NETWORK_LIMITS.get(network, 0)
 
 
 def compose_post(*, body: str, hashtags: list[str], link: str) -> str:

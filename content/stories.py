@@ -6,8 +6,6 @@ made from one whose consent does not cover social networks, and withdrawing it t
 every kit that uses the testimonial out of circulation at once.
 """
 
-import difflib
-import re
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -23,8 +21,9 @@ from django.utils.translation import gettext as _
 from accounts.access import Role, can, roles_of
 from accounts.models import User
 from advocacy.errors import Conflict, DomainError
-from content import uploads
-from content.models_community import Consent, Story, StoryPhoto
+from content import uploads, workflow
+from content.diff import DiffPiece, word_diff
+from content.models import Consent, Kit, Story, StoryPhoto, SuggestedText
 
 MAX_PHOTOS = 6
 # The version of the consent text shown to the person and printed on the paper form.
@@ -151,8 +150,6 @@ def _tell_curators_of_new_story(story_pk: int) -> None:
 
 
 def _kits_using(story: Story) -> QuerySet:
-    from content.models import Kit
-
     return Kit.objects.filter(source_stories=story).order_by("pk")
 
 
@@ -187,9 +184,6 @@ def kits_unpublish_for_consent(*, story: Story, by: User) -> list:
     The person recording the withdrawal may be the ambassador who collected the consent,
     who holds no moderator role; the kits must still leave the feeds now, so the
     workflow's own transition is used under their name, recorded like any other."""
-    from content import workflow
-    from content.models import Kit
-
     reason = _("Consentement retiré par la personne dont le témoignage est cité.")
     roles = roles_of(by)
     changed = []
@@ -225,8 +219,6 @@ def kits_unpublish_for_consent(*, story: Story, by: User) -> list:
 
 
 def _tell_curators_of_withdrawal(story_pk: int, kit_pks: list[int]) -> None:
-    from content.models import Kit
-
     story = Story.objects.filter(pk=story_pk).first()
     recipients = _curator_emails()
     if story is None or not recipients:
@@ -253,8 +245,6 @@ def _tell_curators_of_withdrawal(story_pk: int, kit_pks: list[int]) -> None:
 def story_to_kit(*, story: Story, by: User):
     """A curator turns a story into a draft kit, with the story's text as the first
     suggested text (the curator then edits it; the author sees the differences)."""
-    from content import workflow
-
     story = Story.objects.select_for_update().get(pk=story.pk)
     if not can(by, Role.CURATOR):
         raise DomainError(_("Seule l’équipe éditoriale peut créer un kit."), code="forbidden")
@@ -351,35 +341,11 @@ def consent_form_for(*, user: User, story_pk: int) -> Consent | None:
 
 # --- What changed between the story and the kit --------------------------------------
 
-_TOKEN = re.compile(r"\S+\s*|\s+")
-
-
-@dataclass
-class DiffPiece:
-    op: str  # "equal", "insert", "delete"
-    text: str
-
-
-def text_diff(before: str, after: str) -> list[DiffPiece]:
-    """Word-level differences from `before` to `after`, ready for a template."""
-    old, new = _TOKEN.findall(before or ""), _TOKEN.findall(after or "")
-    pieces: list[DiffPiece] = []
-    matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        if op == "equal":
-            pieces.append(DiffPiece("equal", "".join(old[i1:i2])))
-            continue
-        if op in ("delete", "replace"):
-            pieces.append(DiffPiece("delete", "".join(old[i1:i2])))
-        if op in ("insert", "replace"):
-            pieces.append(DiffPiece("insert", "".join(new[j1:j2])))
-    return pieces
-
 
 @dataclass
 class KitChanges:
-    kit: object
-    texts: list[tuple[object, list[DiffPiece]]]
+    kit: Kit
+    texts: list[tuple[SuggestedText, list[DiffPiece]]]
 
     @property
     def is_unchanged(self) -> bool:
@@ -389,9 +355,7 @@ class KitChanges:
 def story_changes(*, story: Story) -> list[KitChanges]:
     """For the author: each kit made from their story and how each suggested text
     differs from what they wrote."""
-    from content.models import SuggestedText
-
     kits = _kits_using(story).prefetch_related(
         Prefetch("texts", queryset=SuggestedText.objects.order_by("position", "pk"))
     )
-    return [KitChanges(kit, [(text, text_diff(story.body, text.body)) for text in kit.texts.all()]) for kit in kits]
+    return [KitChanges(kit, [(text, word_diff(story.body, text.body)) for text in kit.texts.all()]) for kit in kits]

@@ -12,11 +12,17 @@ from PIL import Image
 
 from advocacy.errors import Conflict, DomainError
 from content import stories, workflow
-from content.models import Kit, KitTransition
-from content.models_community import Consent, Story
+from content.diff import DiffPiece, word_diff
+from content.models import Consent, Kit, KitTransition, Story
 from tests.accounts.factories import make_ambassador
-from tests.content.community_factories import MINIMAL_PDF, consent_data, jpeg_upload, make_story, pdf_upload
-from tests.content.factories import allow_default_domains
+from tests.content.factories import (
+    MINIMAL_PDF,
+    allow_default_domains,
+    consent_data,
+    jpeg_upload,
+    make_story,
+    pdf_upload,
+)
 
 GPS_IFD = 0x8825
 
@@ -206,15 +212,15 @@ class TestIntoKits:
         assert "Déjà relayé en octobre." in page and "Non retenue" in page
 
     def test_text_diff_marks_insertions_and_deletions(self):
-        pieces = stories.text_diff("un deux trois", "un trois quatre")
+        pieces = word_diff("un deux trois", "un trois quatre")
         deleted = "".join(p.text for p in pieces if p.op == "delete")
         inserted = "".join(p.text for p in pieces if p.op == "insert")
         assert "deux" in deleted and "quatre" in inserted
-        assert pieces[0] == stories.DiffPiece("equal", "un ")
+        assert pieces[0] == DiffPiece("equal", "un ")
 
     @given(st.text(max_size=60), st.text(max_size=60))
     def test_text_diff_rebuilds_both_texts(self, before, after):
-        pieces = stories.text_diff(before, after)
+        pieces = word_diff(before, after)
         assert "".join(p.text for p in pieces if p.op != "insert") == before
         assert "".join(p.text for p in pieces if p.op != "delete") == after
 

@@ -21,9 +21,9 @@ from accounts.api import UnitSerializer
 from accounts.models import JobFunction, Network, OrgUnit, User
 from advocacy.schema import ERROR_RESPONSES
 from content import workflow
-from content.forms_kits import KitFilter
+from content.forms.kits import KitFilter
 from content.models import Kit, KitTransition, KitVisual, SuggestedText, Topic
-from content.selectors_kits import STAFF_ROLES, kit_for_page, kits_for_staff, library_list
+from content.selectors import STAFF_ROLES, kit_for_page, kits_for_staff, library_list
 
 READ = rule_for(*STAFF_ROLES)
 WRITE = rule_for(Role.CURATOR)
