@@ -1,7 +1,8 @@
 """How each suggested text will look once posted on each network, for the kit editor.
 
-The post is the text, then the kit's hashtags it does not already carry, then the link;
-its length is counted as the network counts it (content.guidelines.weighted_length).
+The post is the one the guideline engine judges (content.guidelines.post_as_published:
+the text, then the kit's hashtags it does not already carry, then the link); its length
+is counted as the network counts it.
 """
 
 from dataclasses import dataclass
@@ -19,19 +20,6 @@ def network_length(text: str, network: str) -> int:
 
 def network_limit(network: str) -> int:
     return guidelines.NETWORK_LIMITS.get(network, 0)
-
-
-def compose_post(*, body: str, hashtags: list[str], link: str) -> str:
-    """The post as a share would start it: text, missing hashtags, then the link."""
-    body = (body or "").strip()
-    present = body.casefold()
-    missing = [f"#{tag}" for tag in hashtags if f"#{tag}".casefold() not in present]
-    parts = [body]
-    if missing:
-        parts.append(" ".join(missing))
-    if link:
-        parts.append(link)
-    return "\n\n".join(part for part in parts if part)
 
 
 @dataclass(frozen=True)
@@ -71,7 +59,7 @@ def previews(*, texts: list[dict], hashtags: list[str], link: str) -> list[TextP
         for network in Network.values:
             if network not in networks:
                 continue
-            post = compose_post(body=body, hashtags=hashtags, link=link)
+            post = guidelines.post_as_published(body, link=link, hashtags=hashtags)
             cards.append(
                 Card(
                     network=network,

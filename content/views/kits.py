@@ -228,10 +228,9 @@ def _live_findings(rows: list[dict], *, link: str, at, hashtags=()) -> list[dict
     for number, row in enumerate(rows, start=1):
         body = (row.get("body") or "").strip()
         if body:
-            # Checked as ambassadors will post it: the kit's hashtags follow the text.
-            present = {tag.casefold() for tag, _start, _end in guidelines.hashtags(body)}
-            missing = [tag for tag in hashtags if tag.casefold() not in present]
-            text = " ".join([body, *(f"#{tag}" for tag in missing)])
+            # Checked as ambassadors will post it: the kit's hashtags follow the text (the
+            # link is checked as the link, not as words of the text).
+            text = guidelines.post_as_published(body, hashtags=hashtags)
             blocks.append({"number": number, **findings_context(text=text, network="", link=link or None, at=at)})
     return blocks
 
