@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
-from accounts.access import Role, can, roles_of
+from accounts.access import Role, can
 from accounts.models import User
 from advocacy.errors import Conflict, DomainError
 from content import uploads, workflow
@@ -153,13 +153,25 @@ def _kits_using(story: Story) -> QuerySet:
     return Kit.objects.filter(source_stories=story).order_by("pk")
 
 
+def may_record_withdrawal(story: Story, user: User) -> bool:
+    """The ambassador who collected the consent records its withdrawal, or the web-social
+    team (curators, and moderators, who handle crises), whom the person may call instead."""
+    return story.author_id == user.pk or can(user, Role.CURATOR, Role.MODERATOR)
+
+
 @transaction.atomic
-def consent_withdraw(*, story: Story, by: User, note: str = "") -> list:
+def consent_withdraw(*, story: Story, by: User, note: str = "") -> list[Kit]:
     """Record that the person withdrew their consent, and take every kit that uses the
-    testimonial out of circulation now: published kits are retracted (ambassadors are
-    asked to delete their posts), kits not yet out are archived. Curators are told.
+    testimonial out of circulation now (content.workflow.kit_take_down_for_consent):
+    published kits are retracted (ambassadors are asked to delete their posts), kits not
+    yet out are archived. The story is withdrawn. Curators are told.
 
     Returns the kits that were changed."""
+    if not may_record_withdrawal(story, by):
+        raise DomainError(
+            _("Seul·e l’auteur·rice de l’histoire ou l’équipe web social peut enregistrer ce retrait."),
+            code="forbidden",
+        )
     consent = Consent.objects.select_for_update().filter(story=story).first()
     if consent is None:
         raise DomainError(_("Cette histoire n’a pas de consentement enregistré."), code="no_consent")
@@ -169,52 +181,15 @@ def consent_withdraw(*, story: Story, by: User, note: str = "") -> list:
     consent.withdrawn_by = by
     consent.withdrawal_note = note.strip()
     consent.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_note"])
-    Story.objects.filter(pk=story.pk).update(status=Story.Status.WITHDRAWN)
+    Story.objects.filter(pk=story.pk).update(status=Story.Status.WITHDRAWN, updated_at=timezone.now())
     story.status = Story.Status.WITHDRAWN
-    changed = kits_unpublish_for_consent(story=story, by=by)
-    transaction.on_commit(lambda: _tell_curators_of_withdrawal(story.pk, [k.pk for k in changed]))
-    return changed
-
-
-def kits_unpublish_for_consent(*, story: Story, by: User) -> list:
-    """Take every kit made from `story` out of circulation: published kits are
-    retracted (their hooks ask ambassadors to delete their posts), kits not out yet are
-    archived. Goes through content.workflow, the only code that moves kits.
-
-    The person recording the withdrawal may be the ambassador who collected the consent,
-    who holds no moderator role; the kits must still leave the feeds now, so the
-    workflow's own transition is used under their name, recorded like any other."""
     reason = _("Consentement retiré par la personne dont le témoignage est cité.")
-    roles = roles_of(by)
     changed = []
-    for kit in Kit.objects.filter(source_stories=story).select_for_update().order_by("pk"):
-        if kit.status == Kit.Status.PUBLISHED:
-            if Role.MODERATOR in roles:
-                kit = workflow.kit_retract(kit=kit, by=by, reason=reason)
-            else:
-                kit = workflow._move(
-                    kit,
-                    "retract",
-                    by=by,
-                    comment=reason,
-                    retracted_at=timezone.now(),
-                    retracted_by=by,
-                    retraction_reason=reason,
-                )
-                workflow._on_commit(workflow.KIT_RETRACTED_HOOKS, kit)
-        elif kit.status in (
-            Kit.Status.DRAFT,
-            Kit.Status.SUBMITTED,
-            Kit.Status.CHANGES_REQUESTED,
-            Kit.Status.APPROVED,
-        ):
-            if roles & {Role.CURATOR, Role.MODERATOR}:
-                kit = workflow.kit_archive(kit=kit, by=by, comment=reason)
-            else:
-                kit = workflow._move(kit, "archive", by=by, comment=reason)
-        else:
-            continue
-        changed.append(kit)
+    for kit in _kits_using(story):
+        kit = workflow.kit_take_down_for_consent(kit=kit, by=by, reason=reason)
+        if kit is not None:
+            changed.append(kit)
+    transaction.on_commit(lambda: _tell_curators_of_withdrawal(story.pk, [k.pk for k in changed]))
     return changed
 
 

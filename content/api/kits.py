@@ -21,6 +21,7 @@ from accounts.api import UnitSerializer
 from accounts.models import JobFunction, Network, OrgUnit, User
 from advocacy.schema import ERROR_RESPONSES
 from content import workflow
+from content.api import WITH_CONFLICT
 from content.forms.kits import KitFilter
 from content.models import Kit, KitTransition, KitVisual, SuggestedText, Topic
 from content.selectors import STAFF_ROLES, kit_for_page, kits_for_staff, library_list
@@ -163,9 +164,6 @@ def _kit(request, pk) -> Kit:
 
 def _detail(request, pk) -> dict:
     return KitDetailOutput(_kit(request, pk), context={"request": request}).data
-
-
-WITH_CONFLICT = {**ERROR_RESPONSES, 409: ERROR_RESPONSES[400]}
 
 
 class KitListApi(GenericAPIView):

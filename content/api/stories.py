@@ -1,9 +1,11 @@
-"""API of the field stories.
+"""API of the field stories: the author's own stories, the curators' list, and
+recording a consent withdrawal.
 
 Fields are explicit; a story's status, author and curator note are never writable.
 Photos and signed forms are uploaded through the pages (multipart), not this API.
 """
 
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -15,7 +17,11 @@ from rest_framework.views import APIView
 from accounts.access import Role, rule_for
 from advocacy.schema import ERROR_RESPONSES
 from content import stories
-from content.models import Consent, Story
+from content.api import WITH_CONFLICT
+from content.models import Consent, Kit, Story
+
+# A story is read by its author and the curators.
+READ = rule_for(Role.AMBASSADOR, Role.CURATOR)
 
 
 class ConsentInput(serializers.Serializer):
@@ -111,6 +117,55 @@ class StoryListApi(APIView):
         story = stories.story_propose(author=request.user, consent=consent, **values)
         story = stories.stories_of(user=request.user).get(pk=story.pk)
         return Response(StoryOutput(story).data, status=status.HTTP_201_CREATED)
+
+
+def _visible_story(request, pk) -> Story:
+    story = stories.stories_visible_to(user=request.user).filter(pk=pk).first()
+    if story is None:
+        raise Http404
+    return story
+
+
+class ConsentWithdrawInput(serializers.Serializer):
+    note = serializers.CharField(
+        max_length=2000,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("Circonstances du retrait (date, canal)"),
+    )
+
+
+class TakenDownKitOutput(serializers.ModelSerializer):
+    class Meta:
+        model = Kit
+        fields = ["id", "slug", "title", "status"]
+        read_only_fields = fields
+
+
+class ConsentWithdrawOutput(serializers.Serializer):
+    story = StoryOutput()
+    kits = TakenDownKitOutput(many=True, help_text=_("Les kits retirés (publiés) ou archivés (pas encore sortis)."))
+
+
+class ConsentWithdrawApi(APIView):
+    """Record that the person a testimonial quotes withdrew their consent: the story is
+    withdrawn and every kit made from it leaves circulation at once. For the author who
+    collected the consent, or a curator."""
+
+    access_rule = READ
+
+    @extend_schema(
+        operation_id="stories_consent_withdraw",
+        request=ConsentWithdrawInput,
+        responses={200: ConsentWithdrawOutput, **WITH_CONFLICT},
+    )
+    def post(self, request, pk):
+        story = _visible_story(request, pk)
+        data = ConsentWithdrawInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        kits = stories.consent_withdraw(story=story, by=request.user, note=data.validated_data["note"])
+        return Response(ConsentWithdrawOutput({"story": _visible_story(request, pk), "kits": kits}).data)
 
 
 class CuratorStoryListApi(APIView):

@@ -168,9 +168,14 @@ def consent_withdraw(request, pk):
     """The author who collected the consent, or a curator, records its withdrawal."""
     story = _story_or_404(request, pk)
     form = ConsentWithdrawForm(request.POST)
-    form.is_valid()
+    if not form.is_valid():
+        # Nothing is recorded without the circumstances as typed: better ask again than
+        # keep a withdrawal whose note was silently dropped.
+        problems = " ".join(error for errors in form.errors.values() for error in errors)
+        messages.error(request, _("Le retrait n’est pas enregistré : %(problems)s") % {"problems": problems})
+        return redirect("story_detail", pk=story.pk)
     try:
-        kits = stories.consent_withdraw(story=story, by=request.user, note=form.cleaned_data.get("note", ""))
+        kits = stories.consent_withdraw(story=story, by=request.user, note=form.cleaned_data["note"])
     except DomainError as exc:
         messages.error(request, exc.message)
     else:

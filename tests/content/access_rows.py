@@ -104,5 +104,13 @@ ROWS = [
         allowed=SIGNED_IN,
     ),
     Row("api_stories", api=True, allowed=frozenset({"ambassador"})),
+    Row(
+        "api_story_consent_withdraw",
+        method="post",
+        kwargs=_pk("story"),
+        api=True,
+        data={"note": "Par téléphone."},
+        allowed=STORY_ROLES,
+    ),
     Row("api_curation_stories", api=True, allowed=CURATORS),
 ]

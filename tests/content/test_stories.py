@@ -1,5 +1,6 @@
 """Field stories and testimonials: proposing with photos and consent, curators turning
-them into kits, the author seeing the changes, consent withdrawal taking kits down."""
+them into kits, the author seeing the changes, consent withdrawal taking kits down
+(pages and API)."""
 
 import io
 
@@ -277,6 +278,65 @@ class TestConsentWithdrawal:
         story, published, _draft = testimonial_kits
         changed = stories.consent_withdraw(story=story, by=curator)
         assert {k.status for k in changed} == {Kit.Status.RETRACTED, Kit.Status.ARCHIVED}
+
+    def test_withdrawal_through_the_api_takes_the_kits_down(
+        self, api_client, ambassador, curator, testimonial_kits, django_capture_on_commit_callbacks
+    ):
+        story, published, draft = testimonial_kits
+        api_client.force_authenticate(ambassador)
+        url = f"/api/v1/stories/{story.pk}/withdraw-consent/"
+        mail.outbox.clear()
+        with django_capture_on_commit_callbacks(execute=True):
+            response = api_client.post(url, {"note": "Courriel du 21/11"}, format="json")
+        assert response.status_code == 200, response.json()
+        body = response.json()
+        assert body["story"]["status"] == "withdrawn" and body["story"]["consent"]["is_withdrawn"]
+        assert {(k["id"], k["status"]) for k in body["kits"]} == {(published.pk, "retracted"), (draft.pk, "archived")}
+        story.refresh_from_db()
+        assert story.consent.withdrawal_note == "Courriel du 21/11" and story.consent.withdrawn_by == ambassador
+        assert KitTransition.objects.filter(kit=published, to_status=Kit.Status.RETRACTED, by=ambassador).exists()
+        assert [m.to for m in mail.outbox] == [[curator.email]]
+        again = api_client.post(url, {}, format="json")
+        assert again.status_code == 409 and again.json()["error"]["code"] == "already_withdrawn"
+
+    def test_api_withdrawal_errors_are_structured(self, api_client, ambassador, curator, org, charter):
+        story = make_story(ambassador)  # a story quotes nobody: there is no consent to withdraw
+        api_client.force_authenticate(curator)
+        response = api_client.post(f"/api/v1/stories/{story.pk}/withdraw-consent/", {}, format="json")
+        assert response.status_code == 400 and response.json()["error"]["code"] == "no_consent"
+        testimonial = make_story(ambassador, kind="employer")
+        api_client.force_authenticate(make_ambassador(unit=org["a-bre-1"], charter=charter))
+        url = f"/api/v1/stories/{testimonial.pk}/withdraw-consent/"
+        assert api_client.post(url, {}, format="json").status_code == 404
+        api_client.force_authenticate(ambassador)
+        response = api_client.post(url, {"note": "x" * 2001}, format="json")
+        assert response.status_code == 400 and "note" in response.json()["error"]["fields"]
+        assert not Consent.objects.get(story=testimonial).is_withdrawn
+
+    def test_another_ambassador_cannot_record_a_withdrawal(self, org, charter, testimonial_kits):
+        story, published, _draft = testimonial_kits
+        with pytest.raises(DomainError) as error:
+            stories.consent_withdraw(story=story, by=make_ambassador(unit=org["a-bre-1"], charter=charter))
+        assert error.value.code == "forbidden"
+        published.refresh_from_db()
+        assert published.status == Kit.Status.PUBLISHED and not story.consent.is_withdrawn
+
+    def test_a_too_long_note_on_the_page_records_nothing_and_says_why(self, client, ambassador, testimonial_kits):
+        story, published, _draft = testimonial_kits
+        client.force_login(ambassador)
+        response = client.post(reverse("consent_withdraw", args=[story.pk]), {"note": "x" * 2001}, follow=True)
+        assert "Le retrait n’est pas enregistré" in response.content.decode()
+        story.refresh_from_db()
+        assert not story.consent.is_withdrawn
+
+    def test_kits_are_taken_down_only_for_a_withdrawn_consent(self, ambassador, testimonial_kits):
+        """The transition needs no role, so it must check its reason itself."""
+        _story, published, _draft = testimonial_kits
+        with pytest.raises(Conflict) as error:
+            workflow.kit_take_down_for_consent(kit=published, by=ambassador, reason="Pour voir.")
+        assert error.value.code == "consent_not_withdrawn"
+        published.refresh_from_db()
+        assert published.status == Kit.Status.PUBLISHED
 
 
 class TestLists:
