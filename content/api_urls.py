@@ -15,6 +15,7 @@ urlpatterns = [
     path("kits/<int:pk>/archive/", kits.KitArchiveApi.as_view(), name="api_kit_archive"),
     path("guidelines/check/", guidelines.GuidelineCheckApi.as_view(), name="api_guidelines_check"),
     path("stories/", stories.StoryListApi.as_view(), name="api_stories"),
+    path("stories/<int:pk>/", stories.StoryDetailApi.as_view(), name="api_story"),
     path("stories/<int:pk>/withdraw-consent/", stories.ConsentWithdrawApi.as_view(), name="api_story_consent_withdraw"),
     path("curation/stories/", stories.CuratorStoryListApi.as_view(), name="api_curation_stories"),
 ]

@@ -1,9 +1,13 @@
-"""Field stories and testimonials: proposing them, recording and withdrawing consent,
-turning them into draft kits, and what each person may see of them.
+"""Field stories and testimonials: proposing and editing them, recording and withdrawing
+consent, turning them into draft kits, and what each person may see of them.
 
 Consent comes first: a testimonial cannot be proposed without it, a kit cannot be
 made from one whose consent does not cover social networks, and withdrawing it takes
 every kit that uses the testimonial out of circulation at once.
+
+A story's status moves here only: proposed → in a kit (a curator made a draft kit of
+it) or declined; any of them → withdrawn (its consent); in a kit → proposed again when
+its author edits it.
 """
 
 from dataclasses import dataclass
@@ -37,11 +41,44 @@ class PhotoInput:
     alt_text: str
 
 
-def _check_video_url(url: str) -> str:
-    url = (url or "").strip()
-    if url and not url.lower().startswith("https://"):
-        raise DomainError(_("Le lien vers la vidéo doit commencer par https://."), field="video_url")
-    return url
+# What the author may change after proposing. The kind, the photos and the consent stay
+# as proposed: the consent is proof of what the quoted person agreed to, and changing
+# the kind would make a testimonial without one.
+EDITABLE_FIELDS = ("title", "body", "video_url", "subject_label", "is_anonymised")
+# Declined and withdrawn stories are closed.
+EDITABLE_STATUSES = frozenset({Story.Status.PROPOSED, Story.Status.IN_KIT})
+TITLE_MAX_LENGTH = Story._meta.get_field("title").max_length
+SUBJECT_LABEL_MAX_LENGTH = Story._meta.get_field("subject_label").max_length
+
+
+def _clean_text(fields: dict, *, kind: str) -> dict:
+    """The story's own fields (any of EDITABLE_FIELDS), checked and tidied."""
+    fields = dict(fields)
+    if "title" in fields:
+        fields["title"] = (fields["title"] or "").strip()
+        if not fields["title"]:
+            raise DomainError(_("Donnez un titre et un texte à votre histoire."), field="title")
+        if len(fields["title"]) > TITLE_MAX_LENGTH:
+            raise DomainError(_("Le titre dépasse %(max)s caractères.") % {"max": TITLE_MAX_LENGTH}, field="title")
+    if "body" in fields:
+        fields["body"] = (fields["body"] or "").strip()
+        if not fields["body"]:
+            raise DomainError(_("Donnez un titre et un texte à votre histoire."), field="body")
+    if "video_url" in fields:
+        fields["video_url"] = (fields["video_url"] or "").strip()
+        if fields["video_url"] and not fields["video_url"].lower().startswith("https://"):
+            raise DomainError(_("Le lien vers la vidéo doit commencer par https://."), field="video_url")
+    if "subject_label" in fields:
+        fields["subject_label"] = (fields["subject_label"] or "").strip()
+        if len(fields["subject_label"]) > SUBJECT_LABEL_MAX_LENGTH:
+            raise DomainError(
+                _("La présentation de la personne dépasse %(max)s caractères.") % {"max": SUBJECT_LABEL_MAX_LENGTH},
+                field="subject_label",
+            )
+    if "is_anonymised" in fields:
+        # Only a testimonial quotes someone who could be anonymised.
+        fields["is_anonymised"] = bool(fields["is_anonymised"]) and kind != Story.Kind.STORY
+    return fields
 
 
 def _consent_fields(consent: dict | None, kind: str) -> dict | None:
@@ -99,8 +136,16 @@ def story_propose(
         raise DomainError(_("Seuls les membres du programme peuvent proposer une histoire."), code="not_ambassador")
     if kind not in Story.Kind.values:
         raise DomainError(_("Ce type d’histoire n’existe pas."), field="kind")
-    if not title.strip() or not body.strip():
-        raise DomainError(_("Donnez un titre et un texte à votre histoire."), field="body")
+    text = _clean_text(
+        {
+            "title": title,
+            "body": body,
+            "video_url": video_url,
+            "subject_label": subject_label,
+            "is_anonymised": is_anonymised,
+        },
+        kind=kind,
+    )
     if len(photos) > MAX_PHOTOS:
         raise DomainError(_("%(count)s photos au plus.") % {"count": MAX_PHOTOS}, field="photos")
     for photo in photos:
@@ -111,15 +156,7 @@ def story_propose(
     cleaned_photos = [(uploads.clean_image(p.upload, field="photos"), p.alt_text.strip()) for p in photos]
     cleaned_form = uploads.clean_document(signed_form, field="signed_form") if signed_form else None
 
-    story = Story.objects.create(
-        author=author,
-        kind=kind,
-        title=title.strip(),
-        body=body.strip(),
-        video_url=_check_video_url(video_url),
-        is_anonymised=is_anonymised if kind != Story.Kind.STORY else False,
-        subject_label=subject_label.strip(),
-    )
+    story = Story.objects.create(author=author, kind=kind, **text)
     for position, (cleaned, alt_text) in enumerate(cleaned_photos):
         StoryPhoto.objects.create(story=story, image=cleaned.content, alt_text=alt_text, position=position)
     if consent_fields is not None:
@@ -128,6 +165,43 @@ def story_propose(
             record.signed_form = cleaned_form.content
         record.save()
     transaction.on_commit(lambda: _tell_curators_of_new_story(story.pk))
+    return story
+
+
+@transaction.atomic
+def story_update(*, story: Story, by: User, **fields) -> Story:
+    """The author edits their story: any of EDITABLE_FIELDS.
+
+    A story still waiting for the editorial team just changes. A story already made into
+    a kit goes back to the team (status "proposed" again, curators told), as an edit to an
+    approved kit goes back to review: what the team took up is no longer what the story
+    says. The kits made from it keep the text that was reviewed, since a kit is a copy
+    that only content.workflow changes; the curators compare and carry the edit over if
+    they agree. A declined story, or one whose consent was withdrawn, is closed."""
+    story = Story.objects.select_for_update().get(pk=story.pk)
+    if story.author_id != by.pk:
+        raise DomainError(_("Seul·e l’auteur·rice d’une histoire peut la modifier."), code="forbidden")
+    if story.status not in EDITABLE_STATUSES:
+        raise Conflict(
+            _("Une histoire « %(status)s » ne se modifie plus.") % {"status": story.get_status_display()},
+            code="story_closed",
+        )
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise DomainError(_("Champ non modifiable : %(fields)s.") % {"fields": ", ".join(sorted(unknown))})
+    changed = {
+        name: value for name, value in _clean_text(fields, kind=story.kind).items() if getattr(story, name) != value
+    }
+    if not changed:
+        return story
+    for name, value in changed.items():
+        setattr(story, name, value)
+    sent_back = story.status == Story.Status.IN_KIT
+    if sent_back:
+        story.status = Story.Status.PROPOSED
+    story.save(update_fields=[*changed, "status", "updated_at"])
+    if sent_back:
+        transaction.on_commit(lambda: _tell_curators_of_edit(story.pk))
     return story
 
 
@@ -144,6 +218,24 @@ def _tell_curators_of_new_story(story_pk: int) -> None:
         _("Nouvelle histoire du terrain : %(title)s") % {"title": story.title},
         _("Une nouvelle histoire a été proposée : %(url)s")
         % {"url": settings.SITE_URL + reverse("story_detail", args=[story.pk])},
+        None,
+        recipients,
+    )
+
+
+def _tell_curators_of_edit(story_pk: int) -> None:
+    story = Story.objects.filter(pk=story_pk).first()
+    recipients = _curator_emails()
+    if story is None or not recipients:
+        return
+    send_mail(
+        _("Histoire modifiée par son auteur·rice : %(title)s") % {"title": story.title},
+        _(
+            "L’histoire « %(title)s », déjà reprise dans un kit, a été modifiée par son auteur·rice. "
+            "Les kits n’ont pas changé : comparez-les au nouveau texte et reportez la modification "
+            "si vous l’approuvez. %(url)s"
+        )
+        % {"title": story.title, "url": settings.SITE_URL + reverse("story_detail", args=[story.pk])},
         None,
         recipients,
     )

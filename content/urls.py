@@ -32,6 +32,7 @@ urlpatterns = [
     path("histoires/", stories.story_list, name="story_list"),
     path("histoires/proposer/", stories.story_propose, name="story_propose"),
     path("histoires/<int:pk>/", stories.story_detail, name="story_detail"),
+    path("histoires/<int:pk>/modifier/", stories.story_edit, name="story_edit"),
     path("histoires/<int:pk>/formulaire-signe/", stories.story_consent_form, name="story_consent_form"),
     path("histoires/<int:pk>/creer-un-kit/", stories.story_to_kit, name="story_to_kit"),
     path("histoires/<int:pk>/ne-pas-retenir/", stories.story_decline, name="story_decline"),

@@ -1,8 +1,9 @@
-"""API of the field stories: the author's own stories, the curators' list, and
-recording a consent withdrawal.
+"""API of the field stories: the author's own stories (propose, read, edit), the
+curators' list, and recording a consent withdrawal.
 
-Fields are explicit; a story's status, author and curator note are never writable.
-Photos and signed forms are uploaded through the pages (multipart), not this API.
+Fields are explicit; a story's kind, status, author, curator note and consent are never
+writable. Photos and signed forms are uploaded through the pages (multipart), not this
+API.
 """
 
 from django.http import Http404
@@ -11,17 +12,19 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.access import Role, rule_for
 from advocacy.schema import ERROR_RESPONSES
 from content import stories
-from content.api import WITH_CONFLICT
+from content.api import WITH_CONFLICT, refuse_unknown_fields
 from content.models import Consent, Kit, Story
 
-# A story is read by its author and the curators.
+# A story is read by its author and the curators; only ambassadors write stories.
 READ = rule_for(Role.AMBASSADOR, Role.CURATOR)
+WRITE = rule_for(Role.AMBASSADOR)
 
 
 class ConsentInput(serializers.Serializer):
@@ -46,13 +49,18 @@ class ConsentOutput(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class StoryInput(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=Story.Kind.choices)
+class StoryTextInput(serializers.Serializer):
+    """What the author writes, and may edit later (content.stories.EDITABLE_FIELDS)."""
+
     title = serializers.CharField(max_length=200)
     body = serializers.CharField(max_length=5000)
     video_url = serializers.URLField(max_length=500, required=False, allow_blank=True, default="")
     is_anonymised = serializers.BooleanField(required=False, default=False)
     subject_label = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class StoryInput(StoryTextInput):
+    kind = serializers.ChoiceField(choices=Story.Kind.choices)
     consent = ConsentInput(required=False, allow_null=True, default=None)
 
 
@@ -75,6 +83,7 @@ class StoryOutput(serializers.ModelSerializer):
             "author",
             "consent",
             "created_at",
+            "updated_at",
         ]
         read_only_fields = fields
 
@@ -124,6 +133,38 @@ def _visible_story(request, pk) -> Story:
     if story is None:
         raise Http404
     return story
+
+
+class StoryDetailApi(APIView):
+    """One story, for its author or a curator. Its author edits it here: a story already
+    made into a kit goes back to the editorial team (status `proposed`), and the kits
+    made from it keep the text that was reviewed."""
+
+    @property
+    def access_rule(self):
+        # Reading is for the author and the curators; only an author (an ambassador) edits.
+        request = getattr(self, "request", None)
+        return READ if request is None or request.method in SAFE_METHODS else WRITE
+
+    @extend_schema(operation_id="stories_retrieve", responses={200: StoryOutput, **ERROR_RESPONSES})
+    def get(self, request, pk):
+        return Response(StoryOutput(_visible_story(request, pk)).data)
+
+    @extend_schema(
+        operation_id="stories_update",
+        request=StoryTextInput(partial=True),
+        responses={200: StoryOutput, **WITH_CONFLICT},
+    )
+    def patch(self, request, pk):
+        # Only the author's own stories: anyone else's is not found, whatever their role.
+        story = stories.stories_of(user=request.user).filter(pk=pk).first()
+        if story is None:
+            raise Http404
+        refuse_unknown_fields(request, StoryTextInput)
+        data = StoryTextInput(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        stories.story_update(story=story, by=request.user, **data.validated_data)
+        return Response(StoryOutput(_visible_story(request, pk)).data)
 
 
 class ConsentWithdrawInput(serializers.Serializer):

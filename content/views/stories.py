@@ -1,5 +1,5 @@
-"""Pages of the field stories and testimonials: proposing, reading, the curators' inbox
-and follow-up, consent withdrawal."""
+"""Pages of the field stories and testimonials: proposing, reading and editing them, the
+curators' inbox and follow-up, consent withdrawal."""
 
 from django.contrib import messages
 from django.http import FileResponse, Http404
@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from accounts.access import Role, can, require_roles
 from advocacy.errors import DomainError
 from content import stories
-from content.forms.stories import ConsentWithdrawForm, StoryDeclineForm, StoryForm
+from content.forms.stories import ConsentWithdrawForm, StoryDeclineForm, StoryEditForm, StoryForm
 from content.models import Consent, Story
 from content.views import form_error, paginate
 
@@ -48,11 +48,6 @@ def story_propose(request):
     form = StoryForm(request.POST or None, request.FILES or None, initial={"kind": Story.Kind.STORY})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        photos = [
-            stories.PhotoInput(upload=data[f"photo_{slot}"], alt_text=data[f"alt_{slot}"])
-            for slot in range(1, 4)
-            if data.get(f"photo_{slot}")
-        ]
         try:
             story = stories.story_propose(
                 author=request.user,
@@ -62,7 +57,7 @@ def story_propose(request):
                 video_url=data["video_url"],
                 is_anonymised=data["is_anonymised"],
                 subject_label=data["subject_label"],
-                photos=photos,
+                photos=form.photos(),
                 consent=form.consent(),
                 signed_form=data.get("signed_form"),
             )
@@ -101,11 +96,42 @@ def story_detail(request, pk):
             else [],
             "is_curator": is_curator,
             "is_author": story.author_id == request.user.pk,
+            "can_edit": story.author_id == request.user.pk and story.status in stories.EDITABLE_STATUSES,
             "changes": stories.story_changes(story=story),
             "decline_form": StoryDeclineForm(),
             "withdraw_form": ConsentWithdrawForm(),
         },
     )
+
+
+@require_roles(Role.AMBASSADOR)
+def story_edit(request, pk):
+    """The author edits their story; once made into a kit, it goes back to the team."""
+    story = stories.stories_of(user=request.user).filter(pk=pk).first()
+    if story is None:
+        raise Http404
+    if story.status not in stories.EDITABLE_STATUSES:
+        messages.error(request, _("Cette histoire ne se modifie plus."))
+        return redirect("story_detail", pk=story.pk)
+    form = StoryEditForm(request.POST or None, story=story)
+    if request.method == "POST" and form.is_valid():
+        try:
+            updated = stories.story_update(story=story, by=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            form_error(form, exc)
+        else:
+            if story.status == Story.Status.IN_KIT and updated.status == Story.Status.PROPOSED:
+                messages.success(
+                    request,
+                    _(
+                        "Votre histoire est modifiée et repart à l’équipe éditoriale, qui décidera de reporter ou non "
+                        "la modification dans les kits déjà créés."
+                    ),
+                )
+            else:
+                messages.success(request, _("Votre histoire est modifiée."))
+            return redirect("story_detail", pk=story.pk)
+    return render(request, "content/stories/edit.html", {"form": form, "story": story})
 
 
 @require_roles(*STORY_ROLES)

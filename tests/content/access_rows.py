@@ -15,6 +15,7 @@ ARCHIVERS = frozenset({"curator", "moderator"})
 PARTICIPANTS = frozenset({"ambassador", "curator", "moderator", "admin"})
 EDITORS = frozenset({"curator", "admin"})
 STORY_ROLES = frozenset({"ambassador", "curator"})
+AMBASSADORS = frozenset({"ambassador"})  # also the author of the story in the context
 
 
 def build_context(ctx):
@@ -80,8 +81,10 @@ ROWS = [
     Row("guideline_page_create", allowed=EDITORS),
     Row("guideline_page_edit", kwargs=lambda ctx: {"slug": ctx["guideline_page"].slug}, allowed=EDITORS),
     Row("story_list", allowed=STORY_ROLES),
-    Row("story_propose", allowed=frozenset({"ambassador"})),
+    Row("story_propose", allowed=AMBASSADORS),
     Row("story_detail", kwargs=_pk("story"), allowed=STORY_ROLES),
+    Row("story_edit", kwargs=_pk("story"), allowed=AMBASSADORS),
+    Row("story_edit", method="post", kwargs=_pk("story"), data={"title": "T", "body": "B"}, allowed=AMBASSADORS),
     Row("story_photo", kwargs=lambda ctx: {"pk": ctx["story_photo"].pk}, allowed=STORY_ROLES),
     Row("story_consent_form", kwargs=_pk("story"), allowed=CURATORS),
     Row("story_to_kit", method="post", kwargs=_pk("story"), allowed=CURATORS),
@@ -103,7 +106,9 @@ ROWS = [
         data={"text": "Le site préféré", "network": "x"},
         allowed=SIGNED_IN,
     ),
-    Row("api_stories", api=True, allowed=frozenset({"ambassador"})),
+    Row("api_stories", api=True, allowed=AMBASSADORS),
+    Row("api_story", kwargs=_pk("story"), api=True, allowed=STORY_ROLES),
+    Row("api_story", method="patch", kwargs=_pk("story"), api=True, data={}, allowed=AMBASSADORS),
     Row(
         "api_story_consent_withdraw",
         method="post",

@@ -1,6 +1,6 @@
-"""Field stories and testimonials: proposing with photos and consent, curators turning
-them into kits, the author seeing the changes, consent withdrawal taking kits down
-(pages and API)."""
+"""Field stories and testimonials: proposing with photos and consent, the author editing
+them, curators turning them into kits, the author seeing the changes, consent withdrawal
+taking kits down (pages and API)."""
 
 import io
 
@@ -158,6 +158,144 @@ class TestProposing:
     def test_staff_who_did_not_join_cannot_propose(self, staff):
         with pytest.raises(DomainError):
             make_story(staff)
+
+
+class TestEditing:
+    def test_author_edits_a_proposed_story_on_its_page(self, client, ambassador, django_capture_on_commit_callbacks):
+        story = make_story(ambassador, title="Forum de Vannes", body="Quarante jeunes.")
+        client.force_login(ambassador)
+        page = client.get(reverse("story_edit", args=[story.pk])).content.decode()
+        assert "Forum de Vannes" in page and "Quarante jeunes." in page
+        mail.outbox.clear()
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(
+                reverse("story_edit", args=[story.pk]),
+                {"title": "Forum de l’alternance à Vannes", "body": "Quarante-deux jeunes."},
+            )
+        assert response.status_code == 302 and response["Location"] == reverse("story_detail", args=[story.pk])
+        story.refresh_from_db()
+        assert (story.title, story.body, story.status) == (
+            "Forum de l’alternance à Vannes",
+            "Quarante-deux jeunes.",
+            Story.Status.PROPOSED,
+        )
+        assert mail.outbox == []  # still in the curators' inbox: nothing new to tell them
+
+    def test_editing_a_story_made_into_a_kit_sends_it_back_to_the_team_and_leaves_the_kit_alone(
+        self, client, ambassador, curator, moderator, django_capture_on_commit_callbacks
+    ):
+        allow_default_domains()
+        story = make_story(ambassador, body="Trois apprentis recrutés au forum de Rennes. #AvecPôleEmploi")
+        kit = stories.story_to_kit(story=story, by=curator)
+        workflow.kit_submit(kit=kit, by=curator)
+        kit = workflow.kit_approve(kit=kit, by=moderator)
+        assert kit.status == Kit.Status.PUBLISHED
+        client.force_login(ambassador)
+        mail.outbox.clear()
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(
+                reverse("story_edit", args=[story.pk]),
+                {"title": story.title, "body": "Quatre apprentis recrutés au forum de Rennes. #AvecPôleEmploi"},
+            )
+        assert response.status_code == 302
+        story.refresh_from_db()
+        kit.refresh_from_db()
+        assert story.status == Story.Status.PROPOSED and list(story.kits.all()) == [kit]
+        assert kit.status == Kit.Status.PUBLISHED
+        assert [t.body for t in kit.texts.all()] == ["Trois apprentis recrutés au forum de Rennes. #AvecPôleEmploi"]
+        (message,) = mail.outbox
+        assert message.to == [curator.email] and "Histoire modifiée" in message.subject
+        page = client.get(reverse("story_detail", args=[story.pk])).content.decode()
+        assert "<del>Quatre </del>" in page and "<ins>Trois </ins>" in page  # the kit now differs from the story
+
+    def test_only_the_author_edits_a_story(self, client, api_client, ambassador, curator, org, charter):
+        story = make_story(ambassador, kind="job_seeker")
+        client.force_login(make_ambassador(unit=org["a-bre-1"], charter=charter))
+        assert client.get(reverse("story_edit", args=[story.pk])).status_code == 404
+        with pytest.raises(DomainError) as error:
+            stories.story_update(story=story, by=curator, title="Autre titre")
+        assert error.value.code == "forbidden"
+        story.refresh_from_db()
+        assert story.title == "Un recrutement réussi à Rennes"
+
+    @pytest.mark.parametrize("closed", ["declined", "withdrawn"])
+    def test_a_declined_or_withdrawn_story_is_closed(self, client, ambassador, curator, closed):
+        story = make_story(ambassador, kind="job_seeker")
+        if closed == "declined":
+            stories.story_decline(story=story, by=curator, note="Déjà relayée.")
+        else:
+            stories.consent_withdraw(story=story, by=ambassador)
+        client.force_login(ambassador)
+        response = client.get(reverse("story_edit", args=[story.pk]), follow=True)
+        assert "Cette histoire ne se modifie plus." in response.content.decode()
+        assert "Modifier mon histoire" not in response.content.decode()
+        with pytest.raises(Conflict) as error:
+            stories.story_update(story=story, by=ambassador, title="Autre titre")
+        assert error.value.code == "story_closed"
+
+    def test_the_kind_and_the_consent_are_not_editable(self, client, ambassador):
+        story = make_story(ambassador)
+        with pytest.raises(DomainError) as error:
+            stories.story_update(story=story, by=ambassador, kind="employer")
+        assert "Champ non modifiable" in error.value.message
+        client.force_login(ambassador)
+        page = client.get(reverse("story_edit", args=[story.pk])).content.decode()
+        assert 'name="subject_label"' not in page and 'name="kind"' not in page  # a story quotes nobody
+
+    def test_a_testimonial_edits_how_the_person_is_presented(self, client, ambassador):
+        story = make_story(ambassador, kind="employer", subject_label="Une PME")
+        client.force_login(ambassador)
+        client.post(
+            reverse("story_edit", args=[story.pk]),
+            {"title": story.title, "body": story.body, "subject_label": "Une PME du bâtiment", "is_anonymised": "on"},
+        )
+        story.refresh_from_db()
+        assert story.subject_label == "Une PME du bâtiment" and story.is_anonymised
+        assert story.consent.subject_name == "Amélie Durand"  # the proof is untouched
+
+    def test_a_refused_edit_is_a_french_error_that_keeps_what_was_typed(self, client, ambassador):
+        story = make_story(ambassador)
+        client.force_login(ambassador)
+        response = client.post(
+            reverse("story_edit", args=[story.pk]),
+            {"title": "Nouveau titre", "body": "Nouveau texte", "video_url": "http://video.example/x"},
+        )
+        page = response.content.decode()
+        assert response.status_code == 200
+        assert "Le lien vers la vidéo doit commencer par https://." in page and "Nouveau texte" in page
+        story.refresh_from_db()
+        assert story.title == "Un recrutement réussi à Rennes"
+
+    def test_author_edits_their_story_through_the_api(self, api_client, ambassador):
+        story = make_story(ambassador, kind="employer")
+        api_client.force_authenticate(ambassador)
+        url = f"/api/v1/stories/{story.pk}/"
+        response = api_client.patch(url, {"title": "Une PME recrute", "is_anonymised": True}, format="json")
+        assert response.status_code == 200, response.json()
+        body = response.json()
+        assert body["title"] == "Une PME recrute" and body["is_anonymised"] and body["status"] == "proposed"
+        assert body["body"] == story.body  # a partial edit leaves the rest
+        assert api_client.get(url).json()["title"] == "Une PME recrute"
+
+    def test_the_api_refuses_fields_the_author_cannot_change(self, api_client, ambassador):
+        story = make_story(ambassador)
+        api_client.force_authenticate(ambassador)
+        response = api_client.patch(
+            f"/api/v1/stories/{story.pk}/", {"title": "Titre", "status": "in_kit", "kind": "employer"}, format="json"
+        )
+        assert response.status_code == 400
+        assert set(response.json()["error"]["fields"]) == {"status", "kind"}
+        story.refresh_from_db()
+        assert story.status == Story.Status.PROPOSED and story.title == "Un recrutement réussi à Rennes"
+
+    def test_the_api_edits_only_ones_own_open_stories(self, api_client, ambassador, curator, org, charter):
+        story = make_story(ambassador)
+        api_client.force_authenticate(make_ambassador(unit=org["a-bre-1"], charter=charter))
+        assert api_client.patch(f"/api/v1/stories/{story.pk}/", {"title": "X"}, format="json").status_code == 404
+        stories.story_decline(story=story, by=curator, note="Déjà relayée.")
+        api_client.force_authenticate(ambassador)
+        response = api_client.patch(f"/api/v1/stories/{story.pk}/", {"title": "X"}, format="json")
+        assert response.status_code == 409 and response.json()["error"]["code"] == "story_closed"
 
 
 class TestIntoKits:
