@@ -208,7 +208,7 @@ class TestEditing:
         page = client.get(reverse("story_detail", args=[story.pk])).content.decode()
         assert "<del>Quatre </del>" in page and "<ins>Trois </ins>" in page  # the kit now differs from the story
 
-    def test_only_the_author_edits_a_story(self, client, api_client, ambassador, curator, org, charter):
+    def test_only_the_author_edits_a_story(self, client, ambassador, curator, org, charter):
         story = make_story(ambassador, kind="job_seeker")
         client.force_login(make_ambassador(unit=org["a-bre-1"], charter=charter))
         assert client.get(reverse("story_edit", args=[story.pk])).status_code == 404
