@@ -10,7 +10,9 @@ it) or declined; any of them → withdrawn (its consent); in a kit → proposed 
 its author edits it.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -164,7 +166,7 @@ def story_propose(
         if cleaned_form is not None:
             record.signed_form = cleaned_form.content
         record.save()
-    transaction.on_commit(lambda: _tell_curators_of_new_story(story.pk))
+    transaction.on_commit(lambda: _tell_curators(story.pk, _new_story_message))
     return story
 
 
@@ -201,7 +203,7 @@ def story_update(*, story: Story, by: User, **fields) -> Story:
         story.status = Story.Status.PROPOSED
     story.save(update_fields=[*changed, "status", "updated_at"])
     if sent_back:
-        transaction.on_commit(lambda: _tell_curators_of_edit(story.pk))
+        transaction.on_commit(lambda: _tell_curators(story.pk, _edit_message))
     return story
 
 
@@ -209,35 +211,50 @@ def _curator_emails() -> list[str]:
     return list(User.objects.filter(is_curator=True, is_active=True).values_list("email", flat=True))
 
 
-def _tell_curators_of_new_story(story_pk: int) -> None:
+def _tell_curators(story_pk: int, message: Callable[[Story], tuple[str, str]]) -> None:
+    """E-mail every curator the (subject, body) that `message` writes about the story;
+    called once the transaction that changed the story has committed."""
     story = Story.objects.filter(pk=story_pk).first()
     recipients = _curator_emails()
     if story is None or not recipients:
         return
-    send_mail(
+    subject, body = message(story)
+    send_mail(subject, body, None, recipients)
+
+
+def _story_url(story: Story) -> str:
+    return settings.SITE_URL + reverse("story_detail", args=[story.pk])
+
+
+def _new_story_message(story: Story) -> tuple[str, str]:
+    return (
         _("Nouvelle histoire du terrain : %(title)s") % {"title": story.title},
-        _("Une nouvelle histoire a été proposée : %(url)s")
-        % {"url": settings.SITE_URL + reverse("story_detail", args=[story.pk])},
-        None,
-        recipients,
+        _("Une nouvelle histoire a été proposée : %(url)s") % {"url": _story_url(story)},
     )
 
 
-def _tell_curators_of_edit(story_pk: int) -> None:
-    story = Story.objects.filter(pk=story_pk).first()
-    recipients = _curator_emails()
-    if story is None or not recipients:
-        return
-    send_mail(
+def _edit_message(story: Story) -> tuple[str, str]:
+    return (
         _("Histoire modifiée par son auteur·rice : %(title)s") % {"title": story.title},
         _(
             "L’histoire « %(title)s », déjà reprise dans un kit, a été modifiée par son auteur·rice. "
             "Les kits n’ont pas changé : comparez-les au nouveau texte et reportez la modification "
             "si vous l’approuvez. %(url)s"
         )
-        % {"title": story.title, "url": settings.SITE_URL + reverse("story_detail", args=[story.pk])},
-        None,
-        recipients,
+        % {"title": story.title, "url": _story_url(story)},
+    )
+
+
+def _withdrawal_message(story: Story, *, kit_pks: list[int]) -> tuple[str, str]:
+    titles = "\n".join(f"- {title}" for title in Kit.objects.filter(pk__in=kit_pks).values_list("title", flat=True))
+    return (
+        _("Consentement retiré : %(title)s") % {"title": story.title},
+        _(
+            "La personne citée dans le témoignage « %(title)s » a retiré son consentement.\n"
+            "Les kits qui l’utilisaient ont été retirés ou archivés :\n%(kits)s\n\n"
+            "N’utilisez plus ce témoignage. %(url)s"
+        )
+        % {"title": story.title, "kits": titles or _("(aucun)"), "url": _story_url(story)},
     )
 
 
@@ -281,31 +298,9 @@ def consent_withdraw(*, story: Story, by: User, note: str = "") -> list[Kit]:
         kit = workflow.kit_take_down_for_consent(kit=kit, by=by, reason=reason)
         if kit is not None:
             changed.append(kit)
-    transaction.on_commit(lambda: _tell_curators_of_withdrawal(story.pk, [k.pk for k in changed]))
+    kit_pks = [kit.pk for kit in changed]
+    transaction.on_commit(lambda: _tell_curators(story.pk, partial(_withdrawal_message, kit_pks=kit_pks)))
     return changed
-
-
-def _tell_curators_of_withdrawal(story_pk: int, kit_pks: list[int]) -> None:
-    story = Story.objects.filter(pk=story_pk).first()
-    recipients = _curator_emails()
-    if story is None or not recipients:
-        return
-    titles = "\n".join(f"- {title}" for title in Kit.objects.filter(pk__in=kit_pks).values_list("title", flat=True))
-    send_mail(
-        _("Consentement retiré : %(title)s") % {"title": story.title},
-        _(
-            "La personne citée dans le témoignage « %(title)s » a retiré son consentement.\n"
-            "Les kits qui l’utilisaient ont été retirés ou archivés :\n%(kits)s\n\n"
-            "N’utilisez plus ce témoignage. %(url)s"
-        )
-        % {
-            "title": story.title,
-            "kits": titles or _("(aucun)"),
-            "url": settings.SITE_URL + reverse("story_detail", args=[story.pk]),
-        },
-        None,
-        recipients,
-    )
 
 
 @transaction.atomic
