@@ -465,8 +465,8 @@ SPECTACULAR_SETTINGS = {
         "CampaignKindEnum": "advocacy.campaigns.models.Campaign.Kind",
         "CampaignStatusEnum": "advocacy.campaigns.models.Campaign.Status",
         "DeliveryStatusEnum": "advocacy.campaigns.models.Delivery.Status",
-        "StoryKindEnum": "content.models_community.Story.Kind",
-        "StoryStatusEnum": "content.models_community.Story.Status",
+        "StoryKindEnum": "content.models.Story.Kind",
+        "StoryStatusEnum": "content.models.Story.Status",
     },
 }
 # One name per shared choice set, so the kits API and the accounts API share their enums.

@@ -38,10 +38,9 @@ class DocsView(SpectacularSwaggerSplitView):
 api_v1 = [
     path("", include("accounts.api_urls")),
     path("", include("advocacy.reach.api_urls")),
-    path("", include("content.api_urls_kits")),
+    path("", include("content.api_urls")),
     path("", include("advocacy.sharing.api_urls")),
     path("", include("advocacy.campaigns.api_urls")),
-    path("", include("content.api_urls_community")),
     path("", include("advocacy.reach.api_urls_reports")),
 ]
 
@@ -54,9 +53,8 @@ urlpatterns = [
     path("mentions-legales/", views.legal_notice, name="legal_notice"),
     path("securite/double-authentification/", views.mfa_required, name="mfa_required"),
     path("", include("accounts.urls")),
-    path("contenus/", include("content.urls_kits")),
+    path("", include("content.urls")),
     path("observatoire/", include("advocacy.reach.urls")),
-    path("", include("content.urls_community")),
     path("", include("advocacy.sharing.urls")),
     path("", include("advocacy.campaigns.urls")),
     path("compte/", include("allauth.urls")),

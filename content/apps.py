@@ -9,13 +9,9 @@ class ContentConfig(AppConfig):
     verbose_name = _("Bibliothèque de contenus")
 
     def ready(self):
-        # demo_kits and menu: the curators' and moderators' workspace (demo step, menu).
-        from content import (  # noqa: F401 - guidelines, stories, discussions
-            demo_community,
-            demo_kits,
+        from content import (  # noqa: F401 - registration on import
+            demo,
             guidelines,  # connects the cache of rules to their models' signals
             menu,
-            menu_community,
-            personal_data,  # noqa: F401 - registration on import
-            personal_data_community,
+            personal_data,
         )

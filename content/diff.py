@@ -1,12 +1,14 @@
-"""The difference between two saved versions of a kit, word by word, for reviewers.
+"""Word-level differences: between two saved versions of a kit, for reviewers, and
+between a story and the kits made from it, for its author.
 
-Each changed field comes back as segments ("equal", "insert", "delete") that the page
-renders with <ins> and <del> plus words for screen readers, never colour alone.
+Each change comes back as pieces ("equal", "insert", "delete") that pages render with
+<ins> and <del> (plus words for screen readers), never colour alone.
 """
 
 import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from typing import NamedTuple
 
 from django.utils.translation import gettext_lazy as _
 
@@ -27,14 +29,21 @@ FIELD_LABELS = {
     "texts": _("Textes suggérés"),
     "visuals": _("Visuels"),
 }
-_TOKENS = re.compile(r"\s+|[^\s]+")
+# A word with the spaces that follow it, so that a changed word does not also show its
+# neighbouring spaces as changed.
+_TOKENS = re.compile(r"\S+\s*|\s+")
+
+
+class DiffPiece(NamedTuple):
+    op: str  # "equal", "insert" or "delete"
+    text: str
 
 
 @dataclass(frozen=True)
 class FieldDiff:
     name: str
     label: str
-    segments: list[tuple[str, str]]
+    segments: list[DiffPiece]
 
 
 def _as_text(name: str, value) -> str:
@@ -62,18 +71,18 @@ def _as_text(name: str, value) -> str:
     return str(value)
 
 
-def text_segments(old: str, new: str) -> list[tuple[str, str]]:
-    """Word-level segments turning `old` into `new`."""
-    a, b = _TOKENS.findall(old), _TOKENS.findall(new)
-    segments: list[tuple[str, str]] = []
-    for op, i1, i2, j1, j2 in SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+def word_diff(before: str, after: str) -> list[DiffPiece]:
+    """The pieces turning `before` into `after`, word by word."""
+    old, new = _TOKENS.findall(before or ""), _TOKENS.findall(after or "")
+    pieces: list[DiffPiece] = []
+    for op, i1, i2, j1, j2 in SequenceMatcher(a=old, b=new, autojunk=False).get_opcodes():
         if op == "equal":
-            segments.append(("equal", "".join(a[i1:i2])))
+            pieces.append(DiffPiece("equal", "".join(old[i1:i2])))
         if op in ("delete", "replace"):
-            segments.append(("delete", "".join(a[i1:i2])))
+            pieces.append(DiffPiece("delete", "".join(old[i1:i2])))
         if op in ("insert", "replace"):
-            segments.append(("insert", "".join(b[j1:j2])))
-    return segments
+            pieces.append(DiffPiece("insert", "".join(new[j1:j2])))
+    return pieces
 
 
 def version_diff(old: dict, new: dict) -> list[FieldDiff]:
@@ -82,5 +91,5 @@ def version_diff(old: dict, new: dict) -> list[FieldDiff]:
     for name, label in FIELD_LABELS.items():
         before, after = _as_text(name, old.get(name)), _as_text(name, new.get(name))
         if before != after:
-            diffs.append(FieldDiff(name=name, label=str(label), segments=text_segments(before, after)))
+            diffs.append(FieldDiff(name=name, label=str(label), segments=word_diff(before, after)))
     return diffs

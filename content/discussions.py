@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 from accounts.access import Role, can
 from accounts.models import User
 from advocacy.errors import Conflict, DomainError
-from content.models_community import DiscussionMessage
+from content.models import DiscussionMessage, Kit
+from content.selectors import kits_live_for
 
 MAX_LENGTH = 4000
 # The roles that may take part: ambassadors and the people who run the programme.
@@ -22,9 +23,6 @@ EDITORIAL_TEAM = (Role.CURATOR, Role.MODERATOR, Role.ADMIN)
 
 
 def kits_discussable_by(*, user: User) -> QuerySet:
-    from content.models import Kit
-    from content.selectors import kits_live_for
-
     if can(user, *EDITORIAL_TEAM):
         return Kit.objects.all()
     if can(user, Role.AMBASSADOR):

@@ -9,7 +9,7 @@ from accounts.access import Role, can
 from accounts.models import User
 from advocacy import richtext
 from advocacy.errors import DomainError
-from content.models_community import GuidelinePage
+from content.models import GuidelinePage
 
 EDITORS = (Role.CURATOR, Role.ADMIN)
 

@@ -1,59 +1,25 @@
 """How each suggested text will look once posted on each network, for the kit editor.
 
-The post is the text, then the kit's hashtags it does not already carry, then the link;
-its length is counted as the network counts it (content.guidelines.weighted_length).
+The post is the one the guideline engine judges (content.guidelines.post_as_published:
+the text, then the kit's hashtags it does not already carry, then the link); its length
+is counted as the network counts it.
 """
 
 from dataclasses import dataclass
 
 from accounts.models import Network
+from content import guidelines
 
-# What each network accepts, as the network counts it. The guideline engine owns the
-# authoritative table; this one serves until it is importable.
-NETWORK_LIMITS = {
-    "x": 280,
-    "mastodon": 500,
-    "bluesky": 300,
-    "linkedin": 3000,
-    "facebook": 63206,
-    "instagram": 2200,
-}
 # Instagram does not make links in a post clickable: ambassadors put them in their bio.
 LINK_NOT_CLICKABLE = frozenset({Network.INSTAGRAM})
 
 
-def _engine():
-    try:
-        from content import guidelines
-    except ImportError:  # the guideline engine lands with the guidelines branch
-        return None
-    return guidelines
-
-
 def network_length(text: str, network: str) -> int:
-    engine = _engine()
-    if engine is not None and hasattr(engine, "weighted_length"):
-        return engine.weighted_length(text, network)
-    return len(text)
+    return guidelines.weighted_length(text, network)
 
 
 def network_limit(network: str) -> int:
-    engine = _engine()
-    limits = getattr(engine, "NETWORK_LIMITS", None) or NETWORK_LIMITS
-    return limits.get(network, NETWORK_LIMITS.get(network, 0))
-
-
-def compose_post(*, body: str, hashtags: list[str], link: str) -> str:
-    """The post as a share would start it: text, missing hashtags, then the link."""
-    body = (body or "").strip()
-    present = body.casefold()
-    missing = [f"#{tag}" for tag in hashtags if f"#{tag}".casefold() not in present]
-    parts = [body]
-    if missing:
-        parts.append(" ".join(missing))
-    if link:
-        parts.append(link)
-    return "\n\n".join(part for part in parts if part)
+    return guidelines.NETWORK_LIMITS.get(network, 0)
 
 
 @dataclass(frozen=True)
@@ -93,7 +59,7 @@ def previews(*, texts: list[dict], hashtags: list[str], link: str) -> list[TextP
         for network in Network.values:
             if network not in networks:
                 continue
-            post = compose_post(body=body, hashtags=hashtags, link=link)
+            post = guidelines.post_as_published(body, link=link, hashtags=hashtags)
             cards.append(
                 Card(
                     network=network,

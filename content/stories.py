@@ -1,14 +1,18 @@
-"""Field stories and testimonials: proposing them, recording and withdrawing consent,
-turning them into draft kits, and what each person may see of them.
+"""Field stories and testimonials: proposing and editing them, recording and withdrawing
+consent, turning them into draft kits, and what each person may see of them.
 
 Consent comes first: a testimonial cannot be proposed without it, a kit cannot be
 made from one whose consent does not cover social networks, and withdrawing it takes
 every kit that uses the testimonial out of circulation at once.
+
+A story's status moves here only: proposed → in a kit (a curator made a draft kit of
+it) or declined; any of them → withdrawn (its consent); in a kit → proposed again when
+its author edits it.
 """
 
-import difflib
-import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -20,11 +24,12 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
-from accounts.access import Role, can, roles_of
+from accounts.access import Role, can
 from accounts.models import User
 from advocacy.errors import Conflict, DomainError
-from content import uploads
-from content.models_community import Consent, Story, StoryPhoto
+from content import uploads, workflow
+from content.diff import DiffPiece, word_diff
+from content.models import Consent, Kit, Story, StoryPhoto, SuggestedText
 
 MAX_PHOTOS = 6
 # The version of the consent text shown to the person and printed on the paper form.
@@ -38,11 +43,44 @@ class PhotoInput:
     alt_text: str
 
 
-def _check_video_url(url: str) -> str:
-    url = (url or "").strip()
-    if url and not url.lower().startswith("https://"):
-        raise DomainError(_("Le lien vers la vidéo doit commencer par https://."), field="video_url")
-    return url
+# What the author may change after proposing. The kind, the photos and the consent stay
+# as proposed: the consent is proof of what the quoted person agreed to, and changing
+# the kind would make a testimonial without one.
+EDITABLE_FIELDS = ("title", "body", "video_url", "subject_label", "is_anonymised")
+# Declined and withdrawn stories are closed.
+EDITABLE_STATUSES = frozenset({Story.Status.PROPOSED, Story.Status.IN_KIT})
+TITLE_MAX_LENGTH = Story._meta.get_field("title").max_length
+SUBJECT_LABEL_MAX_LENGTH = Story._meta.get_field("subject_label").max_length
+
+
+def _clean_text(fields: dict, *, kind: str) -> dict:
+    """The story's own fields (any of EDITABLE_FIELDS), checked and tidied."""
+    fields = dict(fields)
+    if "title" in fields:
+        fields["title"] = (fields["title"] or "").strip()
+        if not fields["title"]:
+            raise DomainError(_("Donnez un titre et un texte à votre histoire."), field="title")
+        if len(fields["title"]) > TITLE_MAX_LENGTH:
+            raise DomainError(_("Le titre dépasse %(max)s caractères.") % {"max": TITLE_MAX_LENGTH}, field="title")
+    if "body" in fields:
+        fields["body"] = (fields["body"] or "").strip()
+        if not fields["body"]:
+            raise DomainError(_("Donnez un titre et un texte à votre histoire."), field="body")
+    if "video_url" in fields:
+        fields["video_url"] = (fields["video_url"] or "").strip()
+        if fields["video_url"] and not fields["video_url"].lower().startswith("https://"):
+            raise DomainError(_("Le lien vers la vidéo doit commencer par https://."), field="video_url")
+    if "subject_label" in fields:
+        fields["subject_label"] = (fields["subject_label"] or "").strip()
+        if len(fields["subject_label"]) > SUBJECT_LABEL_MAX_LENGTH:
+            raise DomainError(
+                _("La présentation de la personne dépasse %(max)s caractères.") % {"max": SUBJECT_LABEL_MAX_LENGTH},
+                field="subject_label",
+            )
+    if "is_anonymised" in fields:
+        # Only a testimonial quotes someone who could be anonymised.
+        fields["is_anonymised"] = bool(fields["is_anonymised"]) and kind != Story.Kind.STORY
+    return fields
 
 
 def _consent_fields(consent: dict | None, kind: str) -> dict | None:
@@ -100,8 +138,16 @@ def story_propose(
         raise DomainError(_("Seuls les membres du programme peuvent proposer une histoire."), code="not_ambassador")
     if kind not in Story.Kind.values:
         raise DomainError(_("Ce type d’histoire n’existe pas."), field="kind")
-    if not title.strip() or not body.strip():
-        raise DomainError(_("Donnez un titre et un texte à votre histoire."), field="body")
+    text = _clean_text(
+        {
+            "title": title,
+            "body": body,
+            "video_url": video_url,
+            "subject_label": subject_label,
+            "is_anonymised": is_anonymised,
+        },
+        kind=kind,
+    )
     if len(photos) > MAX_PHOTOS:
         raise DomainError(_("%(count)s photos au plus.") % {"count": MAX_PHOTOS}, field="photos")
     for photo in photos:
@@ -112,15 +158,7 @@ def story_propose(
     cleaned_photos = [(uploads.clean_image(p.upload, field="photos"), p.alt_text.strip()) for p in photos]
     cleaned_form = uploads.clean_document(signed_form, field="signed_form") if signed_form else None
 
-    story = Story.objects.create(
-        author=author,
-        kind=kind,
-        title=title.strip(),
-        body=body.strip(),
-        video_url=_check_video_url(video_url),
-        is_anonymised=is_anonymised if kind != Story.Kind.STORY else False,
-        subject_label=subject_label.strip(),
-    )
+    story = Story.objects.create(author=author, kind=kind, **text)
     for position, (cleaned, alt_text) in enumerate(cleaned_photos):
         StoryPhoto.objects.create(story=story, image=cleaned.content, alt_text=alt_text, position=position)
     if consent_fields is not None:
@@ -128,7 +166,44 @@ def story_propose(
         if cleaned_form is not None:
             record.signed_form = cleaned_form.content
         record.save()
-    transaction.on_commit(lambda: _tell_curators_of_new_story(story.pk))
+    transaction.on_commit(lambda: _tell_curators(story.pk, _new_story_message))
+    return story
+
+
+@transaction.atomic
+def story_update(*, story: Story, by: User, **fields) -> Story:
+    """The author edits their story: any of EDITABLE_FIELDS.
+
+    A story still waiting for the editorial team just changes. A story already made into
+    a kit goes back to the team (status "proposed" again, curators told), as an edit to an
+    approved kit goes back to review: what the team took up is no longer what the story
+    says. The kits made from it keep the text that was reviewed, since a kit is a copy
+    that only content.workflow changes; the curators compare and carry the edit over if
+    they agree. A declined story, or one whose consent was withdrawn, is closed."""
+    story = Story.objects.select_for_update().get(pk=story.pk)
+    if story.author_id != by.pk:
+        raise DomainError(_("Seul·e l’auteur·rice d’une histoire peut la modifier."), code="forbidden")
+    if story.status not in EDITABLE_STATUSES:
+        raise Conflict(
+            _("Une histoire « %(status)s » ne se modifie plus.") % {"status": story.get_status_display()},
+            code="story_closed",
+        )
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise DomainError(_("Champ non modifiable : %(fields)s.") % {"fields": ", ".join(sorted(unknown))})
+    changed = {
+        name: value for name, value in _clean_text(fields, kind=story.kind).items() if getattr(story, name) != value
+    }
+    if not changed:
+        return story
+    for name, value in changed.items():
+        setattr(story, name, value)
+    sent_back = story.status == Story.Status.IN_KIT
+    if sent_back:
+        story.status = Story.Status.PROPOSED
+    story.save(update_fields=[*changed, "status", "updated_at"])
+    if sent_back:
+        transaction.on_commit(lambda: _tell_curators(story.pk, _edit_message))
     return story
 
 
@@ -136,33 +211,76 @@ def _curator_emails() -> list[str]:
     return list(User.objects.filter(is_curator=True, is_active=True).values_list("email", flat=True))
 
 
-def _tell_curators_of_new_story(story_pk: int) -> None:
+def _tell_curators(story_pk: int, message: Callable[[Story], tuple[str, str]]) -> None:
+    """E-mail every curator the (subject, body) that `message` writes about the story;
+    called once the transaction that changed the story has committed."""
     story = Story.objects.filter(pk=story_pk).first()
     recipients = _curator_emails()
     if story is None or not recipients:
         return
-    send_mail(
+    subject, body = message(story)
+    send_mail(subject, body, None, recipients)
+
+
+def _story_url(story: Story) -> str:
+    return settings.SITE_URL + reverse("story_detail", args=[story.pk])
+
+
+def _new_story_message(story: Story) -> tuple[str, str]:
+    return (
         _("Nouvelle histoire du terrain : %(title)s") % {"title": story.title},
-        _("Une nouvelle histoire a été proposée : %(url)s")
-        % {"url": settings.SITE_URL + reverse("story_detail", args=[story.pk])},
-        None,
-        recipients,
+        _("Une nouvelle histoire a été proposée : %(url)s") % {"url": _story_url(story)},
+    )
+
+
+def _edit_message(story: Story) -> tuple[str, str]:
+    return (
+        _("Histoire modifiée par son auteur·rice : %(title)s") % {"title": story.title},
+        _(
+            "L’histoire « %(title)s », déjà reprise dans un kit, a été modifiée par son auteur·rice. "
+            "Les kits n’ont pas changé : comparez-les au nouveau texte et reportez la modification "
+            "si vous l’approuvez. %(url)s"
+        )
+        % {"title": story.title, "url": _story_url(story)},
+    )
+
+
+def _withdrawal_message(story: Story, *, kit_pks: list[int]) -> tuple[str, str]:
+    titles = "\n".join(f"- {title}" for title in Kit.objects.filter(pk__in=kit_pks).values_list("title", flat=True))
+    return (
+        _("Consentement retiré : %(title)s") % {"title": story.title},
+        _(
+            "La personne citée dans le témoignage « %(title)s » a retiré son consentement.\n"
+            "Les kits qui l’utilisaient ont été retirés ou archivés :\n%(kits)s\n\n"
+            "N’utilisez plus ce témoignage. %(url)s"
+        )
+        % {"title": story.title, "kits": titles or _("(aucun)"), "url": _story_url(story)},
     )
 
 
 def _kits_using(story: Story) -> QuerySet:
-    from content.models import Kit
-
     return Kit.objects.filter(source_stories=story).order_by("pk")
 
 
+def may_record_withdrawal(story: Story, user: User) -> bool:
+    """The ambassador who collected the consent records its withdrawal, or the web-social
+    team (curators, and moderators, who handle crises), whom the person may call instead."""
+    return story.author_id == user.pk or can(user, Role.CURATOR, Role.MODERATOR)
+
+
 @transaction.atomic
-def consent_withdraw(*, story: Story, by: User, note: str = "") -> list:
+def consent_withdraw(*, story: Story, by: User, note: str = "") -> list[Kit]:
     """Record that the person withdrew their consent, and take every kit that uses the
-    testimonial out of circulation now: published kits are retracted (ambassadors are
-    asked to delete their posts), kits not yet out are archived. Curators are told.
+    testimonial out of circulation now (content.workflow.kit_take_down_for_consent):
+    published kits are retracted (ambassadors are asked to delete their posts), kits not
+    yet out are archived. The story is withdrawn. Curators are told.
 
     Returns the kits that were changed."""
+    if not may_record_withdrawal(story, by):
+        raise DomainError(
+            _("Seul·e l’auteur·rice de l’histoire ou l’équipe web social peut enregistrer ce retrait."),
+            code="forbidden",
+        )
     consent = Consent.objects.select_for_update().filter(story=story).first()
     if consent is None:
         raise DomainError(_("Cette histoire n’a pas de consentement enregistré."), code="no_consent")
@@ -172,89 +290,23 @@ def consent_withdraw(*, story: Story, by: User, note: str = "") -> list:
     consent.withdrawn_by = by
     consent.withdrawal_note = note.strip()
     consent.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_note"])
-    Story.objects.filter(pk=story.pk).update(status=Story.Status.WITHDRAWN)
+    Story.objects.filter(pk=story.pk).update(status=Story.Status.WITHDRAWN, updated_at=timezone.now())
     story.status = Story.Status.WITHDRAWN
-    changed = kits_unpublish_for_consent(story=story, by=by)
-    transaction.on_commit(lambda: _tell_curators_of_withdrawal(story.pk, [k.pk for k in changed]))
-    return changed
-
-
-def kits_unpublish_for_consent(*, story: Story, by: User) -> list:
-    """Take every kit made from `story` out of circulation: published kits are
-    retracted (their hooks ask ambassadors to delete their posts), kits not out yet are
-    archived. Goes through content.workflow, the only code that moves kits.
-
-    The person recording the withdrawal may be the ambassador who collected the consent,
-    who holds no moderator role; the kits must still leave the feeds now, so the
-    workflow's own transition is used under their name, recorded like any other."""
-    from content import workflow
-    from content.models import Kit
-
     reason = _("Consentement retiré par la personne dont le témoignage est cité.")
-    roles = roles_of(by)
     changed = []
-    for kit in Kit.objects.filter(source_stories=story).select_for_update().order_by("pk"):
-        if kit.status == Kit.Status.PUBLISHED:
-            if Role.MODERATOR in roles:
-                kit = workflow.kit_retract(kit=kit, by=by, reason=reason)
-            else:
-                kit = workflow._move(
-                    kit,
-                    "retract",
-                    by=by,
-                    comment=reason,
-                    retracted_at=timezone.now(),
-                    retracted_by=by,
-                    retraction_reason=reason,
-                )
-                workflow._on_commit(workflow.KIT_RETRACTED_HOOKS, kit)
-        elif kit.status in (
-            Kit.Status.DRAFT,
-            Kit.Status.SUBMITTED,
-            Kit.Status.CHANGES_REQUESTED,
-            Kit.Status.APPROVED,
-        ):
-            if roles & {Role.CURATOR, Role.MODERATOR}:
-                kit = workflow.kit_archive(kit=kit, by=by, comment=reason)
-            else:
-                kit = workflow._move(kit, "archive", by=by, comment=reason)
-        else:
-            continue
-        changed.append(kit)
+    for kit in _kits_using(story):
+        kit = workflow.kit_take_down_for_consent(kit=kit, by=by, reason=reason)
+        if kit is not None:
+            changed.append(kit)
+    kit_pks = [kit.pk for kit in changed]
+    transaction.on_commit(lambda: _tell_curators(story.pk, partial(_withdrawal_message, kit_pks=kit_pks)))
     return changed
-
-
-def _tell_curators_of_withdrawal(story_pk: int, kit_pks: list[int]) -> None:
-    from content.models import Kit
-
-    story = Story.objects.filter(pk=story_pk).first()
-    recipients = _curator_emails()
-    if story is None or not recipients:
-        return
-    titles = "\n".join(f"- {title}" for title in Kit.objects.filter(pk__in=kit_pks).values_list("title", flat=True))
-    send_mail(
-        _("Consentement retiré : %(title)s") % {"title": story.title},
-        _(
-            "La personne citée dans le témoignage « %(title)s » a retiré son consentement.\n"
-            "Les kits qui l’utilisaient ont été retirés ou archivés :\n%(kits)s\n\n"
-            "N’utilisez plus ce témoignage. %(url)s"
-        )
-        % {
-            "title": story.title,
-            "kits": titles or _("(aucun)"),
-            "url": settings.SITE_URL + reverse("story_detail", args=[story.pk]),
-        },
-        None,
-        recipients,
-    )
 
 
 @transaction.atomic
 def story_to_kit(*, story: Story, by: User):
     """A curator turns a story into a draft kit, with the story's text as the first
     suggested text (the curator then edits it; the author sees the differences)."""
-    from content import workflow
-
     story = Story.objects.select_for_update().get(pk=story.pk)
     if not can(by, Role.CURATOR):
         raise DomainError(_("Seule l’équipe éditoriale peut créer un kit."), code="forbidden")
@@ -351,35 +403,11 @@ def consent_form_for(*, user: User, story_pk: int) -> Consent | None:
 
 # --- What changed between the story and the kit --------------------------------------
 
-_TOKEN = re.compile(r"\S+\s*|\s+")
-
-
-@dataclass
-class DiffPiece:
-    op: str  # "equal", "insert", "delete"
-    text: str
-
-
-def text_diff(before: str, after: str) -> list[DiffPiece]:
-    """Word-level differences from `before` to `after`, ready for a template."""
-    old, new = _TOKEN.findall(before or ""), _TOKEN.findall(after or "")
-    pieces: list[DiffPiece] = []
-    matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        if op == "equal":
-            pieces.append(DiffPiece("equal", "".join(old[i1:i2])))
-            continue
-        if op in ("delete", "replace"):
-            pieces.append(DiffPiece("delete", "".join(old[i1:i2])))
-        if op in ("insert", "replace"):
-            pieces.append(DiffPiece("insert", "".join(new[j1:j2])))
-    return pieces
-
 
 @dataclass
 class KitChanges:
-    kit: object
-    texts: list[tuple[object, list[DiffPiece]]]
+    kit: Kit
+    texts: list[tuple[SuggestedText, list[DiffPiece]]]
 
     @property
     def is_unchanged(self) -> bool:
@@ -389,9 +417,7 @@ class KitChanges:
 def story_changes(*, story: Story) -> list[KitChanges]:
     """For the author: each kit made from their story and how each suggested text
     differs from what they wrote."""
-    from content.models import SuggestedText
-
     kits = _kits_using(story).prefetch_related(
         Prefetch("texts", queryset=SuggestedText.objects.order_by("position", "pk"))
     )
-    return [KitChanges(kit, [(text, text_diff(story.body, text.body)) for text in kit.texts.all()]) for kit in kits]
+    return [KitChanges(kit, [(text, word_diff(story.body, text.body)) for text in kit.texts.all()]) for kit in kits]

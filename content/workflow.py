@@ -4,6 +4,10 @@ draft → submitted → (changes requested → submitted)* → approved → publ
 plus retracted (from published, the crisis brake) and archived. Four eyes: whoever
 approves is neither the kit's author nor its last editor, and any edit after approval
 sends the kit back to review. Every transition is recorded, every edit saves a version.
+
+One transition is not gated by a role but by a fact: when the person a testimonial
+quotes withdraws their consent, every kit made from it leaves circulation under the
+name of whoever recorded the withdrawal (`kit_take_down_for_consent`).
 """
 
 from collections.abc import Callable, Iterable
@@ -33,6 +37,8 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
     "archive": (frozenset({S.DRAFT, S.CHANGES_REQUESTED, S.SUBMITTED, S.APPROVED, S.EXPIRED, S.RETRACTED}), S.ARCHIVED),
 }
 EDITABLE = frozenset({S.DRAFT, S.SUBMITTED, S.CHANGES_REQUESTED, S.APPROVED})
+# Kits that have not reached any feed yet (archived, not retracted, when taken down).
+NOT_YET_OUT = frozenset({S.DRAFT, S.SUBMITTED, S.CHANGES_REQUESTED, S.APPROVED})
 
 # Other apps react to a kit's life from their AppConfig.ready(): `hook(kit)` runs after
 # the transaction that moved the kit commits.
@@ -447,6 +453,33 @@ def kit_archive(*, kit: Kit, by: User, comment: str = "") -> Kit:
     _require(by, Role.CURATOR, Role.MODERATOR)
     kit = Kit.objects.select_for_update().get(pk=kit.pk)
     return _move(kit, "archive", by=by, comment=comment)
+
+
+@transaction.atomic
+def kit_take_down_for_consent(*, kit: Kit, by: User, reason: str) -> Kit | None:
+    """Take a kit made from a testimonial whose consent was withdrawn out of circulation:
+    retracted if published (its hooks ask ambassadors to delete their posts), archived if
+    not out yet. Returns the kit moved, or None when it was already out of the feeds.
+
+    The person recording the withdrawal may be the ambassador who collected the consent,
+    who holds no moderator role: the quoted person must leave the feeds now, not when a
+    moderator is free. So no role is required here; what allows the move is the fact,
+    checked under the kit's lock, that a story the kit is made from has its consent
+    withdrawn. The transition is recorded under their name like any other."""
+    kit = Kit.objects.select_for_update().get(pk=kit.pk)
+    if not Kit.objects.filter(pk=kit.pk, source_stories__consent__withdrawn_at__isnull=False).exists():
+        raise Conflict(
+            _("Aucun témoignage repris dans ce kit n’a vu son consentement retiré."), code="consent_not_withdrawn"
+        )
+    reason = reason.strip()
+    if kit.status == S.PUBLISHED:
+        now = timezone.now()
+        kit = _move(kit, "retract", by=by, comment=reason, retracted_at=now, retracted_by=by, retraction_reason=reason)
+        _on_commit(KIT_RETRACTED_HOOKS, kit)
+        return kit
+    if kit.status in NOT_YET_OUT:
+        return _move(kit, "archive", by=by, comment=reason)
+    return None
 
 
 # --- Scheduled work ------------------------------------------------------------------

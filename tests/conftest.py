@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.cache import cache
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from advocacy.celery import app as celery_app
@@ -10,8 +11,11 @@ from tests.accounts.factories import UserFactory, make_ambassador, org_tree, pub
 
 @pytest.fixture(autouse=True)
 def _isolated(settings, tmp_path):
-    """Every test starts with an empty cache, tasks run inline, files land in tmp."""
+    """Every test starts with an empty cache, in French, tasks run inline, files land in tmp."""
     cache.clear()
+    # A request in another language leaves it active in the thread (LocaleMiddleware
+    # never resets it), and services called directly afterwards would speak it.
+    translation.activate(settings.LANGUAGE_CODE)
     celery_app.conf.task_always_eager = True
     celery_app.conf.task_eager_propagates = True
     settings.MEDIA_ROOT = str(tmp_path / "media")

@@ -1,6 +1,6 @@
 """A GIN index for the library's French full-text search, on PostgreSQL only.
 
-The indexed expression is exactly the one `content.selectors_kits.SEARCH_VECTOR`
+The indexed expression is exactly the one `content.selectors.SEARCH_VECTOR`
 compiles to, so the planner uses it. SQLite has no full-text dictionary: the library
 falls back to a plain match there and this migration does nothing.
 """

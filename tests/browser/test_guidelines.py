@@ -1,10 +1,9 @@
 """An ambassador checks a text live, reads the good practice pages, proposes a story and
 takes part in a discussion; screenshots of each page on desktop and phone."""
 
-from content.models import GuidelineRule
-from content.models_community import DiscussionMessage, Story
+from content.models import DiscussionMessage, GuidelineRule, Story
 from tests.accounts.factories import PASSWORD
-from tests.content.community_factories import guideline_page, message
+from tests.content.factories import guideline_page, message
 
 
 def _rules():

@@ -1,7 +1,6 @@
 """The curators' and moderators' workspace in a real browser: the four-eyes path from a
 draft to the calendar, and every page of the workspace on a desktop and a phone."""
 
-import importlib.util
 from datetime import timedelta
 
 import pytest
@@ -13,10 +12,8 @@ from tests.accounts.factories import PASSWORD, TOTP_SECRET
 from tests.content.factories import LINK, allow_default_domains, make_kit, topic
 
 S = Kit.Status
-HAS_GUIDELINES = importlib.util.find_spec("content.guidelines") is not None
 
 
-@pytest.mark.skipif(not HAS_GUIDELINES, reason="the guideline engine lands with the guidelines branch")
 def test_curator_drafts_fixes_a_blocking_term_and_a_moderator_schedules_it(browser, live_server, curator, moderator):
     allow_default_domains()
     # Seeded by a data migration, but a live-server test starts from flushed tables.

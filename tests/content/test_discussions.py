@@ -7,11 +7,9 @@ from django.urls import reverse
 
 from advocacy.errors import Conflict, DomainError
 from content import discussions
-from content.models import Kit
-from content.models_community import DiscussionMessage
+from content.models import DiscussionMessage, Kit
 from tests.accounts.factories import make_ambassador
-from tests.content.community_factories import message
-from tests.content.factories import make_kit
+from tests.content.factories import make_kit, message
 
 
 @pytest.fixture

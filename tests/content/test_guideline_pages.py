@@ -10,8 +10,7 @@ from django.urls import reverse
 from advocacy import richtext
 from advocacy.errors import DomainError
 from content import guidelines, pages, workflow
-from content.models import GuidelineRule, SensitivePeriod
-from content.models_community import GuidelinePage
+from content.models import GuidelinePage, GuidelineRule, SensitivePeriod
 from tests.content.factories import make_kit
 
 PAYLOADS = [
@@ -191,8 +190,9 @@ class TestLiveCheck:
 
 
 def test_demo_seeds_useful_pages_a_story_and_messages_once(db, org, charter):
-    from content import demo_community
-    from content.models_community import DiscussionMessage, Story
+    from content import demo
+    from content.demo import guideline_pages
+    from content.models import DiscussionMessage, Story
     from tests.accounts.factories import UserFactory, make_ambassador
 
     accounts = [
@@ -200,8 +200,8 @@ def test_demo_seeds_useful_pages_a_story_and_messages_once(db, org, charter):
         UserFactory(unit=org["dg"], curator=True, email="curateur@demo.avecpoleemploi.fr"),
     ]
     for _ in range(2):
-        demo_community.seed({"accounts": accounts})
-    assert GuidelinePage.objects.count() == len(demo_community.PAGES)
+        demo.seed_guidelines_stories_and_discussions({"accounts": accounts})
+    assert GuidelinePage.objects.count() == len(guideline_pages.PAGES)
     assert Story.objects.count() == 2 and Story.objects.get(kind="employer").consent.uses
     assert DiscussionMessage.objects.count() == 3
     for page in GuidelinePage.objects.all():

@@ -1,5 +1,6 @@
-"""Field stories and testimonials: proposing with photos and consent, curators turning
-them into kits, the author seeing the changes, consent withdrawal taking kits down."""
+"""Field stories and testimonials: proposing with photos and consent, the author editing
+them, curators turning them into kits, the author seeing the changes, consent withdrawal
+taking kits down (pages and API)."""
 
 import io
 
@@ -12,11 +13,17 @@ from PIL import Image
 
 from advocacy.errors import Conflict, DomainError
 from content import stories, workflow
-from content.models import Kit, KitTransition
-from content.models_community import Consent, Story
+from content.diff import DiffPiece, word_diff
+from content.models import Consent, Kit, KitTransition, Story
 from tests.accounts.factories import make_ambassador
-from tests.content.community_factories import MINIMAL_PDF, consent_data, jpeg_upload, make_story, pdf_upload
-from tests.content.factories import allow_default_domains
+from tests.content.factories import (
+    MINIMAL_PDF,
+    allow_default_domains,
+    consent_data,
+    jpeg_upload,
+    make_story,
+    pdf_upload,
+)
 
 GPS_IFD = 0x8825
 
@@ -153,6 +160,144 @@ class TestProposing:
             make_story(staff)
 
 
+class TestEditing:
+    def test_author_edits_a_proposed_story_on_its_page(self, client, ambassador, django_capture_on_commit_callbacks):
+        story = make_story(ambassador, title="Forum de Vannes", body="Quarante jeunes.")
+        client.force_login(ambassador)
+        page = client.get(reverse("story_edit", args=[story.pk])).content.decode()
+        assert "Forum de Vannes" in page and "Quarante jeunes." in page
+        mail.outbox.clear()
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(
+                reverse("story_edit", args=[story.pk]),
+                {"title": "Forum de l’alternance à Vannes", "body": "Quarante-deux jeunes."},
+            )
+        assert response.status_code == 302 and response["Location"] == reverse("story_detail", args=[story.pk])
+        story.refresh_from_db()
+        assert (story.title, story.body, story.status) == (
+            "Forum de l’alternance à Vannes",
+            "Quarante-deux jeunes.",
+            Story.Status.PROPOSED,
+        )
+        assert mail.outbox == []  # still in the curators' inbox: nothing new to tell them
+
+    def test_editing_a_story_made_into_a_kit_sends_it_back_to_the_team_and_leaves_the_kit_alone(
+        self, client, ambassador, curator, moderator, django_capture_on_commit_callbacks
+    ):
+        allow_default_domains()
+        story = make_story(ambassador, body="Trois apprentis recrutés au forum de Rennes. #AvecPôleEmploi")
+        kit = stories.story_to_kit(story=story, by=curator)
+        workflow.kit_submit(kit=kit, by=curator)
+        kit = workflow.kit_approve(kit=kit, by=moderator)
+        assert kit.status == Kit.Status.PUBLISHED
+        client.force_login(ambassador)
+        mail.outbox.clear()
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(
+                reverse("story_edit", args=[story.pk]),
+                {"title": story.title, "body": "Quatre apprentis recrutés au forum de Rennes. #AvecPôleEmploi"},
+            )
+        assert response.status_code == 302
+        story.refresh_from_db()
+        kit.refresh_from_db()
+        assert story.status == Story.Status.PROPOSED and list(story.kits.all()) == [kit]
+        assert kit.status == Kit.Status.PUBLISHED
+        assert [t.body for t in kit.texts.all()] == ["Trois apprentis recrutés au forum de Rennes. #AvecPôleEmploi"]
+        (message,) = mail.outbox
+        assert message.to == [curator.email] and "Histoire modifiée" in message.subject
+        page = client.get(reverse("story_detail", args=[story.pk])).content.decode()
+        assert "<del>Quatre </del>" in page and "<ins>Trois </ins>" in page  # the kit now differs from the story
+
+    def test_only_the_author_edits_a_story(self, client, ambassador, curator, org, charter):
+        story = make_story(ambassador, kind="job_seeker")
+        client.force_login(make_ambassador(unit=org["a-bre-1"], charter=charter))
+        assert client.get(reverse("story_edit", args=[story.pk])).status_code == 404
+        with pytest.raises(DomainError) as error:
+            stories.story_update(story=story, by=curator, title="Autre titre")
+        assert error.value.code == "forbidden"
+        story.refresh_from_db()
+        assert story.title == "Un recrutement réussi à Rennes"
+
+    @pytest.mark.parametrize("closed", ["declined", "withdrawn"])
+    def test_a_declined_or_withdrawn_story_is_closed(self, client, ambassador, curator, closed):
+        story = make_story(ambassador, kind="job_seeker")
+        if closed == "declined":
+            stories.story_decline(story=story, by=curator, note="Déjà relayée.")
+        else:
+            stories.consent_withdraw(story=story, by=ambassador)
+        client.force_login(ambassador)
+        response = client.get(reverse("story_edit", args=[story.pk]), follow=True)
+        assert "Cette histoire ne se modifie plus." in response.content.decode()
+        assert "Modifier mon histoire" not in response.content.decode()
+        with pytest.raises(Conflict) as error:
+            stories.story_update(story=story, by=ambassador, title="Autre titre")
+        assert error.value.code == "story_closed"
+
+    def test_the_kind_and_the_consent_are_not_editable(self, client, ambassador):
+        story = make_story(ambassador)
+        with pytest.raises(DomainError) as error:
+            stories.story_update(story=story, by=ambassador, kind="employer")
+        assert "Champ non modifiable" in error.value.message
+        client.force_login(ambassador)
+        page = client.get(reverse("story_edit", args=[story.pk])).content.decode()
+        assert 'name="subject_label"' not in page and 'name="kind"' not in page  # a story quotes nobody
+
+    def test_a_testimonial_edits_how_the_person_is_presented(self, client, ambassador):
+        story = make_story(ambassador, kind="employer", subject_label="Une PME")
+        client.force_login(ambassador)
+        client.post(
+            reverse("story_edit", args=[story.pk]),
+            {"title": story.title, "body": story.body, "subject_label": "Une PME du bâtiment", "is_anonymised": "on"},
+        )
+        story.refresh_from_db()
+        assert story.subject_label == "Une PME du bâtiment" and story.is_anonymised
+        assert story.consent.subject_name == "Amélie Durand"  # the proof is untouched
+
+    def test_a_refused_edit_is_a_french_error_that_keeps_what_was_typed(self, client, ambassador):
+        story = make_story(ambassador)
+        client.force_login(ambassador)
+        response = client.post(
+            reverse("story_edit", args=[story.pk]),
+            {"title": "Nouveau titre", "body": "Nouveau texte", "video_url": "http://video.example/x"},
+        )
+        page = response.content.decode()
+        assert response.status_code == 200
+        assert "Le lien vers la vidéo doit commencer par https://." in page and "Nouveau texte" in page
+        story.refresh_from_db()
+        assert story.title == "Un recrutement réussi à Rennes"
+
+    def test_author_edits_their_story_through_the_api(self, api_client, ambassador):
+        story = make_story(ambassador, kind="employer")
+        api_client.force_authenticate(ambassador)
+        url = f"/api/v1/stories/{story.pk}/"
+        response = api_client.patch(url, {"title": "Une PME recrute", "is_anonymised": True}, format="json")
+        assert response.status_code == 200, response.json()
+        body = response.json()
+        assert body["title"] == "Une PME recrute" and body["is_anonymised"] and body["status"] == "proposed"
+        assert body["body"] == story.body  # a partial edit leaves the rest
+        assert api_client.get(url).json()["title"] == "Une PME recrute"
+
+    def test_the_api_refuses_fields_the_author_cannot_change(self, api_client, ambassador):
+        story = make_story(ambassador)
+        api_client.force_authenticate(ambassador)
+        response = api_client.patch(
+            f"/api/v1/stories/{story.pk}/", {"title": "Titre", "status": "in_kit", "kind": "employer"}, format="json"
+        )
+        assert response.status_code == 400
+        assert set(response.json()["error"]["fields"]) == {"status", "kind"}
+        story.refresh_from_db()
+        assert story.status == Story.Status.PROPOSED and story.title == "Un recrutement réussi à Rennes"
+
+    def test_the_api_edits_only_ones_own_open_stories(self, api_client, ambassador, curator, org, charter):
+        story = make_story(ambassador)
+        api_client.force_authenticate(make_ambassador(unit=org["a-bre-1"], charter=charter))
+        assert api_client.patch(f"/api/v1/stories/{story.pk}/", {"title": "X"}, format="json").status_code == 404
+        stories.story_decline(story=story, by=curator, note="Déjà relayée.")
+        api_client.force_authenticate(ambassador)
+        response = api_client.patch(f"/api/v1/stories/{story.pk}/", {"title": "X"}, format="json")
+        assert response.status_code == 409 and response.json()["error"]["code"] == "story_closed"
+
+
 class TestIntoKits:
     def test_curator_turns_a_story_into_a_draft_kit(self, client, ambassador, curator):
         allow_default_domains()
@@ -206,15 +351,15 @@ class TestIntoKits:
         assert "Déjà relayé en octobre." in page and "Non retenue" in page
 
     def test_text_diff_marks_insertions_and_deletions(self):
-        pieces = stories.text_diff("un deux trois", "un trois quatre")
+        pieces = word_diff("un deux trois", "un trois quatre")
         deleted = "".join(p.text for p in pieces if p.op == "delete")
         inserted = "".join(p.text for p in pieces if p.op == "insert")
         assert "deux" in deleted and "quatre" in inserted
-        assert pieces[0] == stories.DiffPiece("equal", "un ")
+        assert pieces[0] == DiffPiece("equal", "un ")
 
     @given(st.text(max_size=60), st.text(max_size=60))
     def test_text_diff_rebuilds_both_texts(self, before, after):
-        pieces = stories.text_diff(before, after)
+        pieces = word_diff(before, after)
         assert "".join(p.text for p in pieces if p.op != "insert") == before
         assert "".join(p.text for p in pieces if p.op != "delete") == after
 
@@ -271,6 +416,65 @@ class TestConsentWithdrawal:
         story, published, _draft = testimonial_kits
         changed = stories.consent_withdraw(story=story, by=curator)
         assert {k.status for k in changed} == {Kit.Status.RETRACTED, Kit.Status.ARCHIVED}
+
+    def test_withdrawal_through_the_api_takes_the_kits_down(
+        self, api_client, ambassador, curator, testimonial_kits, django_capture_on_commit_callbacks
+    ):
+        story, published, draft = testimonial_kits
+        api_client.force_authenticate(ambassador)
+        url = f"/api/v1/stories/{story.pk}/withdraw-consent/"
+        mail.outbox.clear()
+        with django_capture_on_commit_callbacks(execute=True):
+            response = api_client.post(url, {"note": "Courriel du 21/11"}, format="json")
+        assert response.status_code == 200, response.json()
+        body = response.json()
+        assert body["story"]["status"] == "withdrawn" and body["story"]["consent"]["is_withdrawn"]
+        assert {(k["id"], k["status"]) for k in body["kits"]} == {(published.pk, "retracted"), (draft.pk, "archived")}
+        story.refresh_from_db()
+        assert story.consent.withdrawal_note == "Courriel du 21/11" and story.consent.withdrawn_by == ambassador
+        assert KitTransition.objects.filter(kit=published, to_status=Kit.Status.RETRACTED, by=ambassador).exists()
+        assert [m.to for m in mail.outbox] == [[curator.email]]
+        again = api_client.post(url, {}, format="json")
+        assert again.status_code == 409 and again.json()["error"]["code"] == "already_withdrawn"
+
+    def test_api_withdrawal_errors_are_structured(self, api_client, ambassador, curator, org, charter):
+        story = make_story(ambassador)  # a story quotes nobody: there is no consent to withdraw
+        api_client.force_authenticate(curator)
+        response = api_client.post(f"/api/v1/stories/{story.pk}/withdraw-consent/", {}, format="json")
+        assert response.status_code == 400 and response.json()["error"]["code"] == "no_consent"
+        testimonial = make_story(ambassador, kind="employer")
+        api_client.force_authenticate(make_ambassador(unit=org["a-bre-1"], charter=charter))
+        url = f"/api/v1/stories/{testimonial.pk}/withdraw-consent/"
+        assert api_client.post(url, {}, format="json").status_code == 404
+        api_client.force_authenticate(ambassador)
+        response = api_client.post(url, {"note": "x" * 2001}, format="json")
+        assert response.status_code == 400 and "note" in response.json()["error"]["fields"]
+        assert not Consent.objects.get(story=testimonial).is_withdrawn
+
+    def test_another_ambassador_cannot_record_a_withdrawal(self, org, charter, testimonial_kits):
+        story, published, _draft = testimonial_kits
+        with pytest.raises(DomainError) as error:
+            stories.consent_withdraw(story=story, by=make_ambassador(unit=org["a-bre-1"], charter=charter))
+        assert error.value.code == "forbidden"
+        published.refresh_from_db()
+        assert published.status == Kit.Status.PUBLISHED and not story.consent.is_withdrawn
+
+    def test_a_too_long_note_on_the_page_records_nothing_and_says_why(self, client, ambassador, testimonial_kits):
+        story, published, _draft = testimonial_kits
+        client.force_login(ambassador)
+        response = client.post(reverse("consent_withdraw", args=[story.pk]), {"note": "x" * 2001}, follow=True)
+        assert "Le retrait n’est pas enregistré" in response.content.decode()
+        story.refresh_from_db()
+        assert not story.consent.is_withdrawn
+
+    def test_kits_are_taken_down_only_for_a_withdrawn_consent(self, ambassador, testimonial_kits):
+        """The transition needs no role, so it must check its reason itself."""
+        _story, published, _draft = testimonial_kits
+        with pytest.raises(Conflict) as error:
+            workflow.kit_take_down_for_consent(kit=published, by=ambassador, reason="Pour voir.")
+        assert error.value.code == "consent_not_withdrawn"
+        published.refresh_from_db()
+        assert published.status == Kit.Status.PUBLISHED
 
 
 class TestLists:

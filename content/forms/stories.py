@@ -1,47 +1,21 @@
-"""Forms of the guideline pages, field stories and discussions."""
+"""Forms of the field stories: proposing one (with photos and, for a testimonial, the
+consent), its author editing it, declining one, recording a consent withdrawal."""
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Network
 from advocacy.forms import DsfrForm
-from content.models_community import Consent, Story
-from content.stories import CONSENT_TEXT_VERSION
+from content import stories
+from content.models import Consent, Story
 
 PHOTO_SLOTS = 3
 ACCEPTED_IMAGES = "image/jpeg,image/png,image/webp,image/gif"
 
 
-class GuidelineCheckForm(DsfrForm):
-    text = forms.CharField(label=_("Texte"), required=False, max_length=70000, widget=forms.Textarea)
-    network = forms.ChoiceField(label=_("Réseau"), choices=[("", _("Tous"))] + list(Network.choices), required=False)
-    link = forms.CharField(label=_("Lien"), required=False, max_length=2000)
+class StoryTextForm(DsfrForm):
+    """What the author writes, and may edit later (content.stories.EDITABLE_FIELDS)."""
 
-
-class GuidelinePageForm(DsfrForm):
-    title = forms.CharField(label=_("Titre"), max_length=200)
-    slug = forms.SlugField(
-        label=_("Adresse"),
-        max_length=80,
-        required=False,
-        help_text=_("Lettres, chiffres et tirets ; laissée vide, elle est tirée du titre."),
-    )
-    summary = forms.CharField(label=_("Résumé"), max_length=300, required=False)
-    body = forms.CharField(
-        label=_("Contenu"),
-        widget=forms.Textarea(attrs={"rows": 18}),
-        required=False,
-        help_text=_(
-            "HTML simple : paragraphes, titres h2 et h3, listes, liens, gras, citations. "
-            "Tout le reste (scripts, styles, images) est retiré à l’enregistrement."
-        ),
-    )
-    position = forms.IntegerField(label=_("Ordre d’affichage"), min_value=0, max_value=1000, initial=0)
-
-
-class StoryForm(DsfrForm):
-    kind = forms.ChoiceField(label=_("Ce que je partage"), choices=Story.Kind.choices, widget=forms.RadioSelect)
     title = forms.CharField(label=_("Titre"), max_length=200)
     body = forms.CharField(
         label=_("L’histoire"),
@@ -60,6 +34,24 @@ class StoryForm(DsfrForm):
         label=_("Anonymiser le témoignage (aucun nom, aucun détail qui permette de reconnaître la personne)"),
         required=False,
     )
+
+
+class StoryEditForm(StoryTextForm):
+    """The author's edit of `story`. A story that quotes nobody has no presentation of a
+    person to edit, so those fields are left out (and left as they are)."""
+
+    TESTIMONIAL_ONLY = ("subject_label", "is_anonymised")
+
+    def __init__(self, *args, story: Story, **kwargs):
+        kwargs.setdefault("initial", {name: getattr(story, name) for name in stories.EDITABLE_FIELDS})
+        super().__init__(*args, **kwargs)
+        if not story.is_testimonial:
+            for name in self.TESTIMONIAL_ONLY:
+                del self.fields[name]
+
+
+class StoryForm(StoryTextForm):
+    kind = forms.ChoiceField(label=_("Ce que je partage"), choices=Story.Kind.choices, widget=forms.RadioSelect)
     # Consent, required for testimonials.
     subject_name = forms.CharField(label=_("Nom et prénom de la personne qui consent"), max_length=200, required=False)
     subject_contact = forms.CharField(
@@ -102,6 +94,15 @@ class StoryForm(DsfrForm):
                 required=False,
             )
 
+    def photos(self) -> list[stories.PhotoInput]:
+        """The photos chosen, each with its alternative text."""
+        data = self.cleaned_data
+        return [
+            stories.PhotoInput(upload=data[f"photo_{slot}"], alt_text=data[f"alt_{slot}"])
+            for slot in range(1, PHOTO_SLOTS + 1)
+            if data.get(f"photo_{slot}")
+        ]
+
     def photo_slots(self):
         return [(self[f"photo_{slot}"], self[f"alt_{slot}"]) for slot in range(1, PHOTO_SLOTS + 1)]
 
@@ -138,7 +139,7 @@ class StoryForm(DsfrForm):
             "given_at": data["given_at"],
             "uses": data["uses"],
             "channel": data["channel"],
-            "text_version": CONSENT_TEXT_VERSION,
+            "text_version": stories.CONSENT_TEXT_VERSION,
         }
 
 
@@ -155,13 +156,3 @@ class ConsentWithdrawForm(DsfrForm):
         max_length=2000,
         required=False,
     )
-
-
-class MessageForm(DsfrForm):
-    body = forms.CharField(
-        label=_("Votre message"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000, required=True
-    )
-
-
-class HideMessageForm(DsfrForm):
-    reason = forms.CharField(label=_("Motif (visible par l’auteur)"), max_length=300, required=True)

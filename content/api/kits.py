@@ -21,9 +21,10 @@ from accounts.api import UnitSerializer
 from accounts.models import JobFunction, Network, OrgUnit, User
 from advocacy.schema import ERROR_RESPONSES
 from content import workflow
-from content.forms_kits import KitFilter
+from content.api import WITH_CONFLICT, refuse_unknown_fields
+from content.forms.kits import KitFilter
 from content.models import Kit, KitTransition, KitVisual, SuggestedText, Topic
-from content.selectors_kits import STAFF_ROLES, kit_for_page, kits_for_staff, library_list
+from content.selectors import STAFF_ROLES, kit_for_page, kits_for_staff, library_list
 
 READ = rule_for(*STAFF_ROLES)
 WRITE = rule_for(Role.CURATOR)
@@ -145,15 +146,6 @@ class KitInput(serializers.Serializer):
     texts = KitTextSerializer(many=True, required=False, max_length=20)
 
 
-def _refuse_unknown(request, serializer_class) -> None:
-    data = request.data
-    if not hasattr(data, "keys"):
-        return
-    unknown = set(data) - set(serializer_class().fields)
-    if unknown:
-        raise serializers.ValidationError({name: [_("Ce champ ne peut pas être modifié.")] for name in sorted(unknown)})
-
-
 def _kit(request, pk) -> Kit:
     try:
         return kit_for_page(user=request.user, pk=pk)
@@ -163,9 +155,6 @@ def _kit(request, pk) -> Kit:
 
 def _detail(request, pk) -> dict:
     return KitDetailOutput(_kit(request, pk), context={"request": request}).data
-
-
-WITH_CONFLICT = {**ERROR_RESPONSES, 409: ERROR_RESPONSES[400]}
 
 
 class KitListApi(GenericAPIView):
@@ -191,7 +180,7 @@ class KitListApi(GenericAPIView):
 
     @extend_schema(operation_id="kits_create", request=KitInput, responses={201: KitDetailOutput, **WITH_CONFLICT})
     def post(self, request):
-        _refuse_unknown(request, KitInput)
+        refuse_unknown_fields(request, KitInput)
         data = KitInput(data=request.data)
         data.is_valid(raise_exception=True)
         kit = workflow.kit_create(by=request.user, **data.validated_data)
@@ -218,7 +207,7 @@ class KitDetailApi(APIView):
     )
     def patch(self, request, pk):
         kit = _kit(request, pk)
-        _refuse_unknown(request, KitInput)
+        refuse_unknown_fields(request, KitInput)
         data = KitInput(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         workflow.kit_update(kit=kit, by=request.user, **data.validated_data)

@@ -1,13 +1,9 @@
 # ruff: noqa: E501 - long lines of French demo prose read better unbroken
-"""Demo data of the guideline pages, field stories and discussions (idempotent)."""
-
-import datetime as dt
-
-from django.db import transaction
+"""Demo data of the guideline pages: the advice of the web-social team (idempotent)."""
 
 from accounts.models import User
-from advocacy import demo, richtext
-from content.models_community import Consent, DiscussionMessage, GuidelinePage, Story
+from advocacy import richtext
+from content.models import GuidelinePage
 
 PAGES = [
     (
@@ -164,21 +160,8 @@ un reproche : il protège les personnes et l’institution.</p>
     ),
 ]
 
-GENERAL_MESSAGES = [
-    (
-        "ambassadeur",
-        "Petite astuce : sur LinkedIn, je commence par une phrase sur ce que j’ai vu à l’agence, "
-        "les gens lisent beaucoup plus loin.",
-    ),  # fmt: skip
-    ("curateur", "Merci Camille ! Pensez aussi à décrire vos photos : le vérificateur vous le rappellera."),
-    ("ambassadeur", "Quelqu’un sait si on peut partager le kit sur le forum alternance sur Mastodon ?"),
-]
 
-
-@demo.step(45, "Bonnes pratiques, histoires du terrain et discussions")
-@transaction.atomic
-def seed(context: dict) -> None:
-    people = {user.email.split("@")[0]: user for user in context.get("accounts", [])}
+def seed(people: dict[str, User]) -> None:
     editor = people.get("curateur") or people.get("admin")
     for position, (slug, title, summary, body) in enumerate(PAGES):
         GuidelinePage.objects.get_or_create(
@@ -191,35 +174,3 @@ def seed(context: dict) -> None:
                 "updated_by": editor,
             },
         )
-    ambassador = people.get("ambassadeur")
-    if ambassador is None:
-        return
-    if not Story.objects.filter(author=ambassador).exists():
-        Story.objects.create(
-            author=ambassador,
-            title="Trois apprentis recrutés grâce au job dating de Rennes",
-            body="Jeudi, douze entreprises du bâtiment ont rencontré quarante jeunes à l’agence de Rennes. "
-            "Trois contrats d’apprentissage ont déjà été signés, et d’autres entretiens sont prévus.",
-        )
-        testimonial = Story.objects.create(
-            author=ambassador,
-            kind=Story.Kind.EMPLOYER,
-            title="Une boulangerie de Saint-Malo forme ses futurs salariés",
-            body="« Nous avons recruté deux personnes sans expérience grâce à une préparation opérationnelle à "
-            "l’emploi : elles sont aujourd’hui en CDI. »",
-            subject_label="Gérante d’une boulangerie de Saint-Malo",
-        )
-        Consent.objects.create(
-            story=testimonial,
-            subject_name="Marie Le Bihan",
-            given_at=dt.date(2026, 10, 14),
-            uses=[Consent.Use.SOCIAL_NETWORKS, Consent.Use.WEBSITE],
-            channel=Consent.Channel.PAPER,
-            text_version="2026-01",
-            recorded_by=ambassador,
-        )
-    if not DiscussionMessage.objects.filter(kit__isnull=True).exists():
-        for local, body in GENERAL_MESSAGES:
-            author = people.get(local) or User.objects.filter(email__startswith=f"{local}@").first()
-            if author is not None:
-                DiscussionMessage.objects.create(author=author, body=body)

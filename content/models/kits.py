@@ -1,5 +1,5 @@
-"""The content library: kits and their suggested texts and visuals, the record of their
-workflow (transitions and saved versions), and the guideline rules that check them."""
+"""Kits: what ambassadors share from, with their suggested texts and visuals, the record
+of their workflow (transitions and saved versions), their themes and allowed link domains."""
 
 from django.conf import settings
 from django.db import models
@@ -236,83 +236,3 @@ class KitVersion(models.Model):
 
     def __str__(self):
         return f"{self.kit_id} v{self.number}"
-
-
-class Severity(models.TextChoices):
-    BLOCKING = "blocking", _("Bloquant")
-    WARNING = "warning", _("Avertissement")
-
-
-class GuidelineRule(models.Model):
-    """A rule of the written guidelines, checked on every suggested or personalised text."""
-
-    class Kind(models.TextChoices):
-        TERM = "term", _("Terme interdit ou à risque")
-        REQUIRED_HASHTAG = "required_hashtag", _("Hashtag obligatoire")
-        MAX_HASHTAGS = "max_hashtags", _("Nombre maximal de hashtags")
-        CAPITALS = "capitals", _("Texte en capitales")
-        LENGTH = "length", _("Longueur selon le réseau")
-        LINK_ALLOWLIST = "link_allowlist", _("Lien hors des domaines autorisés")
-        IMAGE_ALT = "image_alt", _("Image sans texte alternatif")
-
-    Severity = Severity
-
-    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
-    pattern = models.CharField(
-        _("terme ou valeur"), max_length=200, blank=True, help_text=_("Le terme, ou le hashtag obligatoire.")
-    )
-    parameter = models.PositiveIntegerField(_("paramètre"), null=True, blank=True)
-    networks = models.JSONField(_("réseaux"), default=list, blank=True)
-    severity = models.CharField(_("gravité"), max_length=10, choices=Severity.choices, default=Severity.WARNING)
-    explanation = models.TextField(_("explication"))
-    suggestion = models.CharField(_("formulation suggérée"), max_length=300, blank=True)
-    is_active = models.BooleanField(_("active"), default=True)
-    # A term that is only risky at some moments ("taux de chômage" while the monthly
-    # figures come out) is checked only during these periods; none means always.
-    only_during = models.ManyToManyField(
-        "SensitivePeriod",
-        verbose_name=_("seulement pendant"),
-        blank=True,
-        related_name="rules",
-        help_text=_("Pour un terme : ne le vérifier que pendant ces périodes sensibles (aucune : toujours)."),
-    )
-
-    class Meta:
-        verbose_name = _("règle éditoriale")
-        verbose_name_plural = _("règles éditoriales")
-        ordering = ["kind", "pattern"]
-
-    def __str__(self):
-        return f"{self.get_kind_display()} : {self.pattern}" if self.pattern else str(self.get_kind_display())
-
-
-class SensitivePeriod(models.Model):
-    """Dates when publishing is blocked or discouraged (figures release, election reserve)."""
-
-    name = models.CharField(_("nom"), max_length=200)
-    starts_on = models.DateField(_("du"))
-    ends_on = models.DateField(_("au (inclus)"))
-    severity = models.CharField(_("gravité"), max_length=10, choices=Severity.choices, default=Severity.WARNING)
-    explanation = models.TextField(_("explication"))
-    is_active = models.BooleanField(_("active"), default=True)
-
-    class Meta:
-        verbose_name = _("période sensible")
-        verbose_name_plural = _("périodes sensibles")
-        ordering = ["starts_on"]
-        constraints = [
-            models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="period_ends_after_start")
-        ]
-
-    def __str__(self):
-        return self.name
-
-
-# Guideline pages, field stories with consent, discussions (written on the guidelines branch).
-from content.models_community import (  # noqa: E402, F401 - models of this app
-    Consent,
-    DiscussionMessage,
-    GuidelinePage,
-    Story,
-    StoryPhoto,
-)

@@ -14,7 +14,7 @@ from dsfr.widgets import InlineCheckboxSelectMultiple, InlineRadioSelect
 from accounts.models import JobFunction, Network, OrgUnit, User
 from advocacy.forms import DsfrForm
 from content.models import Kit, KitVisual, Topic
-from content.selectors_kits import kit_search, kits_for_network
+from content.selectors import kit_search, kits_for_network
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 

@@ -6,7 +6,6 @@ from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -16,9 +15,9 @@ from django.views.decorators.http import require_POST
 from accounts.access import Role, can, require_roles
 from accounts.models import OrgUnit
 from advocacy.errors import DomainError
-from content import guidelines, workflow
+from content import guidelines, uploads, workflow
 from content.diff import version_diff
-from content.forms_kits import (
+from content.forms.kits import (
     CommentForm,
     KitFilter,
     KitForm,
@@ -29,20 +28,22 @@ from content.forms_kits import (
     split_hashtags,
     texts_from,
 )
-from content.models import Kit, KitVersion
+from content.models import Kit
 from content.preview import previews
-from content.selectors_kits import (
+from content.selectors import (
     STAFF_ROLES,
     calendar_kits,
     calendar_weeks,
     kit_for_page,
+    kit_version_list,
     kits_for_staff,
     library_list,
     moderation_queue,
     status_counts,
 )
+from content.views import form_error, paginate
+from content.views.guidelines import findings_context
 
-PAGE_SIZE = 20
 S = Kit.Status
 ARCHIVE_FROM = workflow.TRANSITIONS["archive"][0]
 
@@ -54,14 +55,6 @@ def _get_kit(request, pk: int) -> Kit:
         raise Http404(_("Ce kit n’existe pas.")) from exc
 
 
-def _add_domain_error(form, exc: DomainError, *, formset=None) -> None:
-    """Show a workflow refusal on the field it concerns, or at the top of the form."""
-    if exc.field == "texts" and formset is not None:
-        formset._non_form_errors = formset.error_class([exc.message], error_class="nonform")
-        return
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-
-
 # --- Library -------------------------------------------------------------------------
 
 
@@ -70,7 +63,7 @@ def kit_library(request):
     """Every kit, searchable (French full text on PostgreSQL) and filterable."""
     kit_filter = KitFilter(request.GET or None, queryset=kits_for_staff(user=request.user))
     kits = kit_filter.qs if kit_filter.is_bound else kit_filter.queryset
-    page = Paginator(library_list(kits), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, library_list(kits))
     return render(
         request,
         "content/kits/library.html",
@@ -153,7 +146,7 @@ def _save(request, kit: Kit | None):
         else:
             kit = workflow.kit_update(kit=kit, by=request.user, **fields)
     except DomainError as exc:
-        _add_domain_error(form, exc, formset=texts)
+        form_error(form, exc, formset=texts)
         return _render_editor(request, kit=kit, form=form, texts=texts, status=400)
     if "submit" in request.POST:
         try:
@@ -231,16 +224,13 @@ def _publish_at(request):
 def _live_findings(rows: list[dict], *, link: str, at, hashtags=()) -> list[dict]:
     """One findings block per suggested text, checked with the link and the publication
     date (length rules, which depend on the network, show on each network's card)."""
-    from content.views_community import findings_context
-
     blocks = []
     for number, row in enumerate(rows, start=1):
         body = (row.get("body") or "").strip()
         if body:
-            # Checked as ambassadors will post it: the kit's hashtags follow the text.
-            present = {tag.casefold() for tag, _start, _end in guidelines.hashtags(body)}
-            missing = [tag for tag in hashtags if tag.casefold() not in present]
-            text = " ".join([body, *(f"#{tag}" for tag in missing)])
+            # Checked as ambassadors will post it: the kit's hashtags follow the text (the
+            # link is checked as the link, not as words of the text).
+            text = guidelines.post_as_published(body, hashtags=hashtags)
             blocks.append({"number": number, **findings_context(text=text, network="", link=link or None, at=at)})
     return blocks
 
@@ -255,7 +245,8 @@ def kit_visual_add(request, pk):
         try:
             image = None
             if data["kind"] == "image":
-                image = _clean_image(data["image"])
+                # Type read from the bytes, size caps, metadata (GPS position) stripped.
+                image = uploads.clean_image(data["image"], field="image").content
             workflow.kit_visual_add(
                 kit=kit,
                 by=request.user,
@@ -265,7 +256,7 @@ def kit_visual_add(request, pk):
                 has_captions=data["has_captions"] if image is None else False,
             )
         except DomainError as exc:
-            _add_domain_error(visual_form, exc)
+            form_error(visual_form, exc)
         else:
             messages.success(request, _("Visuel ajouté."))
             return redirect("kit_edit", pk=kit.pk)
@@ -274,16 +265,6 @@ def kit_visual_add(request, pk):
         prefix="texts", initial=[{"body": t.body, "networks": list(t.networks)} for t in kit.texts.all()]
     )
     return _render_editor(request, kit=kit, form=form, texts=texts, visual_form=visual_form, status=400)
-
-
-def _clean_image(upload):
-    """Type by bytes, size caps and metadata stripped by content.uploads when present;
-    until then Django's ImageField has checked that the file is an image."""
-    try:
-        from content import uploads
-    except ImportError:
-        return upload
-    return uploads.clean_image(upload, field="image").content
 
 
 @require_roles(Role.CURATOR)
@@ -361,7 +342,7 @@ def kit_detail(request, pk):
 def kit_versions(request, pk):
     """Two saved versions side by side as one word-level difference."""
     kit = _get_kit(request, pk)
-    versions = list(KitVersion.objects.filter(kit=kit).select_related("by").order_by("number"))
+    versions = list(kit_version_list(kit=kit))
     numbers = [v.number for v in versions]
 
     def pick(name, default):
@@ -391,7 +372,7 @@ def _action(request, pk, *, name, form_class, run):
         try:
             run(kit, form.cleaned_data)
         except DomainError as exc:
-            _add_domain_error(form, exc)
+            form_error(form, exc)
             reason = exc.message
         else:
             return redirect("kit_detail", pk=kit.pk)

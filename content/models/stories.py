@@ -1,37 +1,10 @@
-"""Models of the library's community side: guideline pages, field stories and
-testimonials with their recorded consent, and discussions.
-
-Imported at the end of content/models.py, so they belong to the content app.
-"""
+"""Field stories and testimonials proposed by ambassadors, their photos, and the recorded
+consent of the person a testimonial quotes."""
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-
-
-class GuidelinePage(models.Model):
-    """A page of the guidelines (best practices, FAQ, ...) written in rich text.
-
-    `body` is sanitised by the service that saves it and again when displayed."""
-
-    slug = models.SlugField(_("adresse"), max_length=80, unique=True)
-    title = models.CharField(_("titre"), max_length=200)
-    summary = models.CharField(_("résumé"), max_length=300, blank=True)
-    body = models.TextField(_("contenu"), blank=True)
-    position = models.PositiveSmallIntegerField(_("ordre"), default=0)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    updated_at = models.DateTimeField(_("mise à jour"), default=timezone.now)
-
-    class Meta:
-        verbose_name = _("page de bonnes pratiques")
-        verbose_name_plural = _("pages de bonnes pratiques")
-        ordering = ["position", "title"]
-
-    def __str__(self):
-        return self.title
 
 
 class Story(models.Model):
@@ -156,30 +129,3 @@ class Consent(models.Model):
     @property
     def is_withdrawn(self) -> bool:
         return self.withdrawn_at is not None
-
-
-class DiscussionMessage(models.Model):
-    """A message in a kit's thread, or in the general space when `kit` is empty."""
-
-    kit = models.ForeignKey("content.Kit", on_delete=models.CASCADE, null=True, blank=True, related_name="messages")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    body = models.TextField(_("message"), max_length=4000)
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
-    hidden_at = models.DateTimeField(null=True, blank=True)
-    hidden_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    hidden_reason = models.CharField(_("motif du masquage"), max_length=300, blank=True)
-
-    class Meta:
-        verbose_name = _("message de discussion")
-        verbose_name_plural = _("messages de discussion")
-        ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["kit", "-created_at"], name="content_msg_kit_created")]
-
-    def __str__(self):
-        return self.body[:60]
-
-    @property
-    def is_hidden(self) -> bool:
-        return self.hidden_at is not None

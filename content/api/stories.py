@@ -1,86 +1,30 @@
-"""API of the guideline check and of field stories.
+"""API of the field stories: the author's own stories (propose, read, edit), the
+curators' list, and recording a consent withdrawal.
 
-Fields are explicit; a story's status, author and curator note are never writable.
-Photos and signed forms are uploaded through the pages (multipart), not this API.
+Fields are explicit; a story's kind, status, author, curator note and consent are never
+writable. Photos and signed forms are uploaded through the pages (multipart), not this
+API.
 """
 
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.access import SIGNED_IN, Role, rule_for
-from accounts.models import Network
+from accounts.access import Role, rule_for
 from advocacy.schema import ERROR_RESPONSES
-from content import guidelines, stories
-from content.models_community import Consent, Story
+from content import stories
+from content.api import WITH_CONFLICT, refuse_unknown_fields
+from content.models import Consent, Kit, Story
 
-# --- Guideline check -----------------------------------------------------------------------
-
-
-class GuidelineCheckInput(serializers.Serializer):
-    text = serializers.CharField(max_length=70000, allow_blank=True, trim_whitespace=False)
-    network = serializers.ChoiceField(
-        choices=Network.choices,
-        required=False,
-        allow_blank=True,
-        default="",
-        help_text=_("Réseau visé ; vide, la longueur n’est pas vérifiée."),
-    )
-    link = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
-
-
-class FindingOutput(serializers.Serializer):
-    rule_id = serializers.IntegerField(allow_null=True)
-    kind = serializers.CharField()
-    severity = serializers.ChoiceField(choices=[guidelines.BLOCKING, guidelines.WARNING])
-    message = serializers.CharField()
-    explanation = serializers.CharField(allow_blank=True)
-    suggestion = serializers.CharField(allow_blank=True)
-    start = serializers.IntegerField(allow_null=True, help_text=_("Position dans le texte (en caractères)."))
-    end = serializers.IntegerField(allow_null=True)
-
-
-class GuidelineCheckOutput(serializers.Serializer):
-    network = serializers.CharField(allow_blank=True)
-    length = serializers.IntegerField(help_text=_("Longueur comptée comme le réseau la compte."))
-    limit = serializers.IntegerField(allow_null=True)
-    has_blocking = serializers.BooleanField()
-    findings = FindingOutput(many=True)
-
-
-class GuidelineCheckApi(APIView):
-    """Check a text against the guidelines, as the editors do while typing."""
-
-    access_rule = SIGNED_IN
-
-    @extend_schema(
-        operation_id="guidelines_check",
-        request=GuidelineCheckInput,
-        responses={200: GuidelineCheckOutput, **ERROR_RESPONSES},
-    )
-    def post(self, request):
-        data = GuidelineCheckInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        text, network = data.validated_data["text"], data.validated_data["network"]
-        findings = guidelines.check_text(text=text, network=network, link=data.validated_data["link"] or None)
-        return Response(
-            GuidelineCheckOutput(
-                {
-                    "network": network,
-                    "length": guidelines.weighted_length(text, network) if network else len(text),
-                    "limit": guidelines.NETWORK_LIMITS.get(network),
-                    "has_blocking": guidelines.has_blocking(findings),
-                    "findings": [f.as_dict() for f in findings],
-                }
-            ).data
-        )
-
-
-# --- Stories -----------------------------------------------------------------------------
+# A story is read by its author and the curators; only ambassadors write stories.
+READ = rule_for(Role.AMBASSADOR, Role.CURATOR)
+WRITE = rule_for(Role.AMBASSADOR)
 
 
 class ConsentInput(serializers.Serializer):
@@ -105,13 +49,18 @@ class ConsentOutput(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class StoryInput(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=Story.Kind.choices)
+class StoryTextInput(serializers.Serializer):
+    """What the author writes, and may edit later (content.stories.EDITABLE_FIELDS)."""
+
     title = serializers.CharField(max_length=200)
     body = serializers.CharField(max_length=5000)
     video_url = serializers.URLField(max_length=500, required=False, allow_blank=True, default="")
     is_anonymised = serializers.BooleanField(required=False, default=False)
     subject_label = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class StoryInput(StoryTextInput):
+    kind = serializers.ChoiceField(choices=Story.Kind.choices)
     consent = ConsentInput(required=False, allow_null=True, default=None)
 
 
@@ -134,6 +83,7 @@ class StoryOutput(serializers.ModelSerializer):
             "author",
             "consent",
             "created_at",
+            "updated_at",
         ]
         read_only_fields = fields
 
@@ -176,6 +126,87 @@ class StoryListApi(APIView):
         story = stories.story_propose(author=request.user, consent=consent, **values)
         story = stories.stories_of(user=request.user).get(pk=story.pk)
         return Response(StoryOutput(story).data, status=status.HTTP_201_CREATED)
+
+
+def _visible_story(request, pk) -> Story:
+    story = stories.stories_visible_to(user=request.user).filter(pk=pk).first()
+    if story is None:
+        raise Http404
+    return story
+
+
+class StoryDetailApi(APIView):
+    """One story, for its author or a curator. Its author edits it here: a story already
+    made into a kit goes back to the editorial team (status `proposed`), and the kits
+    made from it keep the text that was reviewed."""
+
+    @property
+    def access_rule(self):
+        # Reading is for the author and the curators; only an author (an ambassador) edits.
+        request = getattr(self, "request", None)
+        return READ if request is None or request.method in SAFE_METHODS else WRITE
+
+    @extend_schema(operation_id="stories_retrieve", responses={200: StoryOutput, **ERROR_RESPONSES})
+    def get(self, request, pk):
+        return Response(StoryOutput(_visible_story(request, pk)).data)
+
+    @extend_schema(
+        operation_id="stories_update",
+        request=StoryTextInput(partial=True),
+        responses={200: StoryOutput, **WITH_CONFLICT},
+    )
+    def patch(self, request, pk):
+        # Only the author's own stories: anyone else's is not found, whatever their role.
+        story = stories.stories_of(user=request.user).filter(pk=pk).first()
+        if story is None:
+            raise Http404
+        refuse_unknown_fields(request, StoryTextInput)
+        data = StoryTextInput(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        stories.story_update(story=story, by=request.user, **data.validated_data)
+        return Response(StoryOutput(_visible_story(request, pk)).data)
+
+
+class ConsentWithdrawInput(serializers.Serializer):
+    note = serializers.CharField(
+        max_length=2000,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("Circonstances du retrait (date, canal)"),
+    )
+
+
+class TakenDownKitOutput(serializers.ModelSerializer):
+    class Meta:
+        model = Kit
+        fields = ["id", "slug", "title", "status"]
+        read_only_fields = fields
+
+
+class ConsentWithdrawOutput(serializers.Serializer):
+    story = StoryOutput()
+    kits = TakenDownKitOutput(many=True, help_text=_("Les kits retirés (publiés) ou archivés (pas encore sortis)."))
+
+
+class ConsentWithdrawApi(APIView):
+    """Record that the person a testimonial quotes withdrew their consent: the story is
+    withdrawn and every kit made from it leaves circulation at once. For the author who
+    collected the consent, or a curator."""
+
+    access_rule = READ
+
+    @extend_schema(
+        operation_id="stories_consent_withdraw",
+        request=ConsentWithdrawInput,
+        responses={200: ConsentWithdrawOutput, **WITH_CONFLICT},
+    )
+    def post(self, request, pk):
+        story = _visible_story(request, pk)
+        data = ConsentWithdrawInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        kits = stories.consent_withdraw(story=story, by=request.user, note=data.validated_data["note"])
+        return Response(ConsentWithdrawOutput({"story": _visible_story(request, pk), "kits": kits}).data)
 
 
 class CuratorStoryListApi(APIView):

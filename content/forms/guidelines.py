@@ -1,0 +1,34 @@
+"""Forms of the guideline check and the guideline pages."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Network
+from advocacy.forms import DsfrForm
+
+
+class GuidelineCheckForm(DsfrForm):
+    text = forms.CharField(label=_("Texte"), required=False, max_length=70000, widget=forms.Textarea)
+    network = forms.ChoiceField(label=_("Réseau"), choices=[("", _("Tous"))] + list(Network.choices), required=False)
+    link = forms.CharField(label=_("Lien"), required=False, max_length=2000)
+
+
+class GuidelinePageForm(DsfrForm):
+    title = forms.CharField(label=_("Titre"), max_length=200)
+    slug = forms.SlugField(
+        label=_("Adresse"),
+        max_length=80,
+        required=False,
+        help_text=_("Lettres, chiffres et tirets ; laissée vide, elle est tirée du titre."),
+    )
+    summary = forms.CharField(label=_("Résumé"), max_length=300, required=False)
+    body = forms.CharField(
+        label=_("Contenu"),
+        widget=forms.Textarea(attrs={"rows": 18}),
+        required=False,
+        help_text=_(
+            "HTML simple : paragraphes, titres h2 et h3, listes, liens, gras, citations. "
+            "Tout le reste (scripts, styles, images) est retiré à l’enregistrement."
+        ),
+    )
+    position = forms.IntegerField(label=_("Ordre d’affichage"), min_value=0, max_value=1000, initial=0)
