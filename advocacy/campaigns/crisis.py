@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.models import User
-from advocacy.campaigns import selectors, sending, tokens
+from advocacy.campaigns import composer, selectors, sending, tokens
 from advocacy.campaigns.models import Campaign, CrisisEvent, Pause, RetractionRequest
 from advocacy.campaigns.selectors import pause_current
 from advocacy.errors import Conflict, DomainError
@@ -212,7 +212,7 @@ def _acknowledge_lines(campaign: Campaign, user_ids: list[int]) -> dict[int, str
     label = _("C’est fait, j’ai supprimé ma publication (un clic) :")
     return {
         request.ambassador_id: f"{label}\n"
-        + sending.absolute(reverse("campaigns:acknowledge_link", args=[tokens.acknowledge_token(request.pk)]))
+        + composer.absolute(reverse("campaigns:acknowledge_link", args=[tokens.acknowledge_token(request.pk)]))
         for request in requests
     }
 

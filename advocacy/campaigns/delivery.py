@@ -10,6 +10,9 @@ Every move is one conditional UPDATE naming the statuses it may leave, so two wo
 says who did.
 """
 
+from contextlib import contextmanager
+
+from django.db import connection
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
@@ -63,6 +66,53 @@ def _mine(pks, token: str) -> QuerySet[Delivery]:
 
 def mark_sent(pk: int, *, token: str, message_id: str) -> int:
     return _move(_mine(pk, token), S.SENT, sent_at=timezone.now(), provider_message_id=message_id[:255], reason="")
+
+
+@contextmanager
+def sent_marker(*, token: str):
+    """A function marking one row sent (pk, message id) -> rows moved, for the rows of
+    the task holding `token`: the move of mark_sent as one fixed SQL statement on one
+    cursor, so that each message can be recorded the moment the server accepted it
+    without building a query per message."""
+    table = connection.ops.quote_name(Delivery._meta.db_table)
+    column = {name: connection.ops.quote_name(Delivery._meta.get_field(name).column) for name in _SENT_COLUMNS}
+    allowed = sorted(ALLOWED_FROM[S.SENT])
+    # Only names from the model and placeholders go into the SQL text.
+    sql = (
+        f"UPDATE {table} SET {column['status']} = %s, {column['updated_at']} = %s, {column['sent_at']} = %s, "  # noqa: S608
+        f"{column['provider_message_id']} = %s, {column['reason']} = '' "
+        f"WHERE {column['id']} = %s AND {column['claim_token']} = %s "
+        f"AND {column['status']} IN ({', '.join(['%s'] * len(allowed))})"
+    )
+    adapt = connection.ops.adapt_datetimefield_value
+    with _statement_cursor() as cursor:
+
+        def mark(pk: int, message_id: str) -> int:
+            now = adapt(timezone.now())
+            with connection.wrap_database_errors:
+                cursor.execute(sql, [S.SENT, now, now, message_id[:255], pk, token, *allowed])
+            return cursor.rowcount
+
+        yield mark
+
+
+@contextmanager
+def _statement_cursor():
+    """A cursor for one statement run many times. On PostgreSQL it binds parameters on
+    the server, so psycopg prepares the statement after a few runs and PostgreSQL stops
+    parsing and planning it for every message (Django's own cursors bind on the client)."""
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
+            yield cursor
+        return
+    import psycopg
+
+    connection.ensure_connection()
+    with psycopg.Cursor(connection.connection) as cursor:
+        yield cursor
+
+
+_SENT_COLUMNS = ("id", "status", "updated_at", "sent_at", "provider_message_id", "reason", "claim_token")
 
 
 def mark_portal_delivered(pks, *, token: str) -> int:

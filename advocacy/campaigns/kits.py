@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.models import NotificationPreference
-from advocacy.campaigns import sending
+from advocacy.campaigns import composer, sending
 from advocacy.campaigns.models import Campaign, DigestItem
 from content.models import Kit
 from content.selectors import audience_for_kit
@@ -107,7 +107,7 @@ def _digest_lines(campaign: Campaign, user_ids: list[int]) -> dict[int, str]:
     )
     lines: dict[int, list[str]] = {}
     for item in items:
-        url = sending.absolute(kit_url(item.kit))
+        url = composer.absolute(kit_url(item.kit))
         lines.setdefault(item.recipient_id, []).append(f"• {item.kit.title}\n  {url}")
     return {
         pk: ngettext("%(n)s kit :", "%(n)s kits :", len(entries)) % {"n": len(entries)} + "\n\n" + "\n\n".join(entries)

@@ -50,14 +50,18 @@ class Campaign(models.Model):
     created_at = models.DateTimeField(_("créée le"), default=timezone.now, db_index=True)
     queued_at = models.DateTimeField(_("mise en file le"), null=True, blank=True)
     finished_at = models.DateTimeField(_("terminée le"), null=True, blank=True)
-    # Counters refreshed from the delivery rows after every chunk (see sending.py), so
-    # lists show figures without counting thousands of rows per campaign.
+    # Counters refreshed from the delivery rows every few seconds while sending and at the
+    # end (see sending.py), so lists show figures without counting thousands of rows per
+    # campaign.
     recipient_count = models.PositiveIntegerField(_("destinataires"), default=0)
     sent_count = models.PositiveIntegerField(_("envoyés"), default=0)
     delivered_count = models.PositiveIntegerField(_("distribués"), default=0)
     failed_count = models.PositiveIntegerField(_("en échec"), default=0)
     skipped_count = models.PositiveIntegerField(_("ignorés"), default=0)
     last_progress_at = models.DateTimeField(_("dernier progrès"), null=True, blank=True)
+    # When the counters were last recounted: chunks finishing within seconds of each
+    # other leave the recount to the first of them (see sending.chunk_recount).
+    counted_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("campagne")

@@ -1,8 +1,9 @@
 """A small SMTP server for tests and benchmarks (aiosmtpd is not installed here).
 
 It speaks enough of RFC 5321 for smtplib: EHLO/HELO, MAIL, RCPT, DATA, RSET, NOOP,
-QUIT. `rules` maps a recipient address (or "*") to the reply given to RCPT TO, so a
-test can make one address answer a transient 451 and another a permanent 550.
+QUIT, and offers PIPELINING unless told not to. `rules` maps a recipient address (or
+"*") to the reply given to RCPT TO, so a test can make one address answer a transient
+451 and another a permanent 550.
 `fail_first` makes an address fail that many times before it is accepted.
 """
 
@@ -20,12 +21,22 @@ class _Handler(socketserver.StreamRequestHandler):
         # algorithm and delayed ACKs add tens of milliseconds to every command.
         self.request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
-    def reply(self, line: str):
-        self.wfile.write(f"{line}\r\n".encode())
+    held: list[str]
+
+    def reply(self, line: str, *, hold: bool = False):
+        # With `hold_replies`, the answers to MAIL and RCPT wait for the next DATA, as a
+        # server may do with a pipelining client (RFC 2920 3.2): a client that waits
+        # for each answer before its next command then never gets one.
+        if hold and self.server.hold_replies:
+            self.held.append(line)
+            return
+        self.wfile.write("".join(f"{held}\r\n" for held in self.held).encode() + f"{line}\r\n".encode())
+        self.held = []
         self.wfile.flush()
 
     def handle(self):
         server = self.server
+        self.held = []
         self.reply("220 fake-smtp ESMTP ready")
         recipients, sender = [], None
         while True:
@@ -34,17 +45,24 @@ class _Handler(socketserver.StreamRequestHandler):
                 return
             command = raw.decode(errors="replace").strip()
             verb = command[:4].upper()
+            if server.keep_messages:
+                server.commands.append(command)
             if verb in ("EHLO", "HELO"):
-                self.reply("250-fake-smtp\r\n250 8BITMIME" if verb == "EHLO" else "250 fake-smtp")
+                extensions = ["8BITMIME", "SIZE 10240000"] + (["PIPELINING"] if server.pipelining else [])
+                lines = ["fake-smtp", *extensions]
+                if verb == "EHLO":
+                    self.reply("\r\n".join(f"250-{line}" for line in lines[:-1]) + f"\r\n250 {lines[-1]}")
+                else:
+                    self.reply("250 fake-smtp")
             elif verb == "MAIL":
-                sender, recipients = command[10:].strip("<> "), []
-                self.reply("250 OK")
+                sender, recipients = command[10:].split(" ", 1)[0].strip("<> "), []
+                self.reply("250 OK", hold=True)
             elif verb == "RCPT":
                 address = command.split(":", 1)[1].strip().strip("<>").lower()
                 answer = server.answer_for(address)
                 if answer.startswith("250"):
                     recipients.append(address)
-                self.reply(answer)
+                self.reply(answer, hold=True)
             elif verb == "DATA":
                 if not recipients:
                     self.reply("503 no valid recipients")
@@ -78,11 +96,16 @@ class FakeSMTPServer(socketserver.ThreadingTCPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, *, rules=None, fail_first=None, keep_messages=True):
+    def __init__(self, *, rules=None, fail_first=None, keep_messages=True, pipelining=True, hold_replies=False):
         super().__init__(("127.0.0.1", 0), _Handler)
         self.rules = {k.lower(): v for k, v in (rules or {}).items()}
         self.fail_first = {k.lower(): v for k, v in (fail_first or {}).items()}
         self.keep_messages = keep_messages
+        # Like most servers, it offers PIPELINING (RFC 2920): commands sent together are
+        # read one line at a time and answered in order, which is all the RFC asks.
+        self.pipelining = pipelining
+        self.hold_replies = hold_replies
+        self.commands = []
         self.lock = threading.Lock()
         self.messages = []
         self.count_by_recipient = defaultdict(int)

@@ -205,3 +205,50 @@ def test_invalid_address_is_a_permanent_failure(curator, org, charter, django_ca
         campaign = announce(curator)
     row = emails_of(campaign).get()
     assert row.status == S.FAILED and row.attempts == 1
+
+
+def test_a_recipient_listed_twice_is_counted_once_and_gets_one_row_per_channel(curator, org, charter):
+    first, second = ambassadors(2, unit=org["a-bre-1"], charter=charter)
+    campaign = sending.campaign_create(kind=Campaign.Kind.ANNOUNCEMENT, subject="Objet", body="Texte", sender=curator)
+    count = sending.campaign_queue(
+        campaign=campaign, recipients=[(first.pk, False), (second.pk, True), (first.pk, True), (second.pk, True)]
+    )
+    assert count == campaign.recipient_count == 2
+    rows = sorted(campaign.deliveries.values_list("recipient_id", "channel"))
+    assert rows == sorted([(first.pk, "portal"), (first.pk, "email"), (second.pk, "portal"), (second.pk, "email")])
+
+
+def test_the_sent_marker_moves_only_the_rows_its_task_holds(curator, org, charter):
+    ambassadors(2, unit=org["a-bre-1"], charter=charter)
+    campaign = announce(curator)
+    delivery.claim(campaign_id=campaign.pk, chunk=0, token="mine")
+    mine, other = emails_of(campaign).order_by("pk")
+    Delivery.objects.filter(pk=other.pk).update(claim_token="another-task")
+    with delivery.sent_marker(token="mine") as mark_sent:
+        assert mark_sent(mine.pk, "<id-1@example.org>") == 1
+        assert mark_sent(mine.pk, "<id-1@example.org>") == 0  # already sent
+        assert mark_sent(other.pk, "<id-2@example.org>") == 0
+    mine.refresh_from_db()
+    assert (mine.status, mine.provider_message_id, mine.reason) == (S.SENT, "<id-1@example.org>", "")
+    assert mine.sent_at is not None and mine.updated_at >= mine.queued_at
+    assert emails_of(campaign, S.SENT).get() == mine
+
+
+def test_counters_are_recounted_every_few_seconds_and_when_the_campaign_ends(
+    settings, curator, org, charter, django_capture_on_commit_callbacks
+):
+    settings.CAMPAIGN_CHUNK_SIZE = 1
+    ambassadors(4, unit=org["a-bre-1"], charter=charter)
+    with django_capture_on_commit_callbacks(execute=False):
+        campaign = announce(curator)
+
+    def sent_and_status_after(chunk):
+        sending.chunk_send(campaign_id=campaign.pk, chunk=chunk, token=f"task-{chunk}")
+        campaign.refresh_from_db()
+        return campaign.sent_count, campaign.status
+
+    assert sent_and_status_after(0) == (1, Campaign.Status.SENDING)  # the first chunk recounts
+    assert sent_and_status_after(1) == (1, Campaign.Status.SENDING)  # too soon to recount
+    with time_machine.travel(timezone.now() + datetime.timedelta(seconds=6), tick=False):
+        assert sent_and_status_after(2) == (3, Campaign.Status.SENDING)
+        assert sent_and_status_after(3) == (4, Campaign.Status.FINISHED)  # nothing left: recounted at once
