@@ -274,19 +274,36 @@ def chunk_send(*, campaign_id: int, chunk: int, token: str) -> ChunkOutcome:
 
 
 def _write_notifications(campaign: Campaign, rows: list[Delivery], extras: dict[int, str]) -> None:
+    """One inbox message per row; a retried chunk adds none twice (notification_once)."""
     now = timezone.now()
+    recipients = [row.recipient_id for row in rows]
+    bodies = ["\n\n".join(p for p in (campaign.body, extras.get(pk, "")) if p) for pk in recipients]
+    if db_connection.vendor == "postgresql":
+        # One statement with two arrays instead of a Notification object per person.
+        table = db_connection.ops.quote_name(Notification._meta.db_table)
+        columns = ", ".join(
+            db_connection.ops.quote_name(Notification._meta.get_field(name).column)
+            for name in ("recipient_id", "campaign_id", "kind", "title", "body", "url", "created_at")
+        )
+        with db_connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) SELECT r, %s, %s, %s, b, %s, %s "  # noqa: S608 - model names only
+                "FROM unnest(%s::bigint[], %s::text[]) AS t(r, b) ON CONFLICT DO NOTHING",
+                [campaign.pk, campaign.kind, campaign.subject, campaign.url, now, recipients, bodies],
+            )
+        return
     Notification.objects.bulk_create(
         [
             Notification(
-                recipient_id=row.recipient_id,
+                recipient_id=pk,
                 campaign=campaign,
                 kind=campaign.kind,
                 title=campaign.subject,
-                body="\n\n".join(p for p in (campaign.body, extras.get(row.recipient_id, "")) if p),
+                body=body,
                 url=campaign.url,
                 created_at=now,
-            )
-            for row in rows
+            )  # fmt: skip
+            for pk, body in zip(recipients, bodies, strict=True)
         ],
         ignore_conflicts=True,
     )
