@@ -192,8 +192,17 @@ def _wait_until(campaign_id: int, predicate, timeout: float) -> dict:
         time.sleep(0.2)
 
 
-def _done(counts) -> bool:
-    return not counts.get("queued") and not counts.get("sending")
+def _wait_until_sent(campaign_id: int, timeout: float) -> dict:
+    """Wait until no e-mail row is queued or sending. Polled with an index probe rather
+    than by counting every row five times a second: on two cores, counting 55,000 rows
+    that often takes CPU from what is being measured."""
+    from advocacy.campaigns.models import Delivery
+
+    pending = Delivery.objects.filter(campaign_id=campaign_id, channel="email", status__in=["queued", "sending"])
+    deadline = time.monotonic() + timeout
+    while pending.exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return _counts(campaign_id)
 
 
 def _announce(subject: str, user_ids) -> int:
@@ -305,7 +314,7 @@ def _kill_run(user_ids, env, redis_url, number: int) -> dict:
         chunks = sending.campaigns_resume()
     started = time.perf_counter()
     worker = _start_worker(env)
-    counts = _wait_until(campaign_id, _done, timeout=600)
+    counts = _wait_until_sent(campaign_id, timeout=600)
     finished = time.perf_counter() - started
     _stop_worker(worker)
     exact = _check_exactly_once(campaign_id, user_ids, sink.report())
@@ -350,7 +359,7 @@ def run(args):
     campaign_id = _announce("Bench fan-out", user_ids)
     queued = time.perf_counter() - started
     queue_cpu = time.process_time() - cpu_started
-    counts = _wait_until(campaign_id, _done, timeout=600)
+    counts = _wait_until_sent(campaign_id, timeout=600)
     total = time.perf_counter() - started
     cpu = meter.used()
     load_after = _load()
