@@ -59,6 +59,7 @@ class Composer:
         self.greeting = _("Bonjour,")
         # Reversed once per campaign, not once per message.
         self.unsubscribe_pattern = absolute(reverse("campaigns:unsubscribe", args=["TOKEN"]))
+        self.unsubscribe_token = tokens.unsubscribe_tokens()
         self.reply_to = campaign.reply_to or settings.CAMPAIGN_REPLY_TO
         self.mailto = f"<mailto:{self.reply_to}?subject={quote('désinscription')}>"
         self._template = None
@@ -67,7 +68,7 @@ class Composer:
 
     def _parts(self, recipient, extra: str) -> tuple[str, str]:
         """(text, unsubscribe url) of the message to `recipient`."""
-        unsubscribe_url = self.unsubscribe_pattern.replace("TOKEN", tokens.unsubscribe_token(recipient))
+        unsubscribe_url = self.unsubscribe_pattern.replace("TOKEN", self.unsubscribe_token(recipient))
         greeting = self.greeting_named % {"name": recipient.first_name} if recipient.first_name else self.greeting
         parts = [greeting, self.campaign.body]
         if extra:

@@ -11,7 +11,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.core.mail.message import sanitize_address
 
 from accounts.models import User
-from advocacy.campaigns import smtp
+from advocacy.campaigns import smtp, tokens
 from advocacy.campaigns.composer import Composer
 from advocacy.campaigns.models import Campaign, Delivery
 from tests.campaigns.factories import ambassadors
@@ -226,3 +226,10 @@ def test_headers_fold_like_django_whatever_their_length(curator, org, charter):
         for _ in range(2):  # the second one reuses what the first one worked out
             _recipient, data = composer.render(row, person)
             assert without_date(data) == without_date(django_bytes(composer.build(row, person)))
+
+
+def test_a_campaign_signs_the_same_unsubscribe_tokens_as_one_by_one(curator, org, charter):
+    (person,) = ambassadors(1, unit=org["a-bre-1"], charter=charter)
+    token = tokens.unsubscribe_tokens()(person)
+    assert token == tokens.unsubscribe_token(person)
+    assert tokens.unsubscribe_payload(token) == {"u": person.pk, "e": person.email}
