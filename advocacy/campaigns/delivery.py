@@ -64,16 +64,12 @@ def _mine(pks, token: str) -> QuerySet[Delivery]:
     return Delivery.objects.filter(pk__in=pks, claim_token=token)
 
 
-def mark_sent(pk: int, *, token: str, message_id: str) -> int:
-    return _move(_mine(pk, token), S.SENT, sent_at=timezone.now(), provider_message_id=message_id[:255], reason="")
-
-
 @contextmanager
 def sent_marker(*, token: str):
-    """A function marking one row sent (pk, message id) -> rows moved, for the rows of
-    the task holding `token`: the move of mark_sent as one fixed SQL statement on one
-    cursor, so that each message can be recorded the moment the server accepted it
-    without building a query per message."""
+    """A function marking one row sent, (pk, message id) -> rows moved (0 or 1), for the
+    rows of the task holding `token`: one fixed SQL statement on one cursor, so that each
+    message is recorded the moment the server accepted it without building a query per
+    message. A worker killed in between leaves that one message to be sent again."""
     table = connection.ops.quote_name(Delivery._meta.db_table)
     column = {name: connection.ops.quote_name(Delivery._meta.get_field(name).column) for name in _SENT_COLUMNS}
     allowed = sorted(ALLOWED_FROM[S.SENT])

@@ -115,7 +115,7 @@ def campaign_queue(*, campaign: Campaign, recipients: Iterable[tuple[int, bool]]
                             chunk=number,
                             queued_at=now,
                             updated_at=now,
-                        )  # fmt: skip
+                        )
                         for user_id, channel, number in batch
                     ]
                 )
@@ -320,7 +320,7 @@ def _write_notifications(campaign: Campaign, rows: list[ClaimedRow], extras: dic
                 body=body,
                 url=campaign.url,
                 created_at=now,
-            )  # fmt: skip
+            )
             for pk, body in zip(recipients, bodies, strict=True)
         ],
         ignore_conflicts=True,
