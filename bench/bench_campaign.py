@@ -386,6 +386,12 @@ def run(args):
         f"available, {ours:.1f} of them ours (the rest: other processes on the machine); "
         f"{load_before} at the click, {load_after} at the end"
     )
+    cores = os.cpu_count() or 1
+    print(
+        f"fan-out   our CPU, {ours:.1f} CPU-s, is {ours / cores:.1f} s of the machine's {cores} cores: what the "
+        f"fan-out would take at best on this machine with nothing else running (a floor that does not "
+        f"depend much on the load, though CPU time grows a little under contention)"
+    )
     print(f"fan-out   e-mail rows by status: {counts}")
     exact = _check_exactly_once(campaign_id, user_ids, report)
     print(f"fan-out   exactly once: {exact}")
