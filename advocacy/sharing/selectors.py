@@ -81,6 +81,47 @@ def feed_forget(kit=None) -> None:
     cache.set(_FEED_GENERATION, secrets.token_hex(4), None)
 
 
+# What the feed page reads of each kit on every view: whether its cached card is still
+# current (version, updated_at) and the frame around the card (is_important).
+FEED_PAGE_FIELDS = ("version", "updated_at", "is_important")
+# What a kit's card shows, read only for the cards missing from the cache.
+FEED_CARD_FIELDS = ("slug", "title", "brief", "is_important", "published_at", "version", "updated_at")
+
+
+def feed_page_kits(*, user: User, ids: list[int]) -> list:
+    """The kits of `ids` (one page of the feed), in that order, with only FEED_PAGE_FIELDS
+    and `my_channels`: the channels the person already shared each on, in Channel order.
+
+    Two queries whatever the page holds; what the cards show comes from `feed_card_kits`,
+    for the cards not in the cache only.
+    """
+    from content.models import Kit
+
+    kits = {kit.pk: kit for kit in Kit.objects.filter(pk__in=ids).only(*FEED_PAGE_FIELDS).order_by()}
+    shared = defaultdict(set)
+    for kit_id, channel in (
+        Share.objects.filter(ambassador=user, kit_id__in=ids).order_by().values_list("kit_id", "channel")
+    ):
+        shared[kit_id].add(channel)
+    page = []
+    for pk in ids:
+        kit = kits.get(pk)
+        if kit is not None:
+            seen = shared.get(pk)
+            kit.my_channels = [channel for channel in Channel.values if channel in seen] if seen else []
+            page.append(kit)
+    return page
+
+
+def feed_card_kits(*, ids: list[int]) -> list:
+    """The kits of `ids` with what their feed card shows (FEED_CARD_FIELDS and topics).
+
+    Only ever called with ids from the person's own feed (`feed_kit_ids`)."""
+    from content.models import Kit
+
+    return list(Kit.objects.filter(pk__in=ids).only(*FEED_CARD_FIELDS).prefetch_related("topics"))
+
+
 def kit_for_sharing(*, user: User, slug: str):
     """The live kit `slug` if it is meant for `user`, else None."""
     from content.selectors import kits_live_for
