@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 from accounts.models import NotificationPreference, User
 from advocacy.campaigns import delivery, tokens
 from advocacy.campaigns.models import Campaign, Delivery, Notification
-from advocacy.campaigns.selectors import pause_active
+from advocacy.campaigns.selectors import pause_active, unread_forget
 
 S = Delivery.Status
 
@@ -310,6 +310,7 @@ def _write_notifications(campaign: Campaign, rows: list[Delivery], extras: dict[
         ],
         ignore_conflicts=True,
     )
+    unread_forget(*[row.recipient_id for row in rows])
 
 
 def _send_emails(campaign: Campaign, rows: list[Delivery], extras, token: str, outcome: ChunkOutcome) -> None:
