@@ -4,9 +4,11 @@ Apps register their entries from AppConfig.ready(), so the base layout never nee
 know which features exist and a person only sees links to pages they may open.
 """
 
+import functools
 from dataclasses import dataclass
 
-from django.urls import reverse
+from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf, reverse
 
 from accounts.access import Decision, Role, Rule, rule_for
 
@@ -24,7 +26,14 @@ class Entry:
 
     @property
     def url(self) -> str:
-        return reverse(self.url_name)
+        return _url(self.url_name, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+
+
+@functools.lru_cache(maxsize=256)
+def _url(url_name: str, script_prefix: str, urlconf: str) -> str:
+    """Menu addresses take no argument, so each is reversed once per process (and per
+    URL configuration and prefix, which tests may change), not on every page."""
+    return reverse(url_name, urlconf=urlconf)
 
 
 ENTRIES: list[Entry] = []
