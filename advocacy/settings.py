@@ -157,6 +157,11 @@ else:
         }
     }
 
+# Parts of the layout that are the same for everyone in a language (the design system's
+# assets, the footer) are kept in each process's memory: they change only with a deploy,
+# which restarts the processes, and reading them from Redis would cost a round trip each.
+CACHES["local"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "layout"}
+
 # --- Click buffer (advocacy.sharing.buffer) ----------------------------------------
 
 # Clicks on tracked links are appended to a buffer and written to the database in
