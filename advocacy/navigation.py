@@ -46,10 +46,15 @@ def register(label, url_name, *, roles: tuple[Role, ...] | None = None, **kwargs
 
 def entries_for(user, *, where: str) -> list[Entry]:
     allowed = []
+    # Entries share a handful of rules: each is decided once.
+    decisions = {}
     for entry in sorted(ENTRIES, key=lambda e: e.order):
         if (where == "menu" and not entry.in_menu) or (where == "home" and not entry.on_home):
             continue
+        decision = decisions.get(entry.rule)
+        if decision is None:
+            decision = decisions[entry.rule] = entry.rule.decide(user)
         # Pages waiting for MFA are still shown: the page then explains how to turn it on.
-        if entry.rule.decide(user) in (Decision.ALLOW, Decision.SET_UP_MFA):
+        if decision in (Decision.ALLOW, Decision.SET_UP_MFA):
             allowed.append(entry)
     return allowed
