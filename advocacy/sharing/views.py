@@ -21,6 +21,7 @@ from advocacy.sharing.forms import PostUrlForm, ShareForm
 from advocacy.sharing.intents import CLIPBOARD_CHANNELS, Channel, clean_instance, share_intent
 from advocacy.sharing.models import Share
 from advocacy.sharing.redirect import click_redirect  # noqa: F401 - routed from urls.py
+from content.selectors import topics_all
 
 FEED_PAGE_SIZE = 12
 
@@ -41,14 +42,6 @@ class ShareRedirect(HttpResponseRedirect):
     allowed_schemes = ["https", "mailto"]
 
 
-def _topics():
-    try:
-        from content.models import Topic
-    except ImportError:
-        return []
-    return list(Topic.objects.order_by("name"))
-
-
 @require_roles(Role.AMBASSADOR)
 def feed(request):
     """The kits meant for this ambassador, important first, then the newest."""
@@ -66,7 +59,7 @@ def feed(request):
     return render(
         request,
         "sharing/feed.html",
-        {"page": page, "topics": _topics(), "topic": topic, "can_share": can_share(request.user)},
+        {"page": page, "topics": topics_all(), "topic": topic, "can_share": can_share(request.user)},
     )
 
 

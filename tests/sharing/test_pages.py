@@ -138,6 +138,26 @@ def test_ambassador_without_the_current_charter_is_told_why_and_where(amb_client
     assert reverse("programme") in body
 
 
+def test_a_charter_published_after_a_visit_is_required_at_once(amb_client, admin_user):
+    from accounts import services as account_services
+
+    live_kit(title="Un kit")
+    assert "Vous ne pouvez pas partager" not in amb_client.get(reverse("sharing:feed")).content.decode()
+    version = account_services.charter_version_save(title="Charte v2", body="<p>v2</p>", is_material_change=True)
+    account_services.charter_publish(version=version, by=admin_user)
+    assert "Vous ne pouvez pas partager" in amb_client.get(reverse("sharing:feed")).content.decode()
+
+
+def test_a_topic_added_in_the_admin_shows_in_the_filter_at_once(client, ambassador, admin_user):
+    topic("Jeunes")
+    client.force_login(ambassador)
+    assert "Seniors" not in client.get(reverse("sharing:feed")).content.decode()
+    client.force_login(admin_user)
+    assert client.post("/admin/content/topic/add/", {"name": "Seniors", "slug": "seniors"}).status_code == 302
+    client.force_login(ambassador)
+    assert "?theme=seniors" in client.get(reverse("sharing:feed")).content.decode()
+
+
 def test_share_page_opens_x_with_text_hashtags_and_tracked_link(amb_client, ambassador):
     kit = live_kit(title="Un kit")
     url = reverse("sharing:share", kwargs={"slug": kit.slug})
