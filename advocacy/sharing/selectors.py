@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, FilteredRelation, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -81,36 +81,55 @@ def feed_forget(kit=None) -> None:
     cache.set(_FEED_GENERATION, secrets.token_hex(4), None)
 
 
-# What the feed page reads of each kit on every view: whether its cached card is still
-# current (version, updated_at) and the frame around the card (is_important).
-FEED_PAGE_FIELDS = ("version", "updated_at", "is_important")
-# What a kit's card shows, read only for the cards missing from the cache.
-FEED_CARD_FIELDS = ("slug", "title", "brief", "is_important", "published_at", "version", "updated_at")
+@dataclass
+class FeedPageKit:
+    """A kit of a feed page as the page reads it on every view: whether its cached card is
+    still current (version, updated_at), the frame around the card (is_important) and the
+    channels the person already shared it on, in Channel order."""
+
+    pk: int
+    version: int
+    updated_at: dt.datetime
+    is_important: bool
+    my_channels: list = field(default_factory=list)
+    # Set by the page: the card every ambassador sees, "Publié le …", the channels' labels.
+    card: str = ""
+    card_published: str = ""
+    shared_channels: list = field(default_factory=list)
 
 
-def feed_page_kits(*, user: User, ids: list[int]) -> list:
-    """The kits of `ids` (one page of the feed), in that order, with only FEED_PAGE_FIELDS
-    and `my_channels`: the channels the person already shared each on, in Channel order.
+def feed_page_kits(*, user: User, ids: list[int]) -> list[FeedPageKit]:
+    """The kits of `ids` (one page of the feed), in that order, in one query whatever the
+    page holds: each kit's row comes once per share of the person (or once if none).
 
-    Two queries whatever the page holds; what the cards show comes from `feed_card_kits`,
-    for the cards not in the cache only.
+    What the cards show comes from `feed_card_kits`, for the cards not in the cache only.
     """
     from content.models import Kit
 
-    kits = {kit.pk: kit for kit in Kit.objects.filter(pk__in=ids).only(*FEED_PAGE_FIELDS).order_by()}
-    shared = defaultdict(set)
-    for kit_id, channel in (
-        Share.objects.filter(ambassador=user, kit_id__in=ids).order_by().values_list("kit_id", "channel")
-    ):
-        shared[kit_id].add(channel)
+    rows = (
+        Kit.objects.filter(pk__in=ids)
+        .annotate(mine=FilteredRelation("shares", condition=Q(shares__ambassador=user)))
+        .order_by()
+        .values_list("pk", "version", "updated_at", "is_important", "mine__channel")
+    )
+    kits, shared = {}, defaultdict(set)
+    for pk, version, updated_at, is_important, channel in rows:
+        if pk not in kits:
+            kits[pk] = FeedPageKit(pk=pk, version=version, updated_at=updated_at, is_important=is_important)
+        if channel:
+            shared[pk].add(channel)
     page = []
     for pk in ids:
         kit = kits.get(pk)
         if kit is not None:
-            seen = shared.get(pk)
-            kit.my_channels = [channel for channel in Channel.values if channel in seen] if seen else []
+            if pk in shared:
+                kit.my_channels = [channel for channel in Channel.values if channel in shared[pk]]
             page.append(kit)
     return page
+
+
+# What a kit's card shows, read only for the cards missing from the cache.
+FEED_CARD_FIELDS = ("slug", "title", "brief", "is_important", "published_at", "version", "updated_at")
 
 
 def feed_card_kits(*, ids: list[int]) -> list:
