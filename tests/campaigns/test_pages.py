@@ -15,7 +15,7 @@ def test_inbox_lists_notifications_and_the_header_shows_the_unread_count(client,
         Notification.objects.create(recipient=ambassador, kind="announcement", title=f"Annonce {i}")
     client.force_login(ambassador)
     client.get(reverse("campaigns:inbox"))  # warm the session and the unread count
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         response = client.get(reverse("campaigns:inbox"))
     page = response.content.decode()
     assert "Annonce 29" in page and "Annonce 0" not in page  # 25 per page, newest first
@@ -62,7 +62,7 @@ def test_campaign_list_query_count_does_not_grow(client, curator, org, charter, 
         services.announcement_send(by=curator, subject=f"Annonce {i}", body="Texte")
     client.force_login(curator)
     client.get(reverse("campaigns:campaign_list"))
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         response = client.get(reverse("campaigns:campaign_list"))
     assert "Annonce 11" in response.content.decode()
 
@@ -76,7 +76,7 @@ def test_dashboard_shows_counts_reasons_and_undelivered_people(
         campaign = services.announcement_send(by=curator, subject="Annonce", body="Texte")
     client.force_login(curator)
     client.get(reverse("campaigns:campaign_detail", args=[campaign.pk]))
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         response = client.get(reverse("campaigns:campaign_detail", args=[campaign.pk]))
     page = response.content.decode()
     assert "550 5.1.1 user unknown" in page
