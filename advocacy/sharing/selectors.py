@@ -55,16 +55,20 @@ def feed_kit_ids(*, user: User, topic: str | None = None) -> list[int]:
     Publishing, retracting or expiring a kit starts a new generation (see `feed_forget`),
     so a kit enters or leaves every feed at once.
     """
-    generation = cache.get(_FEED_GENERATION)
+    # The list is stored with the generation it was computed in, so both are read in one
+    # round trip: a list from an older generation is computed again.
+    key = f"sharing:feed:{user.unit_id}:{user.job_function}:{topic or ''}"
+    found = cache.get_many([_FEED_GENERATION, key])
+    generation = found.get(_FEED_GENERATION)
     if generation is None:
         generation = secrets.token_hex(4)
         cache.add(_FEED_GENERATION, generation, None)
         generation = cache.get(_FEED_GENERATION, generation)
-    key = f"sharing:feed:{generation}:{user.unit_id}:{user.job_function}:{topic or ''}"
-    ids = cache.get(key)
-    if ids is None:
-        ids = list(kits_for_feed(user=user, topic=topic).values_list("pk", flat=True))
-        cache.set(key, ids, FEED_CACHE_SECONDS)
+    entry = found.get(key)
+    if entry is not None and entry[0] == generation:
+        return entry[1]
+    ids = list(kits_for_feed(user=user, topic=topic).values_list("pk", flat=True))
+    cache.set(key, (generation, ids), FEED_CACHE_SECONDS)
     return ids
 
 
