@@ -23,7 +23,7 @@ from accounts.models import (
     SocialHandle,
     User,
 )
-from accounts.selectors import charter_current, charter_required_version
+from accounts.selectors import charter_current, charter_forget, charter_required_number
 from advocacy import richtext
 from advocacy.errors import Conflict, DomainError
 
@@ -177,6 +177,7 @@ def charter_publish(*, version: CharterVersion, by: User) -> CharterVersion:
         raise Conflict(_("Une version plus récente est déjà publiée."), code="outdated")
     version.published_at = timezone.now()
     version.save(update_fields=["published_at"])
+    charter_forget()
     AuditEvent.objects.create(actor=by, action=AuditEvent.Action.CHARTER_PUBLISHED, detail=f"v{version.number}")
     return version
 
@@ -239,10 +240,10 @@ def can_share(user: User) -> bool:
     """An ambassador may share once they accepted the charter version currently required."""
     if user.opted_in_at is None:
         return False
-    required = charter_required_version()
+    required = charter_required_number()
     if required is None:
         return True
-    return CharterAcceptance.objects.filter(user=user, version__number__gte=required.number).exists()
+    return CharterAcceptance.objects.filter(user=user, version__number__gte=required).exists()
 
 
 # --- Roles, deactivation, erasure ----------------------------------------------------

@@ -25,5 +25,7 @@ def platform(request):
         "BRAND": settings.BRAND,
         "DEMO_MODE": settings.DEMO_MODE,
         "nav_entries": entries,
+        # What the rendered menu depends on, besides the language and the current entry.
+        "nav_key": SimpleLazyObject(lambda: ",".join(entry.url_name for entry in entries)),
         "user_roles": SimpleLazyObject(lambda: roles_of(user)),
     }

@@ -157,6 +157,11 @@ else:
         }
     }
 
+# Parts of the layout that are the same for everyone in a language (the design system's
+# assets, the footer) are kept in each process's memory: they change only with a deploy,
+# which restarts the processes, and reading them from Redis would cost a round trip each.
+CACHES["local"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "layout"}
+
 # --- Click buffer (advocacy.sharing.buffer) ----------------------------------------
 
 # Clicks on tracked links are appended to a buffer and written to the database in
@@ -300,6 +305,10 @@ SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
 SOCIALACCOUNT_LOGIN_ON_GET = False
 
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 12)
+# Sessions are read on every page: from the cache (Redis in production), with the
+# database behind it, so a page costs no session query. Ending a session (sign-out,
+# deactivation through allauth's UserSession.end) deletes it from both.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 

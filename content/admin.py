@@ -9,6 +9,7 @@ the four-eyes rule and the record of every transition cannot be bypassed.
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from content import selectors
 from content.models import (
     AllowedDomain,
     Consent,
@@ -28,6 +29,19 @@ class TopicAdmin(admin.ModelAdmin):
     list_display = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}
     search_fields = ("name",)
+
+    # The feed reads the topics through the cache (content.selectors.topics_all).
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        selectors.topics_forget()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        selectors.topics_forget()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        selectors.topics_forget()
 
 
 @admin.register(AllowedDomain)

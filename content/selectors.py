@@ -10,13 +10,14 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from accounts.access import Role, can
 from accounts.models import User
-from content.models import Kit, KitTransition, KitVersion, SuggestedText
+from content.models import Kit, KitTransition, KitVersion, SuggestedText, Topic
 
 STAFF_ROLES = (Role.CURATOR, Role.MODERATOR, Role.ADMIN)
 S = Kit.Status
@@ -58,6 +59,28 @@ def audience_for_kit(*, kit: Kit) -> QuerySet[User]:
     if kit.target_job_functions:
         people = people.filter(job_function__in=kit.target_job_functions)
     return people
+
+
+TOPICS_KEY = "content:topics"
+TOPICS_SECONDS = 300
+
+
+def topics_all() -> list[Topic]:
+    """Every topic by name, as the feed's filter lists them, read through the cache: they
+    are edited in the admin a few times a year, and the feed is the busiest page.
+
+    The admin forgets the list on every change (topics_forget); the expiry bounds what a
+    change made elsewhere (the demo loader, a shell) leaves behind.
+    """
+    topics = cache.get(TOPICS_KEY)
+    if topics is None:
+        topics = list(Topic.objects.order_by("name"))
+        cache.set(TOPICS_KEY, topics, TOPICS_SECONDS)
+    return topics
+
+
+def topics_forget() -> None:
+    cache.delete(TOPICS_KEY)
 
 
 # --- The curators' and moderators' workspace ------------------------------------------

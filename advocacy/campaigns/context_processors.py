@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
+from accounts.access import roles_of
 from advocacy.campaigns import selectors
 
 
@@ -25,7 +26,8 @@ def _banners(request) -> list[dict]:
             }
         )
     user = getattr(request, "user", None)
-    if user is not None and user.is_authenticated:
+    # Only the web-social team has alerts: nobody else pays for asking.
+    if user is not None and roles_of(user) & selectors.WEB_SOCIAL:
         count = selectors.alerts_open(user=user).count()
         if count:
             banners.append(

@@ -31,7 +31,7 @@ from accounts.models import NotificationPreference, User
 from advocacy.campaigns import delivery, smtp
 from advocacy.campaigns.composer import Composer, message_id_for
 from advocacy.campaigns.models import Campaign, Delivery, Notification
-from advocacy.campaigns.selectors import pause_active
+from advocacy.campaigns.selectors import pause_active, unread_forget
 
 S = Delivery.Status
 
@@ -325,6 +325,7 @@ def _write_notifications(campaign: Campaign, rows: list[ClaimedRow], extras: dic
         ],
         ignore_conflicts=True,
     )
+    unread_forget(*[row.recipient_id for row in rows])
 
 
 def _send_emails(campaign: Campaign, rows: list[ClaimedRow], extras, token: str, outcome: ChunkOutcome) -> None:

@@ -8,7 +8,7 @@ from accounts import services as account_services
 from accounts.models import JobFunction, NotificationPreference, OrgUnit, User
 from advocacy.campaigns import sending, tokens
 from advocacy.campaigns.models import Campaign, Notification
-from advocacy.campaigns.selectors import targeted_ambassadors
+from advocacy.campaigns.selectors import targeted_ambassadors, unread_forget
 from advocacy.errors import Conflict, DomainError
 
 
@@ -52,11 +52,14 @@ def notification_read(*, user: User, notification: Notification) -> Notification
     if notification.read_at is None:
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at"])
+        unread_forget(user.pk)
     return notification
 
 
 def notifications_read_all(*, user: User) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())
+    marked = Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())
+    unread_forget(user.pk)
+    return marked
 
 
 def unsubscribe_user(token: str) -> User:

@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, FilteredRelation, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -55,16 +55,20 @@ def feed_kit_ids(*, user: User, topic: str | None = None) -> list[int]:
     Publishing, retracting or expiring a kit starts a new generation (see `feed_forget`),
     so a kit enters or leaves every feed at once.
     """
-    generation = cache.get(_FEED_GENERATION)
+    # The list is stored with the generation it was computed in, so both are read in one
+    # round trip: a list from an older generation is computed again.
+    key = f"sharing:feed:{user.unit_id}:{user.job_function}:{topic or ''}"
+    found = cache.get_many([_FEED_GENERATION, key])
+    generation = found.get(_FEED_GENERATION)
     if generation is None:
         generation = secrets.token_hex(4)
         cache.add(_FEED_GENERATION, generation, None)
         generation = cache.get(_FEED_GENERATION, generation)
-    key = f"sharing:feed:{generation}:{user.unit_id}:{user.job_function}:{topic or ''}"
-    ids = cache.get(key)
-    if ids is None:
-        ids = list(kits_for_feed(user=user, topic=topic).values_list("pk", flat=True))
-        cache.set(key, ids, FEED_CACHE_SECONDS)
+    entry = found.get(key)
+    if entry is not None and entry[0] == generation:
+        return entry[1]
+    ids = list(kits_for_feed(user=user, topic=topic).values_list("pk", flat=True))
+    cache.set(key, (generation, ids), FEED_CACHE_SECONDS)
     return ids
 
 
@@ -79,6 +83,66 @@ def feed_kits(*, user: User, ids: list[int]) -> list:
 def feed_forget(kit=None) -> None:
     """Hook on kit publication, retraction and expiry: every cached feed is recomputed."""
     cache.set(_FEED_GENERATION, secrets.token_hex(4), None)
+
+
+@dataclass
+class FeedPageKit:
+    """A kit of a feed page as the page reads it on every view: whether its cached card is
+    still current (version, updated_at), the frame around the card (is_important) and the
+    channels the person already shared it on, in Channel order."""
+
+    pk: int
+    version: int
+    updated_at: dt.datetime
+    is_important: bool
+    my_channels: list = field(default_factory=list)
+    # Set by the page: the card every ambassador sees, "Publié le …", the channels' labels.
+    card: str = ""
+    card_published: str = ""
+    shared_channels: list = field(default_factory=list)
+
+
+def feed_page_kits(*, user: User, ids: list[int]) -> list[FeedPageKit]:
+    """The kits of `ids` (one page of the feed), in that order, in one query whatever the
+    page holds: each kit's row comes once per share of the person (or once if none).
+
+    What the cards show comes from `feed_card_kits`, for the cards not in the cache only.
+    """
+    from content.models import Kit
+
+    rows = (
+        Kit.objects.filter(pk__in=ids)
+        .annotate(mine=FilteredRelation("shares", condition=Q(shares__ambassador=user)))
+        .order_by()
+        .values_list("pk", "version", "updated_at", "is_important", "mine__channel")
+    )
+    kits, shared = {}, defaultdict(set)
+    for pk, version, updated_at, is_important, channel in rows:
+        if pk not in kits:
+            kits[pk] = FeedPageKit(pk=pk, version=version, updated_at=updated_at, is_important=is_important)
+        if channel:
+            shared[pk].add(channel)
+    page = []
+    for pk in ids:
+        kit = kits.get(pk)
+        if kit is not None:
+            if pk in shared:
+                kit.my_channels = [channel for channel in Channel.values if channel in shared[pk]]
+            page.append(kit)
+    return page
+
+
+# What a kit's card shows, read only for the cards missing from the cache.
+FEED_CARD_FIELDS = ("slug", "title", "brief", "is_important", "published_at", "version", "updated_at")
+
+
+def feed_card_kits(*, ids: list[int]) -> list:
+    """The kits of `ids` with what their feed card shows (FEED_CARD_FIELDS and topics).
+
+    Only ever called with ids from the person's own feed (`feed_kit_ids`)."""
+    from content.models import Kit
+
+    return list(Kit.objects.filter(pk__in=ids).only(*FEED_CARD_FIELDS).prefetch_related("topics"))
 
 
 def kit_for_sharing(*, user: User, slug: str):

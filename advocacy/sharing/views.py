@@ -1,9 +1,14 @@
 """Pages of the ambassador portal: the feed, the share page of a kit, my impact."""
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -16,6 +21,7 @@ from advocacy.sharing.forms import PostUrlForm, ShareForm
 from advocacy.sharing.intents import CLIPBOARD_CHANNELS, Channel, clean_instance, share_intent
 from advocacy.sharing.models import Share
 from advocacy.sharing.redirect import click_redirect  # noqa: F401 - routed from urls.py
+from content.selectors import topics_all
 
 FEED_PAGE_SIZE = 12
 
@@ -36,28 +42,51 @@ class ShareRedirect(HttpResponseRedirect):
     allowed_schemes = ["https", "mailto"]
 
 
-def _topics():
-    try:
-        from content.models import Topic
-    except ImportError:
-        return []
-    return list(Topic.objects.order_by("name"))
-
-
 @require_roles(Role.AMBASSADOR)
 def feed(request):
     """The kits meant for this ambassador, important first, then the newest."""
     topic = request.GET.get("theme") or None
     ids = selectors.feed_kit_ids(user=request.user, topic=topic)
     page = Paginator(ids, FEED_PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = selectors.feed_kits(user=request.user, ids=list(page.object_list))
-    for kit in page.object_list:
-        kit.shared_channels = [Channel(c).label for c in selectors.shared_channels(kit)]
+    kits = selectors.feed_page_kits(user=request.user, ids=list(page.object_list))
+    cards = _feed_cards(kits)
+    page.object_list = []
+    for kit in kits:
+        if kit.pk in cards:
+            kit.card, kit.card_published = cards[kit.pk]
+            kit.shared_channels = [Channel(c).label for c in kit.my_channels]
+            page.object_list.append(kit)
     return render(
         request,
         "sharing/feed.html",
-        {"page": page, "topics": _topics(), "topic": topic, "can_share": can_share(request.user)},
+        {"page": page, "topics": topics_all(), "topic": topic, "can_share": can_share(request.user)},
     )
+
+
+FEED_CARD_SECONDS = 600
+
+
+def _feed_cards(kits) -> dict:
+    """{kit id: (card, "Publié le …")}: what every ambassador sees of a kit, rendered once per
+    kit version and language and read from the cache in one round trip. Only what the
+    person already shared is rendered on each page view (by the page itself).
+
+    The cards missing from the cache are rendered from two queries, whatever their number.
+    """
+    language = get_language()
+    keys = {kit.pk: f"sharing:card:{kit.pk}:{kit.version}:{kit.updated_at.timestamp()}:{language}" for kit in kits}
+    cards = cache.get_many(keys.values())
+    missing = [pk for pk, key in keys.items() if key not in cards]
+    if missing:
+        fresh = {}
+        for kit in selectors.feed_card_kits(ids=missing):
+            published = ""
+            if kit.published_at:
+                published = _("Publié le %(date)s") % {"date": date_format(localtime(kit.published_at), "j F Y")}
+            fresh[keys[kit.pk]] = (render_to_string("sharing/_feed_card.html", {"kit": kit}), published)
+        cache.set_many(fresh, FEED_CARD_SECONDS)
+        cards.update(fresh)
+    return {pk: cards[key] for pk, key in keys.items() if key in cards}
 
 
 def _mastodon_instance(user) -> str:

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from accounts import services
 from accounts.models import CharterVersion, JobFunction, Network, OrgUnit, SocialHandle, User
+from accounts.selectors import charter_forget
 
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 PASSWORD = "un-mot-de-passe-solide-42"
@@ -83,6 +84,7 @@ def published_charter(number=None, *, material=True, title="Charte des ambassade
     version = services.charter_version_save(title=title, body="<p>Texte de la charte.</p>", is_material_change=material)
     version.published_at = timezone.now()
     version.save(update_fields=["published_at"])
+    charter_forget()  # as services.charter_publish does
     return version
 
 

@@ -14,8 +14,8 @@ def test_inbox_lists_notifications_and_the_header_shows_the_unread_count(client,
     for i in range(30):
         Notification.objects.create(recipient=ambassador, kind="announcement", title=f"Annonce {i}")
     client.force_login(ambassador)
-    client.get(reverse("campaigns:inbox"))  # warm the session
-    with django_assert_num_queries(5):
+    client.get(reverse("campaigns:inbox"))  # warm the session and the unread count
+    with django_assert_num_queries(3):
         response = client.get(reverse("campaigns:inbox"))
     page = response.content.decode()
     assert "Annonce 29" in page and "Annonce 0" not in page  # 25 per page, newest first
@@ -25,8 +25,29 @@ def test_inbox_lists_notifications_and_the_header_shows_the_unread_count(client,
 def test_marking_everything_read_clears_the_count(client, ambassador):
     Notification.objects.create(recipient=ambassador, kind="announcement", title="Annonce")
     client.force_login(ambassador)
+    assert "1 non lue" in client.get(reverse("campaigns:inbox")).content.decode()
     client.post(reverse("campaigns:notifications_read_all"))
     assert "non lue" not in client.get(reverse("campaigns:inbox")).content.decode()
+
+
+def test_reading_one_notification_updates_the_count_at_once(client, ambassador):
+    first, _second = (
+        Notification.objects.create(recipient=ambassador, kind="announcement", title=f"Annonce {i}") for i in range(2)
+    )
+    client.force_login(ambassador)
+    assert "2 non lues" in client.get(reverse("campaigns:inbox")).content.decode()
+    client.post(reverse("campaigns:notification_read", args=[first.pk]))
+    assert "1 non lue" in client.get(reverse("campaigns:inbox")).content.decode()
+
+
+def test_a_new_announcement_shows_in_the_count_at_once(
+    client, curator, ambassador, smtp_server, django_capture_on_commit_callbacks
+):
+    client.force_login(ambassador)
+    assert "non lue" not in client.get(reverse("campaigns:inbox")).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.announcement_send(by=curator, subject="Annonce", body="Texte")
+    assert "1 non lue" in client.get(reverse("campaigns:inbox")).content.decode()
 
 
 def test_nobody_reads_someone_elses_notification(client, ambassador, staff):
@@ -41,7 +62,7 @@ def test_campaign_list_query_count_does_not_grow(client, curator, org, charter, 
         services.announcement_send(by=curator, subject=f"Annonce {i}", body="Texte")
     client.force_login(curator)
     client.get(reverse("campaigns:campaign_list"))
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(6):
         response = client.get(reverse("campaigns:campaign_list"))
     assert "Annonce 11" in response.content.decode()
 
@@ -55,7 +76,7 @@ def test_dashboard_shows_counts_reasons_and_undelivered_people(
         campaign = services.announcement_send(by=curator, subject="Annonce", body="Texte")
     client.force_login(curator)
     client.get(reverse("campaigns:campaign_detail", args=[campaign.pk]))
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(9):
         response = client.get(reverse("campaigns:campaign_detail", args=[campaign.pk]))
     page = response.content.decode()
     assert "550 5.1.1 user unknown" in page

@@ -349,7 +349,7 @@ def test_library_query_count_is_constant(moderator_client, django_assert_num_que
     for _ in range(count):
         make_kit(topics=[topic("Formation")])
     moderator_client.get(reverse("kit_library"))  # warm the session
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(9):
         assert moderator_client.get(reverse("kit_library")).status_code == 200
 
 
@@ -358,7 +358,7 @@ def test_queue_query_count_is_constant(moderator_client, django_assert_num_queri
     for _ in range(count):
         make_kit(status=S.SUBMITTED, topics=[topic("Formation")])
     moderator_client.get(reverse("kit_queue"))
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(6):
         assert moderator_client.get(reverse("kit_queue")).status_code == 200
 
 
@@ -370,7 +370,7 @@ def test_kit_page_query_count_is_constant(moderator_client, django_assert_num_qu
     for i in range(count // 2):
         workflow.kit_update(kit=kit, by=kit.author, title=f"Titre {i}", target_units=[org["dr-bre"]])
     moderator_client.get(reverse("kit_detail", args=[kit.pk]))
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(10):
         assert moderator_client.get(reverse("kit_detail", args=[kit.pk])).status_code == 200
 
 

@@ -5,6 +5,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
@@ -103,20 +104,25 @@ def test_feed_query_count_does_not_grow_with_kits(amb_client, ambassador, org, c
             share(ambassador=colleague, kit=kit)
 
     add_kits(2)
-    amb_client.get(reverse("sharing:feed"))  # warm the session and MFA lookups
+    amb_client.get(reverse("sharing:feed"))  # warm the session and MFA lookups, render the cards
     feed_forget()
     with CaptureQueriesContext(connection) as cold:
         amb_client.get(reverse("sharing:feed"))  # computes the audience's kit list
     with CaptureQueriesContext(connection) as warm:
         amb_client.get(reverse("sharing:feed"))  # reads it from the cache
-    # The feed's own part: the page's kits, their topics, my shares of them (+ unit and
-    # the targeting query when the audience's list is computed).
-    assert sum("content_kit" in q["sql"] or "sharing_share" in q["sql"] for q in warm.captured_queries) == 3
+    # The feed's own part: the page's kits with my shares of them, in one query (+ unit and
+    # the targeting query when the audience's list is computed, + the kits and their
+    # topics for the cards not in the cache).
+    assert sum("content_kit" in q["sql"] or "sharing_share" in q["sql"] for q in warm.captured_queries) == 1
     assert len(cold) == len(warm) + 2
+    Kit.objects.update(version=F("version") + 1)  # every card is rendered again
+    with CaptureQueriesContext(connection) as new_cards:
+        amb_client.get(reverse("sharing:feed"))
+    assert len(new_cards) == len(warm) + 2
 
     add_kits(18)
     feed_forget()
-    with django_assert_num_queries(len(cold)):
+    with django_assert_num_queries(len(cold) + 2):  # a new list, and twelve cards to render
         amb_client.get(reverse("sharing:feed"))
     with django_assert_num_queries(len(warm)):
         response = amb_client.get(reverse("sharing:feed"))
@@ -130,6 +136,26 @@ def test_ambassador_without_the_current_charter_is_told_why_and_where(amb_client
     body = response.content.decode()
     assert "Vous ne pouvez pas partager pour le moment" in body
     assert reverse("programme") in body
+
+
+def test_a_charter_published_after_a_visit_is_required_at_once(amb_client, admin_user):
+    from accounts import services as account_services
+
+    live_kit(title="Un kit")
+    assert "Vous ne pouvez pas partager" not in amb_client.get(reverse("sharing:feed")).content.decode()
+    version = account_services.charter_version_save(title="Charte v2", body="<p>v2</p>", is_material_change=True)
+    account_services.charter_publish(version=version, by=admin_user)
+    assert "Vous ne pouvez pas partager" in amb_client.get(reverse("sharing:feed")).content.decode()
+
+
+def test_a_topic_added_in_the_admin_shows_in_the_filter_at_once(client, ambassador, admin_user):
+    topic("Jeunes")
+    client.force_login(ambassador)
+    assert "Seniors" not in client.get(reverse("sharing:feed")).content.decode()
+    client.force_login(admin_user)
+    assert client.post("/admin/content/topic/add/", {"name": "Seniors", "slug": "seniors"}).status_code == 302
+    client.force_login(ambassador)
+    assert "?theme=seniors" in client.get(reverse("sharing:feed")).content.decode()
 
 
 def test_share_page_opens_x_with_text_hashtags_and_tracked_link(amb_client, ambassador):
