@@ -309,23 +309,23 @@ def _write_notifications(campaign: Campaign, rows: list[ClaimedRow], extras: dic
                 "FROM unnest(%s::bigint[], %s::text[]) AS t(r, b) ON CONFLICT DO NOTHING",
                 [campaign.pk, campaign.kind, campaign.subject, campaign.url, now, recipients, bodies],
             )
-        return
-    Notification.objects.bulk_create(
-        [
-            Notification(
-                recipient_id=pk,
-                campaign=campaign,
-                kind=campaign.kind,
-                title=campaign.subject,
-                body=body,
-                url=campaign.url,
-                created_at=now,
-            )
-            for pk, body in zip(recipients, bodies, strict=True)
-        ],
-        ignore_conflicts=True,
-    )
-    unread_forget(*[row.recipient_id for row in rows])
+    else:
+        Notification.objects.bulk_create(
+            [
+                Notification(
+                    recipient_id=pk,
+                    campaign=campaign,
+                    kind=campaign.kind,
+                    title=campaign.subject,
+                    body=body,
+                    url=campaign.url,
+                    created_at=now,
+                )
+                for pk, body in zip(recipients, bodies, strict=True)
+            ],
+            ignore_conflicts=True,
+        )
+    unread_forget(*recipients)
 
 
 def _send_emails(campaign: Campaign, rows: list[ClaimedRow], extras, token: str, outcome: ChunkOutcome) -> None:
