@@ -25,7 +25,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 
-from accounts.handles import canonical_handle
+from accounts.handles import VALIDATORS, canonical_handle
 from accounts.models import Network, ProgrammeMembership, SocialHandle
 from advocacy.reach.models import SocialPost
 
@@ -67,11 +67,20 @@ def find_tracked_code(texts, pattern: re.Pattern | None = None) -> str:
     return ""
 
 
+# A bare name, "@" and letters, digits or "_": on every network but Mastodon its canonical
+# form is the name in lower case without the @, whether the network's rules accept it
+# (accounts.handles) or not (the best effort below), so it needs no validation.
+_PLAIN_NAME = re.compile(r"@?[A-Za-z0-9_]+")
+_PLAIN_NETWORKS = frozenset(VALIDATORS)
+
+
 @lru_cache(maxsize=100_000)
 def canonical_author(network: str, handle: str, instance: str = "") -> tuple[str, str]:
     """The author's handle in the form accounts.SocialHandle stores, or a best effort."""
     if not handle:
         return "", instance.lower()
+    if not instance and network in _PLAIN_NETWORKS and _PLAIN_NAME.fullmatch(handle):
+        return handle.removeprefix("@").lower(), ""
     try:
         canonical = canonical_handle(network, handle, instance)
     except ValidationError:

@@ -35,13 +35,8 @@ def extract(text: str) -> list[str]:
         return []
     if not unicodedata.is_normalized("NFKC", text):
         text = unicodedata.normalize("NFKC", text)
-    found = []
-    for match in _HASHTAG.finditer(text):
-        tag = match.group(1)
-        # X and Mastodon do not treat a run of digits as a hashtag (#1 is not a tag).
-        if not tag.isdigit():
-            found.append(tag)
-    return found
+    # X and Mastodon do not treat a run of digits as a hashtag (#1 is not a tag).
+    return [tag for tag in _HASHTAG.findall(text) if not tag.isdigit()]
 
 
 def match(text: str, wanted: Iterable[str], extra_tags: Iterable[str] = ()) -> list[str]:
@@ -54,8 +49,10 @@ def match(text: str, wanted: Iterable[str], extra_tags: Iterable[str] = ()) -> l
     if not isinstance(wanted, set | frozenset):
         wanted = set(wanted)
     present = {normalize(tag) for tag in extract(text)}
-    present.update(normalize(tag) for tag in extra_tags if tag)
-    return sorted(present & wanted)
+    if extra_tags:
+        present.update(normalize(tag) for tag in extra_tags if tag)
+    present &= wanted
+    return sorted(present) if len(present) > 1 else list(present)
 
 
 def spelling_variants(tag: str) -> list[str]:
