@@ -452,40 +452,43 @@ class ColumnParser:
         followers, reposts, replies, likes, quotes, impressions = counts
         texts = self._column(rows, "text")
         urls = self._column(rows, "url")
-        author_ids = self._column(rows, "author_id")
-        handles = self._column(rows, "author_handle")
-        instances = self._column(rows, "author_instance")
-        names = self._column(rows, "author_name")
-        tags_column = self._column(rows, "hashtags") if "hashtags" in self.positions else None
+        author_ids = [value.strip()[:100] for value in self._column(rows, "author_id")]
+        handles = [value.strip()[:255] for value in self._column(rows, "author_handle")]
+        instances = [value.strip()[:253] for value in self._column(rows, "author_instance")]
+        names = [value.strip()[:255] for value in self._column(rows, "author_name")]
+        if "hashtags" in self.positions:
+            extras = [
+                [tag.lstrip("#＃") for tag in value.replace(",", " ").split()]
+                for value in self._column(rows, "hashtags")
+            ]
+        else:
+            extras = [()] * count
         followed = context.matcher.followed
-        code_pattern = context.matcher.code_pattern
-        match = hashtags.match
-        to_field = hashtags.to_field
+        search = context.matcher.code_pattern.search
+        match_field = hashtags.match_field
         canonical_author = attribution.canonical_author
-        add = prepared.add
-        for index in range(count):
-            if errors[index] is not None:
+        kept = prepared.rows
+        repeated = 0
+        for index, (error, text, url, extra, network, external_id) in enumerate(
+            zip(errors, texts, urls, extras, networks, external_ids, strict=True)
+        ):
+            if error is not None:
                 continue
-            text = texts[index]
-            url = urls[index]
-            extra = ()
-            if tags_column is not None:
-                extra = [tag.lstrip("#＃") for tag in tags_column[index].replace(",", " ").split()]
-            tags = match(text, followed, extra)
-            found = (text and code_pattern.search(text)) or (url and code_pattern.search(url))
+            tags = match_field(text, followed, extra)
+            found = (text and search(text)) or (url and search(url))
             if not tags and not found:
                 errors[index] = ingestion.NOT_RELEVANT
                 continue
-            network = networks[index]
-            handle, instance = canonical_author(network, handles[index].strip()[:255], instances[index].strip()[:253])
-            add(
-                (
-                    network, external_ids[index], author_ids[index].strip()[:100], handle, instance,
-                    names[index].strip()[:255], followers[index], text, url.strip()[:500], dates[index],
-                    reposts[index], replies[index], likes[index], quotes[index], impressions[index],
-                    to_field(tags), found.group(1) if found else "",
-                )
+            handle, instance = canonical_author(network, handles[index], instances[index])
+            key = (network, external_id)
+            if key in kept:
+                repeated += 1
+            kept[key] = (
+                network, external_id, author_ids[index], handle, instance, names[index], followers[index], text,
+                url.strip()[:500], dates[index], reposts[index], replies[index], likes[index], quotes[index],
+                impressions[index], tags, found.group(1) if found else "",
             )  # fmt: skip
+        prepared.repeated = repeated
         rejections.extend((lines[index], error) for index, error in enumerate(errors) if error is not None)
         rejections.sort()
         return Batch(prepared, read, context.counting.count, rejections)
