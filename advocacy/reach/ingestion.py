@@ -234,11 +234,12 @@ def _column(name: str) -> str:
     return connection.ops.quote_name(SocialPost._meta.get_field(name).column)
 
 
-def _merged(name: str) -> str:
+def _merged(name: str, new: str = "EXCLUDED", old: str = "p") -> str:
     """SQL for the value a post keeps in an upsert: the same rules as _store_orm."""
-    new, old = f"EXCLUDED.{_column(name)}", f"p.{_column(name)}"
+    new, old = f"{new}.{_column(name)}", f"{old}.{_column(name)}"
     if name in ("attribution", "ambassador_id", "unit_id"):
-        return f"CASE WHEN p.{_column('attribution')} = '{SocialPost.Attribution.AMBASSADOR}' THEN {old} ELSE {new} END"
+        ambassador = SocialPost.Attribution.AMBASSADOR
+        return f"CASE WHEN {old.rpartition('.')[0]}.{_column('attribution')} = '{ambassador}' THEN {old} ELSE {new} END"
     if name in KEEP_WHEN_MISSING:
         nullable = SocialPost._meta.get_field(name).null
         return f"COALESCE({new}, {old})" if nullable else f"COALESCE(NULLIF({new}, ''), {old})"
@@ -258,6 +259,13 @@ def _statements() -> dict:
     )
     stored = ", ".join(f"p.{_column(name)}" for name in mutable)
     merged = ", ".join(_merged(name) for name in mutable)
+    # The same comparison, made before writing, between the staged row (s) and the
+    # stored one (e), read without locking it: unchanged posts are left out of the
+    # INSERT, which would otherwise lock (and so write) each of them.
+    existing = ", ".join(f"e.{_column(name)}" for name in mutable)
+    existing_merged = ", ".join(_merged(name, new="s", old="e") for name in mutable)
+    staged = ", ".join(f"s.{_column(name)}" for name in fields)
+    network, external_id = _column("network"), _column("external_id")
     # Table and column names come from the model, never from input.
     return {
         "types": types,
@@ -273,8 +281,13 @@ def _statements() -> dict:
         # Rows that bring nothing new are not written (the WHERE): their fetched_at stays,
         # so the roll-ups do not recompute their days.
         "upsert": (
-            f"WITH written AS (INSERT INTO {table} AS p ({columns}) SELECT {columns} FROM {STAGING} "  # noqa: S608
-            f"ON CONFLICT ({_column('network')}, {_column('external_id')}) DO UPDATE SET {assignments} "
+            f"WITH written AS (INSERT INTO {table} AS p ({columns}) SELECT {staged} FROM {STAGING} s "  # noqa: S608
+            # LATERAL ... LIMIT 1: one probe of the unique index per staged row, never a
+            # scan of the whole table, whatever the planner thinks of the temporary table.
+            f"LEFT JOIN LATERAL (SELECT {existing}, e.{network} AS found FROM {table} e "
+            f"WHERE e.{network} = s.{network} AND e.{external_id} = s.{external_id} LIMIT 1) e ON true "
+            f"WHERE e.found IS NULL OR ({existing}) IS DISTINCT FROM ({existing_merged}) "
+            f"ON CONFLICT ({network}, {external_id}) DO UPDATE SET {assignments} "
             f"WHERE ({stored}) IS DISTINCT FROM ({merged}) RETURNING xmax = 0 AS created) "
             "SELECT count(*) FILTER (WHERE created), count(*) FILTER (WHERE NOT created) FROM written"
         ),
