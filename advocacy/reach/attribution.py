@@ -22,10 +22,11 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
+from django.db.models.expressions import RawSQL
 
-from accounts.handles import canonical_handle
+from accounts.handles import VALIDATORS, canonical_handle
 from accounts.models import Network, ProgrammeMembership, SocialHandle
 from advocacy.reach.models import SocialPost
 
@@ -67,11 +68,20 @@ def find_tracked_code(texts, pattern: re.Pattern | None = None) -> str:
     return ""
 
 
+# A bare name, "@" and letters, digits or "_": on every network but Mastodon its canonical
+# form is the name in lower case without the @, whether the network's rules accept it
+# (accounts.handles) or not (the best effort below), so it needs no validation.
+_PLAIN_NAME = re.compile(r"@?[A-Za-z0-9_]+")
+_PLAIN_NETWORKS = frozenset(VALIDATORS)
+
+
 @lru_cache(maxsize=100_000)
 def canonical_author(network: str, handle: str, instance: str = "") -> tuple[str, str]:
     """The author's handle in the form accounts.SocialHandle stores, or a best effort."""
     if not handle:
         return "", instance.lower()
+    if not instance and network in _PLAIN_NETWORKS and _PLAIN_NAME.fullmatch(handle):
+        return handle.removeprefix("@").lower(), ""
     try:
         canonical = canonical_handle(network, handle, instance)
     except ValidationError:
@@ -83,6 +93,28 @@ def _in_period(membership, posted_at: datetime) -> bool:
     return membership.joined_at <= posted_at and (membership.left_at is None or posted_at < membership.left_at)
 
 
+def _handles_of(pairs: set[tuple[str, str]]):
+    """The declared handles among these (network, handle) pairs."""
+    if connection.vendor == "postgresql":
+        # Two array parameters rather than one per handle: an import asks for thousands
+        # of authors per batch, and building that many parameters costs more than the query.
+        table = SocialHandle._meta.db_table
+        return SocialHandle.objects.filter(
+            pk__in=RawSQL(  # noqa: S611 - parameters only
+                f"SELECT id FROM {table} WHERE (network, handle) IN "  # noqa: S608 - the model's table
+                "(SELECT * FROM unnest(%s::varchar[], %s::varchar[]))",
+                ([network for network, _handle in pairs], [handle for _network, handle in pairs]),
+            )
+        )
+    wanted = Q(pk__in=[])
+    by_network: dict[str, list[str]] = {}
+    for network, handle in sorted(pairs):
+        by_network.setdefault(network, []).append(handle)
+    for network, handles in by_network.items():
+        wanted |= Q(network=network, handle__in=handles)
+    return SocialHandle.objects.filter(wanted)
+
+
 def decide_many(items) -> list[Decision]:
     """Attribute each (network, author_handle, author_instance, posted_at, tracked_code).
 
@@ -90,16 +122,10 @@ def decide_many(items) -> list[Decision]:
     whatever the number of items: the handles, then the membership periods.
     """
     items = list(items)
-    wanted = Q(pk__in=[])
-    by_network: dict[str, set[str]] = {}
-    for network, handle, _instance, _posted_at, _code in items:
-        if handle:
-            by_network.setdefault(network, set()).add(handle)
-    for network, handles in by_network.items():
-        wanted |= Q(network=network, handle__in=sorted(handles))
+    pairs = {(network, handle) for network, handle, _instance, _posted_at, _code in items if handle}
     owners: dict[tuple[str, str, str], int] = {}
-    if by_network:
-        for network, handle, instance, user_id in SocialHandle.objects.filter(wanted).values_list(
+    if pairs:
+        for network, handle, instance, user_id in _handles_of(pairs).values_list(
             "network", "handle", "instance", "user_id"
         ):
             owners[(network, handle, instance if network == Network.MASTODON else "")] = user_id

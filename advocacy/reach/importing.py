@@ -6,12 +6,19 @@ stays bounded whatever the size of the file; progress is saved on the ImportJob 
 each batch. Each rejected row is recorded with its line number and the reason.
 Importing the same file again changes nothing: posts are upserted and rows that bring
 nothing new are not written.
+
+A million-row file must import in a small multiple of the time PostgreSQL takes to COPY
+it (bench/bench_import.py): a thread reads and checks the next batches while the
+current one is stored (read_ahead), CSV batches are checked a column at a time
+(ColumnParser), and PostgreSQL receives them by binary COPY (ingestion._store_postgresql).
 """
 
 import csv
+import gc
 import io
 import json
 import logging
+import queue
 import re
 import threading
 import unicodedata
@@ -24,16 +31,16 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Network
 from advocacy.errors import DomainError
-from advocacy.reach import ingestion
+from advocacy.reach import attribution, hashtags, ingestion
 from advocacy.reach.models import ImportJob, ImportRejection, SocialPost
 
-BATCH_SIZE = 2000
+BATCH_SIZE = 10_000
 # Our fields, and what the page says about each.
 FIELDS = {
     "network": gettext_lazy("réseau (x, twitter, mastodon, linkedin, facebook, instagram, bluesky)"),
@@ -152,14 +159,17 @@ def parse_date(value: str, *, now: datetime | None = None) -> datetime:
     return parsed
 
 
+MAX_COUNT = 10**15
+
+
 def parse_count(name: str, value) -> int | None:
     if value is None or value == "":
         return None
     if value.__class__ is str and value.isascii() and value.isdigit():
-        return int(value)  # the common case, a million times over
-    if isinstance(value, bool):
+        number = int(value)  # the common case, a million times over
+    elif isinstance(value, bool):
         raise RowRejected(_("nombre invalide pour %(field)s") % {"field": name})
-    if isinstance(value, int):
+    elif isinstance(value, int):
         number = value
     else:
         text = str(value).strip().replace(" ", "").replace("\u00a0", "").replace("\u202f", "")
@@ -179,7 +189,7 @@ def parse_count(name: str, value) -> int | None:
                     _("nombre invalide pour %(field)s : « %(value)s »") % {"field": name, "value": text[:20]}
                 ) from None
             number = int(as_float)
-    if number < 0 or number > 10**15:
+    if number < 0 or number > MAX_COUNT:
         raise RowRejected(_("nombre hors limites pour %(field)s") % {"field": name})
     return number
 
@@ -218,7 +228,27 @@ def to_post(values: dict, *, default_network: str, now: datetime) -> ingestion.P
     )
 
 
-# --- Readers: each yields (line number, our values dict or RowRejected) -----------------
+# --- Readers: each yields the file's rows in batches, checked and ready to store ----------
+
+
+@dataclass
+class Batch:
+    prepared: ingestion.Prepared
+    rows_read: int
+    bytes_read: int
+    rejections: list[tuple[int, str]]
+
+
+@dataclass
+class Context:
+    """What every batch of one run is read with."""
+
+    mapping: dict
+    default_network: str
+    matcher: ingestion.Matcher
+    now: datetime
+    batch_size: int
+    counting: "CountingReader"
 
 
 class CountingReader(io.RawIOBase):
@@ -249,15 +279,8 @@ def sniff_delimiter(header: str) -> str:
     return max(counts, key=lambda d: (counts[d], d == ";"))
 
 
-def read_csv(binary, mapping: dict) -> Iterator[tuple[int, dict | RowRejected]]:
-    text = _text_stream(binary)
-    header_line = text.readline()
-    if not header_line.strip():
-        raise ImportFailed(_("Le fichier est vide ou sa première ligne ne contient pas les noms des colonnes."))
-    delimiter = sniff_delimiter(header_line)
-    header = [
-        unicodedata.normalize("NFC", name.strip()) for name in next(csv.reader([header_line], delimiter=delimiter))
-    ]
+def _csv_positions(header: list[str], mapping: dict) -> dict[str, int]:
+    """Our field name -> index of its column in the file."""
     columns = {name: index for index, name in enumerate(header)}
     # Column names are matched as typed, then regardless of case ("ID" for "id").
     for index, name in enumerate(header):
@@ -272,40 +295,203 @@ def read_csv(binary, mapping: dict) -> Iterator[tuple[int, dict | RowRejected]]:
             _("Colonnes obligatoires absentes : %(missing)s. Colonnes du fichier : %(found)s.")
             % {"missing": ", ".join(missing), "found": ", ".join(header)[:500]}
         )
-    positions = {name: columns[column] for name, column in wanted.items() if column in columns}
+    return {name: columns[column] for name, column in wanted.items() if column in columns}
+
+
+def read_csv(binary, context: Context) -> Iterator[Batch]:
+    text = _text_stream(binary)
+    header_line = text.readline()
+    if not header_line.strip():
+        raise ImportFailed(_("Le fichier est vide ou sa première ligne ne contient pas les noms des colonnes."))
+    delimiter = sniff_delimiter(header_line)
+    header = [
+        unicodedata.normalize("NFC", name.strip()) for name in next(csv.reader([header_line], delimiter=delimiter))
+    ]
+    positions = _csv_positions(header, context.mapping)
+    width = len(header)
+    columns = ColumnParser(positions, context)
     reader = csv.reader(text, delimiter=delimiter)
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    rejections: list[tuple[int, str]] = []
+    read = 0
     line = 1
     while True:
         try:
-            row = next(reader)
-        except StopIteration:
-            return
+            for row in reader:
+                start, line = line + 1, reader.line_num + 1  # line_num counts from after the header
+                if len(row) != width:
+                    if not row or (len(row) == 1 and not row[0].strip()):
+                        continue
+                    if len(row) < width:
+                        rejections.append((start, _incomplete(len(row), width)))
+                    elif any(cell.strip() for cell in row[width:]):
+                        rejections.append((start, _too_long(len(row), width)))
+                    else:
+                        rows.append(row)
+                        lines.append(start)
+                else:
+                    rows.append(row)
+                    lines.append(start)
+                read += 1
+                if read >= context.batch_size:
+                    yield columns.batch(rows, lines, rejections, read)
+                    rows, lines, rejections, read = [], [], [], 0
         except csv.Error as exc:  # a field longer than csv.field_size_limit, a NUL byte...
-            yield line + 1, RowRejected(_("ligne illisible : %(error)s") % {"error": exc})
+            rejections.append((line + 1, _("ligne illisible : %(error)s") % {"error": exc}))
+            read += 1
             line = reader.line_num + 1
             continue
-        start, line = line + 1, reader.line_num + 1  # line_num counts from after the header
-        if not row or (len(row) == 1 and not row[0].strip()):
-            continue
-        if len(row) < len(header):
-            yield (
-                start,
-                RowRejected(
-                    _("ligne incomplète : %(got)d colonnes au lieu de %(expected)d")
-                    % {"got": len(row), "expected": len(header)}
-                ),
-            )
-            continue
-        if len(row) > len(header) and any(cell.strip() for cell in row[len(header) :]):
-            yield (
-                start,
-                RowRejected(
-                    _("ligne trop longue : %(got)d colonnes au lieu de %(expected)d")
-                    % {"got": len(row), "expected": len(header)}
-                ),
-            )
-            continue
-        yield start, {name: row[index] for name, index in positions.items()}
+        break
+    yield columns.batch(rows, lines, rejections, read)
+
+
+def _incomplete(got: int, expected: int) -> str:
+    return _("ligne incomplète : %(got)d colonnes au lieu de %(expected)d") % {"got": got, "expected": expected}
+
+
+def _too_long(got: int, expected: int) -> str:
+    return _("ligne trop longue : %(got)d colonnes au lieu de %(expected)d") % {"got": got, "expected": expected}
+
+
+class _Rejected:
+    __slots__ = ("reason",)
+
+    def __init__(self, reason: str):
+        self.reason = reason
+
+
+class ColumnParser:
+    """Turns a batch of CSV rows into prepared rows, one column at a time.
+
+    The same checks, in the same order, with the same reasons as `to_post` then
+    ingestion.prepare (the tests run both): a file repeats the same dates, networks and
+    authors many times, so each distinct value is parsed once, and the work left for
+    each row is what only it has, its text.
+    """
+
+    CACHE_LIMIT = 100_000  # distinct values remembered per column, so memory stays bounded
+
+    def __init__(self, positions: dict[str, int], context: Context):
+        self.positions = positions
+        self.context = context
+        self.networks: dict = {}
+        self.dates: dict = {}
+
+    def _column(self, rows, name, default=""):
+        index = self.positions.get(name)
+        if index is None:
+            return [default] * len(rows)
+        return [row[index] for row in rows]
+
+    def _parsed(self, values, cache, parse, errors):
+        parsed = []
+        append = parsed.append
+        for index, value in enumerate(values):
+            try:
+                result = cache[value]
+            except KeyError:
+                try:
+                    result = parse(value)
+                except RowRejected as exc:
+                    result = _Rejected(str(exc))
+                if len(cache) >= self.CACHE_LIMIT:
+                    cache.clear()
+                cache[value] = result
+            if result.__class__ is _Rejected:
+                if errors[index] is None:
+                    errors[index] = result.reason
+                result = None
+            append(result)
+        return parsed
+
+    @staticmethod
+    def _counts(name, values, errors):
+        # int() reads every figure parse_count reads the same way (and refuses the rest):
+        # the whole column at once, then one by one only when something is off.
+        try:
+            parsed = [int(value) if value else None for value in values]
+        except ValueError:
+            pass
+        else:
+            present = [number for number in parsed if number is not None]
+            if not present or (min(present) >= 0 and max(present) <= MAX_COUNT):
+                return parsed
+        parsed = []
+        append = parsed.append
+        for index, value in enumerate(values):
+            try:
+                append(parse_count(name, value))
+            except RowRejected as exc:
+                if errors[index] is None:
+                    errors[index] = str(exc)
+                append(None)
+        return parsed
+
+    def batch(self, rows, lines, rejections, read) -> Batch:
+        context = self.context
+        prepared = ingestion.Prepared()
+        count = len(rows)
+        errors: list[str | None] = [None] * count
+        external_ids = [value.strip() for value in self._column(rows, "external_id")]
+        for index, external_id in enumerate(external_ids):
+            if not external_id:
+                errors[index] = _("identifiant de la publication manquant")
+            elif len(external_id) > 300:
+                errors[index] = _("identifiant de la publication trop long")
+        networks = self._parsed(
+            self._column(rows, "network"),
+            self.networks,
+            lambda value: parse_network(value, context.default_network),
+            errors,
+        )
+        dates = self._parsed(
+            self._column(rows, "posted_at"), self.dates, lambda value: parse_date(value, now=context.now), errors
+        )
+        counts = [self._counts(name, self._column(rows, name), errors) for name in NUMBERS]
+        followers, reposts, replies, likes, quotes, impressions = counts
+        texts = self._column(rows, "text")
+        urls = self._column(rows, "url")
+        author_ids = [value.strip()[:100] for value in self._column(rows, "author_id")]
+        handles = [value.strip()[:255] for value in self._column(rows, "author_handle")]
+        instances = [value.strip()[:253] for value in self._column(rows, "author_instance")]
+        names = [value.strip()[:255] for value in self._column(rows, "author_name")]
+        if "hashtags" in self.positions:
+            extras = [
+                [tag.lstrip("#＃") for tag in value.replace(",", " ").split()]
+                for value in self._column(rows, "hashtags")
+            ]
+        else:
+            extras = [()] * count
+        followed = context.matcher.followed
+        search = context.matcher.code_pattern.search
+        match_field = hashtags.match_field
+        canonical_author = attribution.canonical_author
+        kept = prepared.rows
+        repeated = 0
+        for index, (error, text, url, extra, network, external_id) in enumerate(
+            zip(errors, texts, urls, extras, networks, external_ids, strict=True)
+        ):
+            if error is not None:
+                continue
+            tags = match_field(text, followed, extra)
+            found = (text and search(text)) or (url and search(url))
+            if not tags and not found:
+                errors[index] = ingestion.NOT_RELEVANT
+                continue
+            handle, instance = canonical_author(network, handles[index], instances[index])
+            key = (network, external_id)
+            if key in kept:
+                repeated += 1
+            kept[key] = (
+                network, external_id, author_ids[index], handle, instance, names[index], followers[index], text,
+                url.strip()[:500], dates[index], reposts[index], replies[index], likes[index], quotes[index],
+                impressions[index], tags, found.group(1) if found else "",
+            )  # fmt: skip
+        prepared.repeated = repeated
+        rejections.extend((lines[index], error) for index, error in enumerate(errors) if error is not None)
+        rejections.sort()
+        return Batch(prepared, read, context.counting.count, rejections)
 
 
 def _lookup(obj: dict, path: str):
@@ -316,19 +502,31 @@ def _lookup(obj: dict, path: str):
     return obj
 
 
-def read_jsonl(binary, mapping: dict) -> Iterator[tuple[int, dict | RowRejected]]:
+def read_jsonl(binary, context: Context) -> Iterator[Batch]:
     text = _text_stream(binary)
-    wanted = {field_name: mapping.get(field_name, field_name) for field_name in FIELDS}
+    wanted = {field_name: context.mapping.get(field_name, field_name) for field_name in FIELDS}
+    posts: list[ingestion.PostData] = []
+    lines: list[int] = []
+    rejections: list[tuple[int, str]] = []
+    read = 0
+
+    def batch() -> Batch:
+        skipped: dict[int, str] = {}
+        prepared = ingestion.prepare(posts, context.matcher, skipped)
+        rejections.extend((lines[index], reason) for index, reason in skipped.items())
+        return Batch(prepared, read, context.counting.count, sorted(rejections))
+
     for number, raw in enumerate(text, start=1):
         if not raw.strip():
             continue
+        read += 1
         try:
             obj = json.loads(raw)
         except ValueError:
-            yield number, RowRejected(_("JSON invalide ou ligne tronquée"))
+            rejections.append((number, _("JSON invalide ou ligne tronquée")))
             continue
         if not isinstance(obj, dict):
-            yield number, RowRejected(_("la ligne n’est pas un objet JSON"))
+            rejections.append((number, _("la ligne n’est pas un objet JSON")))
             continue
         values = {}
         for name, path in wanted.items():
@@ -336,7 +534,15 @@ def read_jsonl(binary, mapping: dict) -> Iterator[tuple[int, dict | RowRejected]
             if isinstance(value, list) and name == "hashtags":
                 value = " ".join(str(v) for v in value)
             values[name] = value
-        yield number, values
+        try:
+            posts.append(to_post(values, default_network=context.default_network, now=context.now))
+            lines.append(number)
+        except RowRejected as exc:
+            rejections.append((number, str(exc)))
+        if read >= context.batch_size:
+            yield batch()
+            posts, lines, rejections, read = [], [], [], 0
+    yield batch()
 
 
 READERS = {ImportJob.Format.CSV: read_csv, ImportJob.Format.JSONL: read_jsonl}
@@ -356,6 +562,75 @@ class Progress:
     rejections: list[tuple[int, str]] = field(default_factory=list)
 
 
+_DONE = object()
+
+
+class _Failed:
+    def __init__(self, exc: BaseException):
+        self.exc = exc
+
+
+def read_ahead(batches: Iterator[Batch], depth: int = 2) -> Iterator[Batch]:
+    """Read and check the next batches in a thread while this one stores the current one.
+
+    Reading and checking is Python, storing is mostly waiting for the database: side by
+    side they take the time of the longer, not of both. The thread never touches the
+    database; at most `depth` batches wait, so memory stays bounded.
+    """
+    handover: queue.Queue = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+    language = translation.get_language()
+
+    def put(item) -> bool:
+        while not stop.is_set():
+            try:
+                handover.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def work():
+        try:
+            with translation.override(language):  # rejection reasons in the language of the run
+                for batch in batches:
+                    if not put(batch):
+                        return
+        except BaseException as exc:  # noqa: BLE001 - handed over, raised by the consumer
+            put(_Failed(exc))
+        else:
+            put(_DONE)
+
+    thread = threading.Thread(target=work, name="reach-import-reader", daemon=True)
+    thread.start()
+    try:
+        while (item := handover.get()) is not _DONE:
+            if isinstance(item, _Failed):
+                raise item.exc
+            yield item
+    finally:
+        stop.set()
+        thread.join()
+
+
+@contextmanager
+def _fewer_collections():
+    """A million rows allocate many millions of objects, nearly none of them in cycles.
+
+    The collector would walk every object of the process over and over; objects that
+    exist before the import (the whole of Django) are set aside, and collections of the
+    young generation are rarer. Everything is put back as it was afterwards.
+    """
+    thresholds = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(50_000, thresholds[1], thresholds[2])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+        gc.unfreeze()
+
+
 def import_stream(
     binary,
     *,
@@ -364,47 +639,30 @@ def import_stream(
     default_network: str = "",
     source: str = SocialPost.Source.IMPORT,
     on_batch: Callable[[Progress], None] | None = None,
-    batch_size: int = BATCH_SIZE,
+    batch_size: int | None = None,
 ) -> Progress:
     """Import every row of `binary` (a file open in binary mode). `on_batch` receives the
     progress after each batch, with that batch's rejections (then cleared)."""
     counting = CountingReader(binary)
     buffered = io.BufferedReader(counting, buffer_size=1 << 16)
     progress = Progress()
-    matcher = ingestion.Matcher()
-    now = timezone.now()
-    batch: list[ingestion.PostData] = []
-    lines: list[int] = []
-
-    def flush():
-        if batch:
-            result = ingestion.posts_upsert(posts=batch, source=source, matcher=matcher)
+    context = Context(
+        mapping=mapping, default_network=default_network, matcher=ingestion.Matcher(), now=timezone.now(),
+        batch_size=batch_size or BATCH_SIZE, counting=counting,
+    )  # fmt: skip
+    with _fewer_collections():
+        for batch in read_ahead(READERS[format](buffered, context)):
+            result = ingestion.rows_store(prepared=batch.prepared, source=source)
+            progress.rows_read += batch.rows_read
             progress.created += result.created
             progress.updated += result.updated
             progress.unchanged += result.unchanged
-            for index, reason in result.skipped.items():
-                progress.rejections.append((lines[index], reason))
-            batch.clear()
-            lines.clear()
-        progress.rejected += len(progress.rejections)
-        progress.bytes_read = counting.count
-        if on_batch is not None:
-            on_batch(progress)
-        progress.rejections = []
-
-    for line, values in READERS[format](buffered, mapping):
-        progress.rows_read += 1
-        if isinstance(values, RowRejected):
-            progress.rejections.append((line, str(values)))
-        else:
-            try:
-                batch.append(to_post(values, default_network=default_network, now=now))
-                lines.append(line)
-            except RowRejected as exc:
-                progress.rejections.append((line, str(exc)))
-        if len(batch) >= batch_size or len(progress.rejections) >= batch_size:
-            flush()
-    flush()
+            progress.rejections = batch.rejections
+            progress.rejected += len(batch.rejections)
+            progress.bytes_read = batch.bytes_read
+            if on_batch is not None:
+                on_batch(progress)
+            progress.rejections = []
     return progress
 
 

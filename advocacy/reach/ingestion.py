@@ -8,8 +8,9 @@ value the source does not give (None) never erases a value another source gave.
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from advocacy.reach import attribution, hashtags
@@ -85,56 +86,102 @@ class Matcher:
 
 NOT_RELEVANT = "ne porte aucun hashtag suivi ni lien suivi"
 
+# A prepared row: what a source says about a post, checked, matched and truncated to the
+# model's lengths, in this order (see `prepare` and reach.importing, which builds them
+# column by column for files). Attribution, source and timestamps are added when stored.
+ROW_FIELDS = (
+    "network", "external_id", "author_external_id", "author_handle", "author_instance", "author_name",
+    "author_followers", "text", "url", "posted_at", *METRICS, "hashtags", "tracked_code",
+)  # fmt: skip
+NETWORK, EXTERNAL_ID, AUTHOR_HANDLE, AUTHOR_INSTANCE, POSTED_AT, TRACKED_CODE = (
+    ROW_FIELDS.index(name)
+    for name in ("network", "external_id", "author_handle", "author_instance", "posted_at", "tracked_code")
+)
+
+
+@dataclass
+class Prepared:
+    """Rows ready to store, unique by (network, external_id), the later one winning."""
+
+    rows: dict[tuple[str, str], tuple] = field(default_factory=dict)
+    # Rows that repeat a post seen earlier in the same batch: counted once, as unchanged.
+    repeated: int = 0
+
+    def add(self, row: tuple) -> None:
+        key = (row[NETWORK], row[EXTERNAL_ID])
+        if key in self.rows:
+            self.repeated += 1
+        self.rows[key] = row
+
+
+def prepare(posts: list[PostData], matcher: Matcher, skipped: dict[int, str]) -> Prepared:
+    """The rows to store for `posts`; those that match nothing go to `skipped` (index -> reason)."""
+    prepared = Prepared()
+    for index, post in enumerate(posts):
+        tags = matcher.tags(post)
+        code = matcher.code(post)
+        if not tags and not code:
+            skipped[index] = NOT_RELEVANT
+            continue
+        handle, instance = attribution.canonical_author(post.network, post.author_handle, post.author_instance)
+        post.author_handle, post.author_instance = handle, instance
+        prepared.add(
+            (
+                post.network, post.external_id, post.author_external_id, handle, instance, post.author_name[:255],
+                post.author_followers, post.text, post.url[:500],
+                # In UTC: see importing._parse_date_text about the autumn's repeated hour.
+                post.posted_at.astimezone(UTC),
+                post.reposts, post.replies, post.likes, post.quotes, post.impressions,
+                hashtags.to_field(tags), code,
+            )
+        )  # fmt: skip
+    return prepared
+
 
 def posts_upsert(
     *, posts: list[PostData], source: str, matcher: Matcher | None = None, now: datetime | None = None
 ) -> UpsertResult:
     """Store `posts` (one batch, a few thousand at most). Later duplicates in the batch win."""
-    matcher = matcher or Matcher()
-    now = now or timezone.now()
     result = UpsertResult()
+    prepared = prepare(posts, matcher or Matcher(), result.skipped)
+    result.add(rows_store(prepared=prepared, source=source, now=now))
+    return result
 
-    prepared: dict[tuple[str, str], tuple[PostData, list[str], str]] = {}
-    for index, post in enumerate(posts):
-        tags = matcher.tags(post)
-        code = matcher.code(post)
-        if not tags and not code:
-            result.skipped[index] = NOT_RELEVANT
-            continue
-        post.author_handle, post.author_instance = attribution.canonical_author(
-            post.network, post.author_handle, post.author_instance
-        )
-        if post.key in prepared:
-            result.unchanged += 1  # the same post twice in one batch counts once
-        prepared[post.key] = (post, tags, code)
-    if not prepared:
+
+def rows_store(*, prepared: Prepared, source: str, now: datetime | None = None) -> UpsertResult:
+    """Attribute and store prepared rows: create the new posts, refresh those that changed."""
+    now = now or timezone.now()
+    result = UpsertResult(unchanged=prepared.repeated)
+    rows = list(prepared.rows.values())
+    if not rows:
         return result
-
-    existing = _existing(prepared.keys())
     decisions = attribution.decide_many(
-        (p.network, p.author_handle, p.author_instance, p.posted_at, code) for p, _tags, code in prepared.values()
+        (row[NETWORK], row[AUTHOR_HANDLE], row[AUTHOR_INSTANCE], row[POSTED_AT], row[TRACKED_CODE]) for row in rows
     )
+    rows = [
+        (*row, decision.attribution, decision.ambassador_id, decision.unit_id)
+        for row, decision in zip(rows, decisions, strict=True)
+    ]
+    if connection.vendor == "postgresql":
+        result.add(_store_postgresql(rows, source=source, now=now))
+    else:
+        result.add(_store_orm(rows, source=source, now=now))
+    return result
 
+
+# A stored row: ROW_FIELDS, then the attribution decided for it.
+STORED_FIELDS = (*ROW_FIELDS, "attribution", "ambassador_id", "unit_id")
+assert set(STORED_FIELDS) == set(MUTABLE) | {"network", "external_id"}  # noqa: S101 - a module invariant
+
+
+def _store_orm(rows: list[tuple], *, source: str, now: datetime) -> UpsertResult:
+    """Any database: compare with the stored posts in Python, then one bulk upsert."""
+    result = UpsertResult()
+    existing = _existing((row[NETWORK], row[EXTERNAL_ID]) for row in rows)
     to_write = []
-    for (key, (post, tags, code)), decision in zip(prepared.items(), decisions, strict=True):
-        values = {
-            "author_external_id": post.author_external_id,
-            "author_handle": post.author_handle,
-            "author_instance": post.author_instance,
-            "author_name": post.author_name[:255],
-            "author_followers": post.author_followers,
-            "text": post.text,
-            "url": post.url[:500],
-            # In UTC: see importing._parse_date_text about the autumn's repeated hour.
-            "posted_at": post.posted_at.astimezone(UTC),
-            **{name: getattr(post, name) for name in METRICS},
-            "hashtags": hashtags.to_field(tags),
-            "tracked_code": code,
-            "attribution": decision.attribution,
-            "ambassador_id": decision.ambassador_id,
-            "unit_id": decision.unit_id,
-        }
-        before = existing.get(key)
+    for row in rows:
+        values = dict(zip(STORED_FIELDS, row, strict=True))
+        before = existing.get((values["network"], values["external_id"]))
         if before is not None:
             for name in KEEP_WHEN_MISSING:
                 if values[name] in (None, "") and before[name] not in (None, ""):
@@ -149,60 +196,17 @@ def posts_upsert(
             result.updated += 1
         else:
             result.created += 1
-        values.update(
-            network=post.network, external_id=post.external_id, source=source, first_seen_at=now, fetched_at=now
-        )
+        values.update(source=source, first_seen_at=now, fetched_at=now)
         to_write.append(values)
     if to_write:
-        _write(to_write)
-    return result
-
-
-def _write(rows: list[dict]) -> None:
-    """Insert or update `rows` (field attname -> value), one upsert for the batch."""
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            _write_postgresql(rows)
-        else:
+        with transaction.atomic():
             SocialPost.objects.bulk_create(
-                [SocialPost(**row) for row in rows],
+                [SocialPost(**values) for values in to_write],
                 update_conflicts=True,
                 unique_fields=["network", "external_id"],
                 update_fields=UPDATE_FIELDS,
             )
-
-
-def _write_postgresql(rows: list[dict]) -> None:
-    """The same upsert as bulk_create(update_conflicts=True), through COPY.
-
-    Building a 2,000-row INSERT is most of the time bulk_create takes; COPY into a
-    session's temporary table and one INSERT ... ON CONFLICT from it does the same
-    write in a fraction of it, which is what lets a million-row import keep up with a
-    plain COPY of the file.
-    """
-    fields = [SocialPost._meta.get_field(name) for name in ("network", "external_id", "source", "first_seen_at")]
-    fields += [SocialPost._meta.get_field(name) for name in UPDATE_FIELDS]
-    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
-    table = connection.ops.quote_name(SocialPost._meta.db_table)
-    updates = ", ".join(
-        f"{connection.ops.quote_name(SocialPost._meta.get_field(name).column)} = "
-        f"EXCLUDED.{connection.ops.quote_name(SocialPost._meta.get_field(name).column)}"
-        for name in UPDATE_FIELDS
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(
-            # Table and column names come from the model, never from input.
-            f"CREATE TEMPORARY TABLE IF NOT EXISTS reach_post_staging AS SELECT {columns} FROM {table} WITH NO DATA"  # noqa: S608
-        )
-        cursor.execute("TRUNCATE reach_post_staging")
-        with cursor.cursor.copy(f"COPY reach_post_staging ({columns}) FROM STDIN") as copy:
-            names = [field.attname for field in fields]
-            for row in rows:
-                copy.write_row([row[name] for name in names])
-        cursor.execute(
-            f"INSERT INTO {table} ({columns}) SELECT {columns} FROM reach_post_staging "  # noqa: S608
-            f"ON CONFLICT (network, external_id) DO UPDATE SET {updates}"
-        )
+    return result
 
 
 def _existing(keys) -> dict[tuple[str, str], dict]:
@@ -214,3 +218,118 @@ def _existing(keys) -> dict[tuple[str, str], dict]:
         for row in SocialPost.objects.filter(network=network, external_id__in=ids).values("external_id", *MUTABLE):
             found[(network, row["external_id"])] = row
     return found
+
+
+# --- PostgreSQL: COPY, and the comparison done by the server ----------------------------
+
+# Binary COPY needs each column's type.
+_COPY_TYPES = {
+    models.CharField: "varchar", models.URLField: "varchar", models.TextField: "text",
+    models.PositiveBigIntegerField: "int8", models.DateTimeField: "timestamptz", models.ForeignKey: "int8",
+}  # fmt: skip
+STAGING = "reach_post_staging"
+
+
+def _column(name: str) -> str:
+    return connection.ops.quote_name(SocialPost._meta.get_field(name).column)
+
+
+def _merged(name: str, new: str = "EXCLUDED", old: str = "p") -> str:
+    """SQL for the value a post keeps in an upsert: the same rules as _store_orm."""
+    new, old = f"{new}.{_column(name)}", f"{old}.{_column(name)}"
+    if name in ("attribution", "ambassador_id", "unit_id"):
+        ambassador = SocialPost.Attribution.AMBASSADOR
+        return f"CASE WHEN {old.rpartition('.')[0]}.{_column('attribution')} = '{ambassador}' THEN {old} ELSE {new} END"
+    if name in KEEP_WHEN_MISSING:
+        nullable = SocialPost._meta.get_field(name).null
+        return f"COALESCE({new}, {old})" if nullable else f"COALESCE(NULLIF({new}, ''), {old})"
+    return new
+
+
+@lru_cache(maxsize=1)
+def _statements() -> dict:
+    fields = [*STORED_FIELDS, "source", "first_seen_at", "fetched_at"]
+    columns = ", ".join(_column(name) for name in fields)
+    table = connection.ops.quote_name(SocialPost._meta.db_table)
+    types = [_COPY_TYPES[type(SocialPost._meta.get_field(name))] for name in fields]
+    mutable = [name for name in STORED_FIELDS if name in MUTABLE]
+    assignments = ", ".join(
+        [f"{_column(name)} = {_merged(name)}" for name in mutable]
+        + [f"{_column('fetched_at')} = EXCLUDED.{_column('fetched_at')}"]
+    )
+    stored = ", ".join(f"p.{_column(name)}" for name in mutable)
+    merged = ", ".join(_merged(name) for name in mutable)
+    # The same comparison, made before writing, between the staged row (s) and the
+    # stored one (e), read without locking it: unchanged posts are left out of the
+    # INSERT, which would otherwise lock (and so write) each of them.
+    existing = ", ".join(f"e.{_column(name)}" for name in mutable)
+    existing_merged = ", ".join(_merged(name, new="s", old="e") for name in mutable)
+    staged = ", ".join(f"s.{_column(name)}" for name in fields)
+    network, external_id = _column("network"), _column("external_id")
+    # Table and column names come from the model, never from input.
+    return {
+        "types": types,
+        "staging": f"CREATE TEMPORARY TABLE IF NOT EXISTS {STAGING} AS SELECT {columns} FROM {table} WITH NO DATA",  # noqa: S608
+        "copy_staging": f"COPY {STAGING} ({columns}) FROM STDIN (FORMAT binary)",
+        "copy_table": f"COPY {table} ({columns}) FROM STDIN (FORMAT binary)",
+        # Whether any of the keys is stored already: one probe of the unique index per key.
+        "exists": (
+            f"SELECT EXISTS (SELECT FROM unnest(%s::varchar[], %s::varchar[]) AS k(network, external_id) "  # noqa: S608
+            f"WHERE EXISTS (SELECT FROM {table} p WHERE p.{_column('network')} = k.network "
+            f"AND p.{_column('external_id')} = k.external_id))"
+        ),
+        # Rows that bring nothing new are not written (the WHERE): their fetched_at stays,
+        # so the roll-ups do not recompute their days.
+        "upsert": (
+            f"WITH written AS (INSERT INTO {table} AS p ({columns}) SELECT {staged} FROM {STAGING} s "  # noqa: S608
+            # LATERAL ... LIMIT 1: one probe of the unique index per staged row, never a
+            # scan of the whole table, whatever the planner thinks of the temporary table.
+            f"LEFT JOIN LATERAL (SELECT {existing}, e.{network} AS found FROM {table} e "
+            f"WHERE e.{network} = s.{network} AND e.{external_id} = s.{external_id} LIMIT 1) e ON true "
+            f"WHERE e.found IS NULL OR ({existing}) IS DISTINCT FROM ({existing_merged}) "
+            f"ON CONFLICT ({network}, {external_id}) DO UPDATE SET {assignments} "
+            f"WHERE ({stored}) IS DISTINCT FROM ({merged}) RETURNING xmax = 0 AS created) "
+            "SELECT count(*) FILTER (WHERE created), count(*) FILTER (WHERE NOT created) FROM written"
+        ),
+    }
+
+
+def _copy(cursor, statement: str, rows: list[tuple], tail: tuple) -> None:
+    with cursor.cursor.copy(statement) as copy:
+        copy.set_types(_statements()["types"])
+        write = copy.write_row
+        for row in rows:
+            write(row + tail)
+
+
+def _store_postgresql(rows: list[tuple], *, source: str, now: datetime) -> UpsertResult:
+    """The same upsert as _store_orm, through COPY and one INSERT ... ON CONFLICT.
+
+    A batch of posts none of which is stored yet (the first import of a file) is copied
+    straight into the table. Otherwise the batch is copied into a temporary table, and
+    the server merges it, compares and writes only the posts that changed: nothing
+    travels back, which is what keeps a re-import cheap.
+    """
+    import psycopg  # noqa: PLC0415 - only with PostgreSQL
+
+    statements = _statements()
+    tail = (source, now, now)
+    with transaction.atomic(), connection.cursor() as cursor:
+        # A crash can lose at most the last fraction of a second of an import, which a
+        # second run of the same file restores; the job's progress, committed after each
+        # batch with the default setting, flushes every batch before it.
+        cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        cursor.execute(statements["exists"], [[row[NETWORK] for row in rows], [row[EXTERNAL_ID] for row in rows]])
+        if not cursor.fetchone()[0]:
+            try:
+                with transaction.atomic():
+                    _copy(cursor, statements["copy_table"], rows, tail)
+                return UpsertResult(created=len(rows))
+            except psycopg.errors.UniqueViolation:
+                pass  # written meanwhile by another source: merged below
+        cursor.execute(statements["staging"])
+        cursor.execute(f"TRUNCATE {STAGING}")
+        _copy(cursor, statements["copy_staging"], rows, tail)
+        cursor.execute(statements["upsert"])
+        created, updated = cursor.fetchone()
+    return UpsertResult(created=created, updated=updated, unchanged=len(rows) - created - updated)

@@ -262,3 +262,66 @@ def test_date_formats(text, expected):
 def test_unreadable_dates(text):
     with pytest.raises(importing.RowRejected):
         importing.parse_date(text)
+
+
+def test_figures_beyond_the_limit_are_rejected():
+    with pytest.raises(importing.RowRejected, match="hors limites"):
+        importing.parse_count("likes", "99999999999999999999")
+    assert importing.parse_count("likes", "1000000000000000") == 10**15
+
+
+def test_csv_batches_are_checked_column_by_column_exactly_as_row_by_row():
+    """The CSV reader checks a batch a column at a time; it must keep, reject and say
+    exactly what to_post then ingestion.prepare say of each row, in the same order."""
+    import random
+
+    from django.utils import timezone
+
+    from advocacy.reach import ingestion
+
+    candidates = {
+        "network": ["x", "twitter", " X ", "", "mastodon", "myspace", "LinkedIn"],
+        "external_id": ["1", "2", " 3 ", "", "a" * 301, "4"],
+        "posted_at": ["23/11/2026 14:05", "2026-11-23T14:05:00Z", "31/02/2026", "", "23/11/2099 10:00", "01/01/2000"],
+        "text": ["Bravo #AvecPôleEmploi", "pas de tag", "", "#avecpoleemploi https://avecpoleemploi.fr/s/abcd1234",
+                 "＃AvecPoleEmploi", "#123", "Lien https://avecpoleemploi.fr/s/code-99"],
+        "url": ["", " https://avecpoleemploi.fr/s/zzzz9999 ", "https://x.com/a/status/1"],
+        "author_id": [" 42 ", "", "9" * 120],
+        "author_handle": ["@Agence_Rennes", "lea@piaille.fr", "", " bench_author_1 ", "https://x.com/Foo", "@@a"],
+        "author_instance": ["", "Piaille.fr"],
+        "author_name": [" Léa ", "", "n" * 300],
+        "hashtags": ["", "AvecPoleEmploi", "#a,#AvecPôleEmploi", "＃avecpoleemploi autre"],
+        **{name: ["12", "", "1 540", "1,5", "2,0", "-3", "beaucoup", "9" * 19, "1_000", " 7 ", "١٢", "+4", "0"]
+           for name in importing.NUMBERS},
+    }  # fmt: skip
+    names = list(candidates)
+    rng = random.Random(5)
+    now = timezone.now()
+    for default_network in ("", "x"):
+        for size in (1, 7, 400):
+            rows = [[rng.choice(candidates[name]) for name in names] for _ in range(size)]
+            lines = list(range(2, size + 2))
+            context = importing.Context(
+                mapping={}, default_network=default_network, matcher=ingestion.Matcher(["avecpoleemploi"]),
+                now=now, batch_size=size, counting=importing.CountingReader(io.BytesIO()),
+            )  # fmt: skip
+            positions = {name: index for index, name in enumerate(names)}
+            batch = importing.ColumnParser(positions, context).batch(rows, lines, [], size)
+
+            posts, kept_lines, expected_rejections = [], [], []
+            for line, row in zip(lines, rows, strict=True):
+                try:
+                    posts.append(
+                        importing.to_post(dict(zip(names, row, strict=True)), default_network=default_network, now=now)
+                    )
+                    kept_lines.append(line)
+                except importing.RowRejected as exc:
+                    expected_rejections.append((line, str(exc)))
+            skipped = {}
+            expected = ingestion.prepare(posts, context.matcher, skipped)
+            expected_rejections += [(kept_lines[index], reason) for index, reason in skipped.items()]
+
+            assert batch.rejections == sorted(expected_rejections)
+            assert batch.prepared.rows == expected.rows
+            assert list(batch.prepared.rows) == list(expected.rows)
+            assert batch.prepared.repeated == expected.repeated
