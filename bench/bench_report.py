@@ -232,15 +232,12 @@ def _hand_sql(region_path, start, end, prev_start, prev_end, end_instant, prev_e
         "shares, human_clicks, link_day_visitors, bot_clicks, ambassador_posts, organic_posts, reposts, likes, "
         "impressions, posts_with_impressions, potential_reach"
     ).split(", ")
-    both = ", ".join(
-        f"SUM({c}) FILTER (WHERE r.day BETWEEN %(s)s AND %(e)s), "
-        f"SUM({c}) FILTER (WHERE r.day BETWEEN %(ps)s AND %(pe)s)"
-        for c in sums
-    )
+    # Both periods in one scan, grouped by period, as reach_report does.
+    both = ", ".join(f"SUM({c})" for c in sums)
     params = {"like": like, "s": start, "e": end, "ps": prev_start, "pe": prev_end}
     statements = [
-        f"SELECT {both} FROM reach_reachdaily r JOIN accounts_orgunit u ON u.id = r.unit_id "
-        "WHERE r.unit_id = ANY(%(ids)s) AND r.day BETWEEN %(ps)s AND %(e)s",
+        f"SELECT r.day >= %(s)s, {both} FROM reach_reachdaily r "
+        "WHERE r.unit_id = ANY(%(ids)s) AND r.day BETWEEN %(ps)s AND %(e)s GROUP BY 1",
         "SELECT COUNT(DISTINCT a.ambassador_id) FILTER (WHERE a.day BETWEEN %(s)s AND %(e)s), "
         "COUNT(DISTINCT a.ambassador_id) FILTER (WHERE a.day BETWEEN %(ps)s AND %(pe)s) "
         "FROM reach_ambassadordaily a JOIN accounts_orgunit u ON u.id = a.unit_id "

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.db import connection, transaction
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Case, Count, Max, Q, Sum, Value, When
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -262,18 +262,28 @@ def _reach_report(*, user, period: Period, unit: OrgUnit | None, unit_id: int | 
     in_current = Q(day__gte=period.start, day__lte=period.end)
     in_previous = Q(day__gte=previous.start, day__lte=previous.end)
 
-    both = rows.filter(day__gte=previous.start, day__lte=period.end).aggregate(
-        **{f"cur_{k}": Sum(k, filter=in_current) for k in SUMMED},
-        **{f"prev_{k}": Sum(k, filter=in_previous) for k in SUMMED},
-    )
+    # Both periods in one scan, grouped by which period a day falls in: 11 sums, not 22
+    # filtered ones (the SQL is half as long to build and to run). A period without rows
+    # has no group, hence None everywhere, as an aggregate over no rows gives.
+    both = {True: {}, False: {}}
+    for row in (
+        rows.filter(day__gte=previous.start, day__lte=period.end)
+        .annotate(current=Case(When(day__gte=period.start, then=Value(True)), default=Value(False)))
+        .values("current")
+        .annotate(**{k: Sum(k) for k in SUMMED})
+        .order_by()
+    ):
+        both[bool(row["current"])] = row
     people = AmbassadorDaily.objects.filter(scope, shares__gt=0)
     active = people.filter(day__gte=previous.start, day__lte=period.end).aggregate(
         cur=Count("ambassador", distinct=True, filter=in_current),
         prev=Count("ambassador", distinct=True, filter=in_previous),
     )
     enrolled, enrolled_before = _enrolment(unit, period, previous)
-    figures = _figures({k: both[f"cur_{k}"] for k in SUMMED}, enrolled=enrolled, active=active["cur"])
-    previous_figures = _figures({k: both[f"prev_{k}"] for k in SUMMED}, enrolled=enrolled_before, active=active["prev"])
+    figures = _figures({k: both[True].get(k) for k in SUMMED}, enrolled=enrolled, active=active["cur"])
+    previous_figures = _figures(
+        {k: both[False].get(k) for k in SUMMED}, enrolled=enrolled_before, active=active["prev"]
+    )
 
     current_rows = rows.filter(in_current)
     by_day = {r["day"]: r for r in current_rows.values("day").annotate(**{k: Sum(k) for k in SERIES}).order_by()}
