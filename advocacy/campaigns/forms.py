@@ -17,7 +17,7 @@ class AnnouncementForm(DsfrForm):
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text=_("La salutation personnelle et votre signature sont ajoutées automatiquement."),
     )
-    url = forms.CharField(label=_("Lien (facultatif)"), max_length=500, required=False)
+    url = forms.CharField(label=_("Lien"), max_length=500, required=False)
     units = forms.ModelMultipleChoiceField(
         label=_("Unités ciblées"),
         queryset=OrgUnit.objects.all(),
