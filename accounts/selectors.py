@@ -1,11 +1,10 @@
 """Reads about people and the organisation, scoped to the person asking."""
 
-from django.core.cache import cache
-from django.db import transaction
 from django.db.models import Q, QuerySet
 
 from accounts.access import Role, roles_of
 from accounts.models import CharterAcceptance, CharterVersion, OrgUnit, User
+from advocacy.cache import forget, remembered
 
 
 def charter_current() -> CharterVersion | None:
@@ -29,20 +28,16 @@ def charter_required_number() -> int | None:
     """The number of `charter_required_version()`, read through the cache: every page of
     the portal asks whether the person may share, and a version is published a few
     times a year. Publishing one forgets it (charter_forget)."""
-    number = cache.get(CHARTER_REQUIRED_KEY)
-    if number is None:
+
+    def number():
         required = charter_required_version()
-        number = required.number if required else 0
-        cache.set(CHARTER_REQUIRED_KEY, number, CHARTER_REQUIRED_SECONDS)
-    return number or None
+        return required.number if required else 0
+
+    return remembered(CHARTER_REQUIRED_KEY, number, CHARTER_REQUIRED_SECONDS) or None
 
 
 def charter_forget() -> None:
-    """Forget the required version now, and again once the surrounding transaction (if
-    any) commits: a page may read and store the old one in between."""
-    cache.delete(CHARTER_REQUIRED_KEY)
-    if not transaction.get_autocommit():
-        transaction.on_commit(lambda: cache.delete(CHARTER_REQUIRED_KEY))
+    forget(CHARTER_REQUIRED_KEY)
 
 
 def charter_acceptances_of(*, user: User) -> QuerySet[CharterAcceptance]:

@@ -27,3 +27,29 @@ class RedisCache(DjangoRedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = _ClientPerPool
+
+
+# --- Read-through entries for values every page shows ---------------------------------
+
+
+def remembered(key: str, compute, seconds: int):
+    """The cached value of `key`, or `compute()` stored for `seconds`. `compute` must not
+    return None (store 0, "" or {} for "nothing"): None means "not cached"."""
+    from django.core.cache import cache
+
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, seconds)
+    return value
+
+
+def forget(*keys: str) -> None:
+    """Delete `keys` now, and again once the surrounding transaction (if any) commits: a
+    page rendered in between may have cached the state the transaction is changing."""
+    from django.core.cache import cache
+    from django.db import transaction
+
+    cache.delete_many(keys)
+    if not transaction.get_autocommit():
+        transaction.on_commit(lambda: cache.delete_many(keys))

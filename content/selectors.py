@@ -10,13 +10,13 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchVector
-from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from accounts.access import Role, can
 from accounts.models import User
+from advocacy.cache import forget, remembered
 from content.models import Kit, KitTransition, KitVersion, SuggestedText, Topic
 
 STAFF_ROLES = (Role.CURATOR, Role.MODERATOR, Role.ADMIN)
@@ -72,15 +72,11 @@ def topics_all() -> list[Topic]:
     The admin forgets the list on every change (topics_forget); the expiry bounds what a
     change made elsewhere (the demo loader, a shell) leaves behind.
     """
-    topics = cache.get(TOPICS_KEY)
-    if topics is None:
-        topics = list(Topic.objects.order_by("name"))
-        cache.set(TOPICS_KEY, topics, TOPICS_SECONDS)
-    return topics
+    return remembered(TOPICS_KEY, lambda: list(Topic.objects.order_by("name")), TOPICS_SECONDS)
 
 
 def topics_forget() -> None:
-    cache.delete(TOPICS_KEY)
+    forget(TOPICS_KEY)
 
 
 # --- The curators' and moderators' workspace ------------------------------------------

@@ -8,7 +8,6 @@ from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
-from accounts.access import roles_of
 from advocacy.campaigns import selectors
 
 
@@ -27,7 +26,7 @@ def _banners(request) -> list[dict]:
         )
     user = getattr(request, "user", None)
     # Only the web-social team has alerts: nobody else pays for asking.
-    if user is not None and roles_of(user) & selectors.WEB_SOCIAL:
+    if user is not None and selectors.is_web_social(user):
         count = selectors.alerts_open(user=user).count()
         if count:
             banners.append(

@@ -25,13 +25,6 @@ def crisis_record(*, action: str, actor=None, reason: str = "", detail: str = ""
 # --- Global pause ---------------------------------------------------------------------
 
 
-def _banner_changed() -> None:
-    # Now, and again once committed: a page rendered in between may have cached the
-    # state this transaction is about to change.
-    selectors.pause_forget()
-    transaction.on_commit(selectors.pause_forget)
-
-
 @transaction.atomic
 def pause_set(*, by, reason: str, ends_at) -> Pause:
     """Stop new shares and notifications until `ends_at` (or until lifted)."""
@@ -46,7 +39,7 @@ def pause_set(*, by, reason: str, ends_at) -> Pause:
     if pause_current(now) is not None:
         raise Conflict(_("Une pause globale est déjà en cours."), code="pause_active")
     pause = Pause.objects.create(reason=reason, starts_at=now, ends_at=ends_at, set_by=by)
-    _banner_changed()
+    selectors.pause_forget()  # the banner, now and once committed
     crisis_record(
         action=CrisisEvent.Action.PAUSE_SET,
         actor=by,
@@ -63,7 +56,7 @@ def pause_lift(*, by, reason: str = "") -> Pause:
         raise Conflict(_("Aucune pause globale n’est en cours."), code="no_pause")
     now = timezone.now()
     Pause.objects.filter(pk=pause.pk).update(lifted_at=now, lifted_by=by, ended_handled_at=now)
-    _banner_changed()
+    selectors.pause_forget()  # the banner, now and once committed
     pause.refresh_from_db()
     crisis_record(action=CrisisEvent.Action.PAUSE_LIFTED, actor=by, reason=reason.strip())
     sending.campaigns_resume()

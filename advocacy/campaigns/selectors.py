@@ -1,14 +1,13 @@
 """Reads about campaigns, deliveries, notifications and the crisis brake, scoped to the
 person asking. `pause_active()` is what other apps call before sharing."""
 
-from django.core.cache import cache
-from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from accounts.access import Role, roles_of
 from accounts.models import OrgUnit, User
 from accounts.selectors import ambassadors
+from advocacy.cache import forget, remembered
 from advocacy.campaigns.delivery import UNDELIVERED
 from advocacy.campaigns.models import Alert, Campaign, CrisisEvent, Delivery, Notification, Pause, RetractionRequest
 
@@ -35,18 +34,20 @@ def pause_for_banner() -> dict | None:
     checked here, so the banner goes away exactly when the pause ends by itself. What
     holds shares and notifications back reads the database (pause_active), never this.
     """
-    entry = cache.get(PAUSE_BANNER_KEY)
-    if entry is None:
+
+    def entry_now():
         pause = pause_current()
-        entry = {"ends_at": pause.ends_at, "reason": pause.reason} if pause else {}
-        cache.set(PAUSE_BANNER_KEY, entry, PAUSE_BANNER_SECONDS)
+        return {"ends_at": pause.ends_at, "reason": pause.reason} if pause else {}
+
+    entry = remembered(PAUSE_BANNER_KEY, entry_now, PAUSE_BANNER_SECONDS)
     if entry and entry["ends_at"] > timezone.now():
         return entry
     return None
 
 
 def pause_forget() -> None:
-    cache.delete(PAUSE_BANNER_KEY)
+    """Forget the banner's pause (now and on commit)."""
+    forget(PAUSE_BANNER_KEY)
 
 
 def pause_active(at=None) -> bool:
@@ -54,13 +55,13 @@ def pause_active(at=None) -> bool:
     return pause_current(at) is not None
 
 
-def _is_web_social(user) -> bool:
+def is_web_social(user) -> bool:
     return bool(roles_of(user) & WEB_SOCIAL)
 
 
 def campaigns_for(*, user) -> QuerySet[Campaign]:
     """Campaigns are the web-social team's tool: curators, moderators and admins see them all."""
-    if not _is_web_social(user):
+    if not is_web_social(user):
         return Campaign.objects.none()
     return Campaign.objects.select_related("sender")
 
@@ -99,7 +100,7 @@ def undelivered(*, campaign: Campaign) -> QuerySet[Delivery]:
 
 
 def alerts_open(*, user) -> QuerySet[Alert]:
-    if not _is_web_social(user):
+    if not is_web_social(user):
         return Alert.objects.none()
     return Alert.objects.filter(resolved_at__isnull=True).select_related("campaign")
 
@@ -125,21 +126,16 @@ def unread_count(*, user) -> int:
     """
     if not getattr(user, "is_authenticated", False):
         return 0
-    key = _unread_key(user.pk)
-    count = cache.get(key)
-    if count is None:
-        count = Notification.objects.filter(recipient=user, read_at__isnull=True).count()
-        cache.set(key, count, UNREAD_COUNT_SECONDS)
-    return count
+    return remembered(
+        _unread_key(user.pk),
+        lambda: Notification.objects.filter(recipient=user, read_at__isnull=True).count(),
+        UNREAD_COUNT_SECONDS,
+    )
 
 
 def unread_forget(*user_ids) -> None:
-    """Forget these people's unread counts now, and again once the surrounding transaction
-    (if any) commits: a page may read and store the old count in between."""
-    keys = [_unread_key(pk) for pk in user_ids]
-    cache.delete_many(keys)
-    if not transaction.get_autocommit():
-        transaction.on_commit(lambda: cache.delete_many(keys))
+    """Forget these people's unread counts (now and on commit)."""
+    forget(*[_unread_key(pk) for pk in user_ids])
 
 
 def crisis_events() -> QuerySet[CrisisEvent]:
