@@ -160,12 +160,15 @@ def parse_date(value: str, *, now: datetime | None = None) -> datetime:
 
 
 MAX_COUNT = 10**15
+MAX_COUNT_DIGITS = len(str(MAX_COUNT))
 
 
 def parse_count(name: str, value) -> int | None:
     if value is None or value == "":
         return None
     if value.__class__ is str and value.isascii() and value.isdigit():
+        if len(value) > MAX_COUNT_DIGITS:  # int() itself refuses over 4,300 digits
+            raise RowRejected(_("nombre hors limites pour %(field)s") % {"field": name})
         number = int(value)  # the common case, a million times over
     elif isinstance(value, bool):
         raise RowRejected(_("nombre invalide pour %(field)s") % {"field": name})
@@ -192,6 +195,11 @@ def parse_count(name: str, value) -> int | None:
     if number < 0 or number > MAX_COUNT:
         raise RowRejected(_("nombre hors limites pour %(field)s") % {"field": name})
     return number
+
+
+def split_tags(value: str) -> list[str]:
+    """A "hashtags" cell: tags separated by commas or spaces, with or without their #."""
+    return [tag.lstrip("#＃") for tag in value.replace(",", " ").split()]
 
 
 def parse_network(value: str, default: str) -> str:
@@ -222,7 +230,7 @@ def to_post(values: dict, *, default_network: str, now: datetime) -> ingestion.P
         author_handle=str(values.get("author_handle") or "").strip()[:255],
         author_instance=str(values.get("author_instance") or "").strip()[:253],
         author_name=str(values.get("author_name") or "").strip(),
-        extra_tags=[tag.lstrip("#＃") for tag in raw_tags.replace(",", " ").split()],
+        extra_tags=split_tags(raw_tags),
         extra_urls=[str(values.get("url") or "")],
         **{name: parse_count(name, values.get(name)) for name in NUMBERS},
     )
@@ -457,10 +465,7 @@ class ColumnParser:
         instances = [value.strip()[:253] for value in self._column(rows, "author_instance")]
         names = [value.strip()[:255] for value in self._column(rows, "author_name")]
         if "hashtags" in self.positions:
-            extras = [
-                [tag.lstrip("#＃") for tag in value.replace(",", " ").split()]
-                for value in self._column(rows, "hashtags")
-            ]
+            extras = [split_tags(value) for value in self._column(rows, "hashtags")]
         else:
             extras = [()] * count
         followed = context.matcher.followed
@@ -652,7 +657,7 @@ def import_stream(
     )  # fmt: skip
     with _fewer_collections():
         for batch in read_ahead(READERS[format](buffered, context)):
-            result = ingestion.rows_store(prepared=batch.prepared, source=source)
+            result = ingestion.rows_store(prepared=batch.prepared, source=source, durable=False)
             progress.rows_read += batch.rows_read
             progress.created += result.created
             progress.updated += result.updated

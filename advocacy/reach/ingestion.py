@@ -148,8 +148,13 @@ def posts_upsert(
     return result
 
 
-def rows_store(*, prepared: Prepared, source: str, now: datetime | None = None) -> UpsertResult:
-    """Attribute and store prepared rows: create the new posts, refresh those that changed."""
+def rows_store(*, prepared: Prepared, source: str, now: datetime | None = None, durable: bool = True) -> UpsertResult:
+    """Attribute and store prepared rows: create the new posts, refresh those that changed.
+
+    `durable=False` (file imports only) lets PostgreSQL acknowledge the batch before its
+    log reaches the disk: a crash loses at most the last fraction of a second, which
+    running the same file again restores. Posts from the API or the collectors, which
+    nobody would send again, are always committed durably."""
     now = now or timezone.now()
     result = UpsertResult(unchanged=prepared.repeated)
     rows = list(prepared.rows.values())
@@ -163,7 +168,7 @@ def rows_store(*, prepared: Prepared, source: str, now: datetime | None = None) 
         for row, decision in zip(rows, decisions, strict=True)
     ]
     if connection.vendor == "postgresql":
-        result.add(_store_postgresql(rows, source=source, now=now))
+        result.add(_store_postgresql(rows, source=source, now=now, durable=durable))
     else:
         result.add(_store_orm(rows, source=source, now=now))
     return result
@@ -302,7 +307,7 @@ def _copy(cursor, statement: str, rows: list[tuple], tail: tuple) -> None:
             write(row + tail)
 
 
-def _store_postgresql(rows: list[tuple], *, source: str, now: datetime) -> UpsertResult:
+def _store_postgresql(rows: list[tuple], *, source: str, now: datetime, durable: bool) -> UpsertResult:
     """The same upsert as _store_orm, through COPY and one INSERT ... ON CONFLICT.
 
     A batch of posts none of which is stored yet (the first import of a file) is copied
@@ -315,10 +320,10 @@ def _store_postgresql(rows: list[tuple], *, source: str, now: datetime) -> Upser
     statements = _statements()
     tail = (source, now, now)
     with transaction.atomic(), connection.cursor() as cursor:
-        # A crash can lose at most the last fraction of a second of an import, which a
-        # second run of the same file restores; the job's progress, committed after each
-        # batch with the default setting, flushes every batch before it.
-        cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        if not durable:
+            # The job's progress, committed after each batch with the default setting,
+            # flushes every batch before it (see rows_store).
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
         cursor.execute(statements["exists"], [[row[NETWORK] for row in rows], [row[EXTERNAL_ID] for row in rows]])
         if not cursor.fetchone()[0]:
             try:

@@ -1,11 +1,16 @@
 """The bulk post ingestion API, used by a social-listening tool with a token."""
 
+import io
 from datetime import timedelta
 
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
+from advocacy.reach import importing
 from advocacy.reach.models import SocialPost
 
 URL = "/api/v1/reach/posts/"
@@ -95,3 +100,18 @@ def test_ambassador_and_manager_tokens_are_refused(api_client, ambassador, manag
 
 def test_no_token_is_401(api_client):
     assert api_client.post(URL, {"posts": [post_item()]}, format="json").status_code == 401
+
+
+def test_posts_from_the_api_are_committed_durably(api_client, curator, programme_tag):
+    """Only file imports, which can be run again, relax synchronous_commit (PostgreSQL)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("synchronous_commit is a PostgreSQL setting")
+    client = with_token(api_client, curator)
+    with CaptureQueriesContext(connection) as api:
+        assert client.post(URL, {"posts": [post_item("1")]}, format="json").status_code == 200
+    assert not [q for q in api.captured_queries if "synchronous_commit" in q["sql"]]
+
+    csv = "network,external_id,posted_at,text\nx,2,23/11/2026 10:00,Bravo #AvecPôleEmploi\n"
+    with CaptureQueriesContext(connection) as imported:
+        importing.import_stream(io.BytesIO(csv.encode()), format="csv", mapping={})
+    assert [q for q in imported.captured_queries if "synchronous_commit" in q["sql"]]

@@ -268,6 +268,9 @@ def test_figures_beyond_the_limit_are_rejected():
     with pytest.raises(importing.RowRejected, match="hors limites"):
         importing.parse_count("likes", "99999999999999999999")
     assert importing.parse_count("likes", "1000000000000000") == 10**15
+    # Longer than Python's int() reads (4,300 digits): the row is rejected, not the import.
+    with pytest.raises(importing.RowRejected, match="hors limites"):
+        importing.parse_count("likes", "9" * 5000)
 
 
 def test_csv_batches_are_checked_column_by_column_exactly_as_row_by_row():
