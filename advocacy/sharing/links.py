@@ -146,6 +146,12 @@ def follow(code: str, event: dict) -> str | None:
     return entry[1] if entry[0] else None
 
 
+def record(code: str, event: dict) -> tuple[int, str] | None:
+    """The stored entry of `code` after buffering `event` for it when it is a link, or None
+    when nothing is stored (the database is not read). Store errors are raised."""
+    return _store().record(code, event)
+
+
 def cached(code: str) -> tuple[int, str] | None:
     """What the store holds for `code` (None when nothing), without reading the database."""
     return _store().get(code)

@@ -40,10 +40,18 @@ def click_buffer(request, settings, tmp_path):
         _cleanup_redis(settings.CLICK_BUFFER_KEY)
 
 
+@pytest.fixture
+def redis_click_buffer(settings):
+    """The Redis click buffer only (skipped without a Redis), for what only exists with it."""
+    _use_redis_buffer(settings)
+    yield "redis"
+    _cleanup_redis(settings.CLICK_BUFFER_KEY)
+
+
 @pytest.fixture(autouse=True)
 def _default_click_buffer(request, settings, tmp_path):
     """Tests that do not ask for a backend get the one the settings choose, isolated."""
-    if "click_buffer" in request.fixturenames:
+    if "click_buffer" in request.fixturenames or "redis_click_buffer" in request.fixturenames:
         yield
         return
     if settings.CLICK_BUFFER == "redis":
