@@ -24,10 +24,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Q
-from django.db.models.expressions import RawSQL
 
 from accounts.handles import VALIDATORS, canonical_handle
 from accounts.models import Network, ProgrammeMembership, SocialHandle
+from advocacy.db import binary_parameters_query
 from advocacy.reach.models import SocialPost
 
 Attribution = SocialPost.Attribution
@@ -93,18 +93,18 @@ def _in_period(membership, posted_at: datetime) -> bool:
     return membership.joined_at <= posted_at and (membership.left_at is None or posted_at < membership.left_at)
 
 
-def _handles_of(pairs: set[tuple[str, str]]):
-    """The declared handles among these (network, handle) pairs."""
+def _declared(pairs: set[tuple[str, str]]) -> list[tuple[str, str, str, int]]:
+    """(network, handle, instance, user id) of the declared handles among these (network, handle) pairs."""
     if connection.vendor == "postgresql":
-        # Two array parameters rather than one per handle: an import asks for thousands
-        # of authors per batch, and building that many parameters costs more than the query.
+        # Two array parameters, sent in binary, rather than one parameter per handle: an
+        # import asks for thousands of authors per batch.
         table = SocialHandle._meta.db_table
-        return SocialHandle.objects.filter(
-            pk__in=RawSQL(  # noqa: S611 - parameters only
-                f"SELECT id FROM {table} WHERE (network, handle) IN "  # noqa: S608 - the model's table
-                "(SELECT * FROM unnest(%s::varchar[], %s::varchar[]))",
-                ([network for network, _handle in pairs], [handle for _network, handle in pairs]),
-            )
+        fields = ("network", "handle", "instance", "user")
+        columns = ", ".join(SocialHandle._meta.get_field(name).column for name in fields)
+        return binary_parameters_query(
+            f"SELECT {columns} FROM {table} WHERE (network, handle) IN "  # noqa: S608 - the model's table
+            "(SELECT * FROM unnest(%b::varchar[], %b::varchar[]))",
+            ([network for network, _handle in pairs], [handle for _network, handle in pairs]),
         )
     wanted = Q(pk__in=[])
     by_network: dict[str, list[str]] = {}
@@ -112,23 +112,24 @@ def _handles_of(pairs: set[tuple[str, str]]):
         by_network.setdefault(network, []).append(handle)
     for network, handles in by_network.items():
         wanted |= Q(network=network, handle__in=handles)
-    return SocialHandle.objects.filter(wanted)
+    return list(SocialHandle.objects.filter(wanted).values_list("network", "handle", "instance", "user_id"))
 
 
 def decide_many(items) -> list[Decision]:
     """Attribute each (network, author_handle, author_instance, posted_at, tracked_code).
 
     Handles must already be canonical (see canonical_author). Two queries per call
-    whatever the number of items: the handles, then the membership periods.
+    whatever the number of items: the handles (on PostgreSQL outside Django's query log,
+    see advocacy.db), then the membership periods.
     """
     items = list(items)
     pairs = {(network, handle) for network, handle, _instance, _posted_at, _code in items if handle}
     owners: dict[tuple[str, str, str], int] = {}
     if pairs:
-        for network, handle, instance, user_id in _handles_of(pairs).values_list(
-            "network", "handle", "instance", "user_id"
-        ):
+        for network, handle, instance, user_id in _declared(pairs):
             owners[(network, handle, instance if network == Network.MASTODON else "")] = user_id
+    if not owners:  # most batches of an import: nobody in them declared their handle
+        return [TRACKED if code else ORGANIC for _network, _handle, _instance, _posted_at, code in items]
     periods: dict[int, list] = {}
     if owners:
         for membership in ProgrammeMembership.objects.filter(user_id__in=set(owners.values())).select_related("user"):

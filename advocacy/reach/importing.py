@@ -369,6 +369,29 @@ class _Rejected:
         self.reason = reason
 
 
+class _Memo:
+    """Parsed values by their text, in bounded memory: when the recent generation is full
+    it becomes the old one (the previous old one is dropped), and a value found in the old
+    one comes back. A file with somewhat more distinct values than the limit (a date per
+    minute over three months) still parses each about once, where clearing one full
+    dictionary would parse half of them again and again."""
+
+    MISSING = object()
+    __slots__ = ("limit", "recent", "old")
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self.recent: dict = {}
+        self.old: dict = {}
+
+    def put(self, value, result) -> dict:
+        """Remember `result` for `value`; returns the recent generation, which may be new."""
+        if len(self.recent) >= self.limit:
+            self.old, self.recent = self.recent, {}
+        self.recent[value] = result
+        return self.recent
+
+
 class ColumnParser:
     """Turns a batch of CSV rows into prepared rows, one column at a time.
 
@@ -383,29 +406,30 @@ class ColumnParser:
     def __init__(self, positions: dict[str, int], context: Context):
         self.positions = positions
         self.context = context
-        self.networks: dict = {}
-        self.dates: dict = {}
+        self.networks = _Memo(self.CACHE_LIMIT)
+        self.dates = _Memo(self.CACHE_LIMIT)
 
-    def _column(self, rows, name, default=""):
+    def _column(self, columns, count, name, default=""):
         index = self.positions.get(name)
-        if index is None:
-            return [default] * len(rows)
-        return [row[index] for row in rows]
+        if index is None or not count:
+            return [default] * count
+        return columns[index]
 
-    def _parsed(self, values, cache, parse, errors):
+    def _parsed(self, values, memo: "_Memo", parse, errors):
         parsed = []
         append = parsed.append
+        recent = memo.recent
         for index, value in enumerate(values):
             try:
-                result = cache[value]
+                result = recent[value]
             except KeyError:
-                try:
-                    result = parse(value)
-                except RowRejected as exc:
-                    result = _Rejected(str(exc))
-                if len(cache) >= self.CACHE_LIMIT:
-                    cache.clear()
-                cache[value] = result
+                result = memo.old.get(value, _Memo.MISSING)
+                if result is _Memo.MISSING:
+                    try:
+                        result = parse(value)
+                    except RowRejected as exc:
+                        result = _Rejected(str(exc))
+                recent = memo.put(value, result)
             if result.__class__ is _Rejected:
                 if errors[index] is None:
                     errors[index] = result.reason
@@ -441,31 +465,34 @@ class ColumnParser:
         prepared = ingestion.Prepared()
         count = len(rows)
         errors: list[str | None] = [None] * count
-        external_ids = [value.strip() for value in self._column(rows, "external_id")]
+        transposed = list(zip(*rows, strict=False)) if rows else []  # rows may carry empty cells past the header
+
+        def column(name, default=""):
+            return self._column(transposed, count, name, default)
+
+        external_ids = [value.strip() for value in column("external_id")]
         for index, external_id in enumerate(external_ids):
             if not external_id:
                 errors[index] = _("identifiant de la publication manquant")
             elif len(external_id) > 300:
                 errors[index] = _("identifiant de la publication trop long")
         networks = self._parsed(
-            self._column(rows, "network"),
+            column("network"),
             self.networks,
             lambda value: parse_network(value, context.default_network),
             errors,
         )
-        dates = self._parsed(
-            self._column(rows, "posted_at"), self.dates, lambda value: parse_date(value, now=context.now), errors
-        )
-        counts = [self._counts(name, self._column(rows, name), errors) for name in NUMBERS]
+        dates = self._parsed(column("posted_at"), self.dates, lambda value: parse_date(value, now=context.now), errors)
+        counts = [self._counts(name, column(name), errors) for name in NUMBERS]
         followers, reposts, replies, likes, quotes, impressions = counts
-        texts = self._column(rows, "text")
-        urls = self._column(rows, "url")
-        author_ids = [value.strip()[:100] for value in self._column(rows, "author_id")]
-        handles = [value.strip()[:255] for value in self._column(rows, "author_handle")]
-        instances = [value.strip()[:253] for value in self._column(rows, "author_instance")]
-        names = [value.strip()[:255] for value in self._column(rows, "author_name")]
+        texts = column("text")
+        urls = column("url")
+        author_ids = [value.strip()[:100] for value in column("author_id")]
+        handles = [value.strip()[:255] for value in column("author_handle")]
+        instances = [value.strip()[:253] for value in column("author_instance")]
+        names = [value.strip()[:255] for value in column("author_name")]
         if "hashtags" in self.positions:
-            extras = [split_tags(value) for value in self._column(rows, "hashtags")]
+            extras = [split_tags(value) for value in column("hashtags")]
         else:
             extras = [()] * count
         followed = context.matcher.followed

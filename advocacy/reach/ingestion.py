@@ -13,6 +13,7 @@ from functools import lru_cache
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from advocacy.db import binary_parameters_query
 from advocacy.reach import attribution, hashtags
 from advocacy.reach.models import Hashtag, SocialPost
 
@@ -279,7 +280,7 @@ def _statements() -> dict:
         "copy_table": f"COPY {table} ({columns}) FROM STDIN (FORMAT binary)",
         # Whether any of the keys is stored already: one probe of the unique index per key.
         "exists": (
-            f"SELECT EXISTS (SELECT FROM unnest(%s::varchar[], %s::varchar[]) AS k(network, external_id) "  # noqa: S608
+            f"SELECT EXISTS (SELECT FROM unnest(%b::varchar[], %b::varchar[]) AS k(network, external_id) "  # noqa: S608
             f"WHERE EXISTS (SELECT FROM {table} p WHERE p.{_column('network')} = k.network "
             f"AND p.{_column('external_id')} = k.external_id))"
         ),
@@ -324,8 +325,8 @@ def _store_postgresql(rows: list[tuple], *, source: str, now: datetime, durable:
             # The job's progress, committed after each batch with the default setting,
             # flushes every batch before it (see rows_store).
             cursor.execute("SET LOCAL synchronous_commit TO OFF")
-        cursor.execute(statements["exists"], [[row[NETWORK] for row in rows], [row[EXTERNAL_ID] for row in rows]])
-        if not cursor.fetchone()[0]:
+        keys = [[row[NETWORK] for row in rows], [row[EXTERNAL_ID] for row in rows]]
+        if not binary_parameters_query(statements["exists"], keys)[0][0]:
             try:
                 with transaction.atomic():
                     _copy(cursor, statements["copy_table"], rows, tail)
