@@ -11,15 +11,16 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.db import connection, transaction
-from django.db.models import Case, Count, Max, Q, Sum, Value, When
+from django.db.models import Count, Max, Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.access import Role, can
-from accounts.models import Network, OrgUnit, ProgrammeMembership
+from accounts.models import Network, OrgUnit, ProgrammeMembership, User
 from accounts.selectors import units_visible_to
 from advocacy.reach.models import AmbassadorDaily, ReachDaily
+from content.models import Kit
 
 ANONYMOUS_AMBASSADOR = _("un·e ambassadeur·rice")
 TOP = 10
@@ -193,27 +194,9 @@ def report_unit(*, user, unit_id: int | None) -> OrgUnit | None:
     return unit
 
 
-def _sums(**filters):
-    return {key: Sum(key, **filters) for key in SUMMED}
-
-
 def _clean(row: dict) -> dict:
     """Sums over no rows are NULL: zero for counters, but impressions stay unknown."""
     return {key: (row.get(key) if key == "impressions" else row.get(key) or 0) for key in SUMMED}
-
-
-def _enrolment(unit: OrgUnit | None, *periods: Period) -> list[int]:
-    """Ambassadors whose membership was open at the end of each period, in the unit
-    they belonged to when they joined (the membership's snapshot); one query."""
-    qs = ProgrammeMembership.objects.all()
-    if unit is not None:
-        qs = qs.filter(unit__path__startswith=unit.path)
-
-    def open_at(instant):
-        return Q(joined_at__lt=instant) & (Q(left_at__isnull=True) | Q(left_at__gte=instant))
-
-    counts = qs.aggregate(**{f"p{i}": Count("pk", filter=open_at(p.end_instant)) for i, p in enumerate(periods)})
-    return [counts[f"p{i}"] for i in range(len(periods))]
 
 
 def _figures(row: dict, *, enrolled: int, active: int) -> dict:
@@ -251,134 +234,227 @@ def small_reads():
         yield
 
 
+def _int(value):
+    # PostgreSQL sums big integers as numeric (a Decimal); every figure here is a count.
+    return None if value is None else int(value)
+
+
+def _sums(values) -> dict:
+    return dict(zip(SUMMED, map(_int, values), strict=True))
+
+
+class _Reads:
+    """The report's reads of the roll-up tables, as SQL that runs on SQLite and PostgreSQL.
+
+    Written by hand rather than with the ORM: the ORM spent longer building these nine
+    queries (a dozen sums each, filters, joins) than PostgreSQL spent running them, and
+    the report is the page managers open most (bench/bench_report.py). The same figures
+    come out: the report tests compare them with the raw events, the exports and the API.
+    Table and column names come from the models; values are always parameters.
+    """
+
+    def __init__(self, unit_ids: list[int] | None):
+        # None is the whole organisation, organic activity (no unit) included.
+        self.unit_ids = unit_ids
+        self.reach = ReachDaily._meta.db_table
+        self.people = AmbassadorDaily._meta.db_table
+        self.units = OrgUnit._meta.db_table
+
+    def scope(self, column: str) -> tuple[str, list]:
+        if self.unit_ids is None:
+            return "1 = 1", []
+        if not self.unit_ids:
+            return "1 = 0", []
+        return f"{column} IN ({', '.join(['%s'] * len(self.unit_ids))})", list(self.unit_ids)
+
+    @staticmethod
+    def day(value: date):
+        return connection.ops.adapt_datefield_value(value)
+
+    @staticmethod
+    def instant(value: datetime):
+        return connection.ops.adapt_datetimefield_value(value)
+
+    @staticmethod
+    def rows(sql: str, params: list) -> list[tuple]:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+
+    def summed(self, *, group: str, first: date, last: date, extra_params=(), join: str = "", tail: str = ""):
+        """(group value, *SUMMED) of the reach rows in scope from `first` to `last`."""
+        scope, params = self.scope("r.unit_id")
+        sums = ", ".join(f"SUM(r.{key})" for key in SUMMED)
+        return self.rows(
+            f"SELECT {group}, {sums} FROM {self.reach} r {join} "  # noqa: S608 - names from the models
+            f"WHERE {scope} AND r.day >= %s AND r.day <= %s GROUP BY 1 {tail}",
+            [*extra_params, *params, self.day(first), self.day(last)],
+        )
+
+    def both_periods(self, period: Period, previous: Period) -> dict[bool, dict]:
+        """The headline sums of each period, in one scan grouped by period."""
+        both = {True: {}, False: {}}
+        rows = self.summed(
+            group="CASE WHEN r.day >= %s THEN 1 ELSE 0 END",
+            first=previous.start,
+            last=period.end,
+            extra_params=[self.day(period.start)],
+        )
+        for row in rows:
+            both[bool(row[0])] = _sums(row[1:])
+        return both
+
+    def active(self, period: Period, previous: Period) -> tuple[int, int]:
+        """Ambassadors who shared at least once in each period."""
+        scope, params = self.scope("a.unit_id")
+        day = self.day
+        count = "COUNT(DISTINCT a.ambassador_id) FILTER (WHERE a.day >= %s AND a.day <= %s)"
+        (current, before), *_rest = self.rows(
+            f"SELECT {count}, {count} FROM {self.people} a "  # noqa: S608
+            f"WHERE {scope} AND a.shares > 0 AND a.day >= %s AND a.day <= %s",
+            [day(period.start), day(period.end), day(previous.start), day(previous.end)]
+            + [*params, day(previous.start), day(period.end)],
+        )
+        return current, before
+
+    def enrolled(self, *periods: Period) -> list[int]:
+        """Ambassadors whose membership was open at the end of each period, in the unit
+        they belonged to when they joined (the membership's snapshot)."""
+        scope, params = self.scope("m.unit_id")
+        counts, values = [], []
+        for period in periods:
+            counts.append("COUNT(*) FILTER (WHERE m.joined_at < %s AND (m.left_at IS NULL OR m.left_at >= %s))")
+            values += [self.instant(period.end_instant)] * 2
+        (row,) = self.rows(
+            f"SELECT {', '.join(counts)} FROM {ProgrammeMembership._meta.db_table} m WHERE {scope}",  # noqa: S608
+            values + params,
+        )
+        return list(row)
+
+    def trend(self, period: Period) -> list[dict]:
+        scope, params = self.scope("r.unit_id")
+        sums = ", ".join(f"SUM(r.{key})" for key in SERIES)
+        by_day = {}
+        for day, *values in self.rows(
+            f"SELECT r.day, {sums} FROM {self.reach} r "  # noqa: S608
+            f"WHERE {scope} AND r.day >= %s AND r.day <= %s GROUP BY r.day",
+            [*params, self.day(period.start), self.day(period.end)],
+        ):
+            by_day[date.fromisoformat(day) if isinstance(day, str) else day] = values
+        zeros = [0] * len(SERIES)
+        return [
+            {"day": d, **{k: _int(v) or 0 for k, v in zip(SERIES, by_day.get(d, zeros), strict=True)}}
+            for d in period.day_list()
+        ]
+
+    def networks(self, period: Period) -> list[dict]:
+        rows = self.summed(group="r.network", first=period.start, last=period.end, tail="ORDER BY 1")
+        return [
+            {
+                "network": network,
+                "label": network_label(network),
+                **_clean(dict(zip(SUMMED, map(_int, sums), strict=True))),
+            }
+            for network, *sums in rows
+        ]
+
+    def sub_units(self, unit: OrgUnit | None, period: Period) -> list[dict]:
+        """The direct children of `unit` (the regions, for the national view), each with its subtree's figures."""
+        if unit is None:
+            children = list(OrgUnit.objects.filter(parent__isnull=True).order_by("path"))
+            if len(children) == 1:  # the head office: compare what lies under it
+                children = list(OrgUnit.objects.filter(parent=children[0]).order_by("path"))
+        else:
+            children = list(OrgUnit.objects.filter(parent=unit).order_by("path"))
+        if not children:
+            return []
+        per_unit = self.summed(
+            group="u.path", join=f"JOIN {self.units} u ON u.id = r.unit_id", first=period.start, last=period.end
+        )
+        totals = {child.pk: _clean({}) for child in children}
+        for path, *sums in per_unit:
+            for child in children:
+                if path.startswith(child.path):
+                    target = totals[child.pk]
+                    for key, value in zip(SUMMED, sums, strict=True):
+                        if value is not None:
+                            target[key] = (target[key] or 0) + int(value)
+                    break
+        return [{"unit": child, **totals[child.pk]} for child in children]
+
+    def top_kits(self, period: Period) -> list[dict]:
+        scope, params = self.scope("r.unit_id")
+        rows = self.rows(
+            "SELECT r.kit_id, k.title, SUM(r.shares) AS s, SUM(r.human_clicks) AS c, SUM(r.ambassador_posts) AS p "  # noqa: S608
+            f"FROM {self.reach} r JOIN {Kit._meta.db_table} k ON k.id = r.kit_id "
+            f"WHERE {scope} AND r.day >= %s AND r.day <= %s "
+            f"GROUP BY r.kit_id, k.title ORDER BY c DESC, s DESC, r.kit_id LIMIT {TOP}",
+            [*params, self.day(period.start), self.day(period.end)],
+        )
+        return [
+            {
+                "kit_id": kit_id,
+                "title": title,
+                "shares": _int(s) or 0,
+                "human_clicks": _int(c) or 0,
+                "posts": _int(p) or 0,
+            }
+            for kit_id, title, s, c, p in rows
+        ]
+
+    def top_ambassadors(self, period: Period) -> list[dict]:
+        """From the per-ambassador roll-up; a person who declined rankings is not named."""
+        scope, params = self.scope("a.unit_id")
+        rows = self.rows(
+            "SELECT a.ambassador_id, p.first_name, p.last_name, p.appears_in_rankings, pu.name, "  # noqa: S608
+            "SUM(a.shares) AS s, SUM(a.human_clicks) AS c, SUM(a.posts) AS n "
+            f"FROM {self.people} a JOIN {User._meta.db_table} p ON p.id = a.ambassador_id "
+            f"LEFT JOIN {self.units} pu ON pu.id = p.unit_id "
+            f"WHERE {scope} AND a.day >= %s AND a.day <= %s "
+            "GROUP BY a.ambassador_id, p.first_name, p.last_name, p.appears_in_rankings, pu.name "
+            f"ORDER BY c DESC, s DESC, n DESC, a.ambassador_id LIMIT {TOP}",
+            [*params, self.day(period.start), self.day(period.end)],
+        )
+        result = []
+        for _id, first_name, last_name, named, unit_name, s, c, n in rows:
+            result.append(
+                {
+                    "name": f"{first_name} {last_name}".strip() if named else str(ANONYMOUS_AMBASSADOR),
+                    "unit": (unit_name or "") if named else "",
+                    "shares": _int(s) or 0,
+                    "human_clicks": _int(c) or 0,
+                    "posts": _int(n) or 0,
+                }
+            )
+        return result
+
+
 def _reach_report(*, user, period: Period, unit: OrgUnit | None, unit_id: int | None) -> Report:
     if unit is not None:
         unit_id = unit.pk
     unit = report_unit(user=user, unit_id=unit_id)
     previous = period.previous()
+    # The subtree's ids, for an IN list the (unit, day) indexes serve, instead of a join
+    # on the path prefix that makes PostgreSQL scan every roll-up row.
     unit_ids = list(OrgUnit.objects.filter(path__startswith=unit.path).values_list("pk", flat=True)) if unit else None
-    scope = _scope_filter(unit, unit_ids)
-    rows = ReachDaily.objects.filter(scope)
-    in_current = Q(day__gte=period.start, day__lte=period.end)
-    in_previous = Q(day__gte=previous.start, day__lte=previous.end)
-
-    # Both periods in one scan, grouped by which period a day falls in: 11 sums, not 22
-    # filtered ones (the SQL is half as long to build and to run). A period without rows
-    # has no group, hence None everywhere, as an aggregate over no rows gives.
-    both = {True: {}, False: {}}
-    for row in (
-        rows.filter(day__gte=previous.start, day__lte=period.end)
-        .annotate(current=Case(When(day__gte=period.start, then=Value(True)), default=Value(False)))
-        .values("current")
-        .annotate(**{k: Sum(k) for k in SUMMED})
-        .order_by()
-    ):
-        both[bool(row["current"])] = row
-    people = AmbassadorDaily.objects.filter(scope, shares__gt=0)
-    active = people.filter(day__gte=previous.start, day__lte=period.end).aggregate(
-        cur=Count("ambassador", distinct=True, filter=in_current),
-        prev=Count("ambassador", distinct=True, filter=in_previous),
-    )
-    enrolled, enrolled_before = _enrolment(unit, period, previous)
-    figures = _figures({k: both[True].get(k) for k in SUMMED}, enrolled=enrolled, active=active["cur"])
-    previous_figures = _figures(
-        {k: both[False].get(k) for k in SUMMED}, enrolled=enrolled_before, active=active["prev"]
-    )
-
-    current_rows = rows.filter(in_current)
-    by_day = {r["day"]: r for r in current_rows.values("day").annotate(**{k: Sum(k) for k in SERIES}).order_by()}
-    trend = [{"day": d, **{k: (by_day.get(d) or {}).get(k) or 0 for k in SERIES}} for d in period.day_list()]
-
-    networks = [
-        {"network": r["network"], "label": network_label(r["network"]), **_clean(r)}
-        for r in current_rows.values("network").annotate(**_sums()).order_by("network")
-    ]
-
-    sub_units = _sub_units(unit, current_rows)
-    top_kits = [
-        {
-            "kit_id": r["kit_id"],
-            "title": r["kit__title"],
-            "shares": r["s"] or 0,
-            "human_clicks": r["c"] or 0,
-            "posts": r["p"] or 0,
-        }
-        for r in current_rows.filter(kit__isnull=False)
-        .values("kit_id", "kit__title")
-        .annotate(s=Sum("shares"), c=Sum("human_clicks"), p=Sum("ambassador_posts"))
-        .order_by("-c", "-s", "kit_id")[:TOP]
-    ]
-    top_ambassadors = _top_ambassadors(scope, period)
+    reads = _Reads(unit_ids)
+    both = reads.both_periods(period, previous)
+    active, active_before = reads.active(period, previous)
+    enrolled, enrolled_before = reads.enrolled(period, previous)
     return Report(
         user_scope_label=str(unit) if unit else str(_("Toute l’organisation")),
         unit=unit,
         is_national=unit is None,
         period=period,
         previous_period=previous,
-        figures=figures,
-        previous_figures=previous_figures,
-        trend=trend,
-        networks=networks,
-        sub_units=sub_units,
-        top_kits=top_kits,
-        top_ambassadors=top_ambassadors,
+        figures=_figures(both[True], enrolled=enrolled, active=active),
+        previous_figures=_figures(both[False], enrolled=enrolled_before, active=active_before),
+        trend=reads.trend(period),
+        networks=reads.networks(period),
+        sub_units=reads.sub_units(unit, period),
+        top_kits=reads.top_kits(period),
+        top_ambassadors=reads.top_ambassadors(period),
     )
-
-
-def _sub_units(unit: OrgUnit | None, current_rows) -> list[dict]:
-    """The direct children of `unit` (the regions, for the national view), each with its subtree's figures."""
-    if unit is None:
-        children = list(OrgUnit.objects.filter(parent__isnull=True).order_by("path"))
-        if len(children) == 1:  # the head office: compare what lies under it
-            children = list(OrgUnit.objects.filter(parent=children[0]).order_by("path"))
-    else:
-        children = list(OrgUnit.objects.filter(parent=unit).order_by("path"))
-    if not children:
-        return []
-    per_unit = current_rows.filter(unit__isnull=False).values("unit__path").annotate(**_sums()).order_by()
-    totals = {child.pk: _clean({}) for child in children}
-    for row in per_unit:
-        for child in children:
-            if row["unit__path"].startswith(child.path):
-                target = totals[child.pk]
-                for key in SUMMED:
-                    value = row[key]
-                    if value is None:
-                        continue
-                    target[key] = (target[key] or 0) + value
-                break
-    return [{"unit": child, **totals[child.pk]} for child in children]
-
-
-def _top_ambassadors(scope: Q, period: Period) -> list[dict]:
-    """From the per-ambassador roll-up; a person who declined rankings is not named."""
-    rows = (
-        AmbassadorDaily.objects.filter(scope, day__gte=period.start, day__lte=period.end)
-        .values(
-            "ambassador_id",
-            "ambassador__first_name",
-            "ambassador__last_name",
-            "ambassador__appears_in_rankings",
-            "ambassador__unit__name",
-        )
-        .annotate(s=Sum("shares"), c=Sum("human_clicks"), p=Sum("posts"))
-        .order_by("-c", "-s", "-p", "ambassador_id")[:TOP]
-    )
-    result = []
-    for r in rows:
-        named = r["ambassador__appears_in_rankings"]
-        result.append(
-            {
-                "name": f"{r['ambassador__first_name']} {r['ambassador__last_name']}".strip()
-                if named
-                else str(ANONYMOUS_AMBASSADOR),
-                "unit": (r["ambassador__unit__name"] or "") if named else "",
-                "shares": r["s"] or 0,
-                "human_clicks": r["c"] or 0,
-                "posts": r["p"] or 0,
-            }
-        )
-    return result
 
 
 @dataclass
