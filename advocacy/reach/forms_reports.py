@@ -19,7 +19,8 @@ class ReportFilterForm(DsfrForm):
         ("custom", _("Dates choisies")),
     )
 
-    periode = forms.ChoiceField(label=_("Période"), choices=PERIODS, required=False)
+    DEFAULT_PERIOD = "30"
+    periode = forms.ChoiceField(label=_("Période"), choices=PERIODS, required=False, initial=DEFAULT_PERIOD)
     mois = forms.CharField(
         label=_("Mois"), required=False, widget=forms.DateInput(attrs={"type": "month"}), help_text=_("AAAA-MM")
     )
@@ -31,6 +32,11 @@ class ReportFilterForm(DsfrForm):
 
     def __init__(self, *args, units=(), national_label=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.is_bound and not self.data.get("periode"):
+            # A link that names only the unit shows the default period: say so in the picker
+            # too, rather than leave it on its first choice.
+            self.data = self.data.copy()
+            self.data["periode"] = self.DEFAULT_PERIOD
         choices = [("", national_label)] if national_label else []
         choices += [(unit.pk, "\u00a0\u00a0" * unit.depth + unit.name) for unit in units]
         self.fields["unite"].widget.choices = choices
@@ -48,7 +54,7 @@ class ReportFilterForm(DsfrForm):
     def clean(self):
         data = super().clean()
         today = timezone.localdate()
-        kind = data.get("periode") or "30"
+        kind = data.get("periode") or self.DEFAULT_PERIOD
         if kind == "month":
             month = data.get("mois") or today.replace(day=1)
             period = Period.month(month.year, month.month)

@@ -253,6 +253,14 @@ def test_unattributed_query_count_is_constant(client, curator, django_assert_max
     assert len(large.captured_queries) <= len(small.captured_queries) + 1
 
 
+@pytest.mark.parametrize("query", ["", "?unite=", "?periode="])
+def test_the_period_picker_shows_the_period_of_the_report(client, manager, data, query):
+    client.force_login(manager)
+    page = client.get(reverse("reach_reports") + query)
+    assert page.context["report"].period == Period.last_days(30)
+    assert '<option value="30" selected>' in page.content.decode()
+
+
 def test_method_page_explains_the_estimate(client, ambassador):
     client.force_login(ambassador)
     page = client.get(reverse("reach_reports_method")).content.decode()
