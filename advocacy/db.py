@@ -13,7 +13,9 @@ def binary_parameters_query(sql: str, params) -> list[tuple]:
     """
     import psycopg  # noqa: PLC0415 - only with PostgreSQL
 
+    # What Django does before each of its own cursors, and its error translation.
+    connection.close_if_health_check_failed()
     connection.ensure_connection()
-    with psycopg.Cursor(connection.connection) as cursor:
+    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()

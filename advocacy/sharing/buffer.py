@@ -100,6 +100,8 @@ return entry
 # Redis names a script by its SHA-1 (EVALSHA); not a security use.
 _RECORD_SHA = hashlib.sha1(_RECORD.encode(), usedforsecurity=False).hexdigest()
 
+RECORD_CONNECT_TIMEOUT = 1.0  # seconds, unless the Redis URL sets socket_connect_timeout
+
 _redis_clients: dict = {}
 # The record script's own connections: (pid, connection) by Redis URL, per thread.
 _record_local = threading.local()
@@ -155,7 +157,19 @@ class RedisBuffer:
         that connection and is raised, for the caller to fall back on the database.
         """
         args = (self._destination_key(code), self.pending, json.dumps(event, separators=(",", ":")))
-        connection = self._record_connection()
+        connection, fresh = self._record_connection()
+        try:
+            return self._record_on(connection, args)
+        except (redis.ConnectionError, redis.TimeoutError):
+            if fresh:
+                raise
+            # Redis may have closed this connection while it was idle (a restart, its
+            # `timeout` setting, a proxy): once more on a new one. Should the first try
+            # have buffered the event, it is there twice with one id, and stored once.
+            connection, _fresh = self._record_connection()
+            return self._record_on(connection, args)
+
+    def _record_on(self, connection, args) -> str | None:
         try:
             try:
                 connection.send_command("EVALSHA", _RECORD_SHA, 2, *args)
@@ -164,22 +178,30 @@ class RedisBuffer:
                 # A restarted or flushed Redis forgot the script: EVAL sends and caches it.
                 connection.send_command("EVAL", _RECORD, 2, *args)
                 raw = connection.read_response()
-        except Exception:
-            _record_local.__dict__.pop(self.url, None)  # the next call opens a new one
+        except BaseException:
+            # Whatever stopped us (an error, a timeout of the server's), a reply may be
+            # left unread on this connection, which the next click would take for its own.
+            _record_local.__dict__.pop(self.url, None)
             connection.disconnect()
             raise
         return raw.decode() if raw is not None else None
 
     def _record_connection(self):
+        """This thread's connection for the record script, and whether it is new."""
         held = _record_local.__dict__.get(self.url)
         pid = os.getpid()
         # A forked child must not share its parent's socket: it opens its own (the
         # parent's is left alone, as closing it here would shut it for the parent too).
-        if held is None or held[0] != pid:
-            pool = self.client.connection_pool
-            held = (pid, pool.connection_class(**pool.connection_kwargs))
-            _record_local.__dict__[self.url] = held
-        return held[1]
+        if held is not None and held[0] == pid:
+            return held[1], False
+        pool = self.client.connection_pool
+        options = dict(pool.connection_kwargs)
+        if options.get("socket_connect_timeout") is None:
+            # A click waits on this: when Redis is unreachable, the database answers sooner.
+            options["socket_connect_timeout"] = RECORD_CONNECT_TIMEOUT
+        connection = pool.connection_class(**options)
+        _record_local.__dict__[self.url] = (pid, connection)
+        return connection, True
 
     def drain(self, write: Writer, batch_size: int, max_batches: int) -> int:
         # One drain at a time; the lock expires so a dead worker does not block the next.

@@ -11,6 +11,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from django.conf import settings
 from django.core.cache import cache
 from django.urls import reverse
+from django.utils.encoding import iri_to_uri
 
 from advocacy.sharing import buffer
 from advocacy.sharing.models import SharingSettings, TrackedLink
@@ -47,11 +48,13 @@ def withdrawn_destination() -> str:
 
 
 def destination_for(link: TrackedLink) -> str:
+    """Where `link` leads, as the Location header sends it: ASCII only, the accents of a
+    French address percent-encoded (what HttpResponseRedirect would do to it)."""
     kit = link.kit
     if kit.status in LINKED_STATUSES and kit.link:
-        return with_utm(kit.link, source=link.channel, campaign=kit.slug)
+        return iri_to_uri(with_utm(kit.link, source=link.channel, campaign=kit.slug))
     # Retracted, or back in review after an edit (its link may not be approved yet).
-    return withdrawn_destination()
+    return iri_to_uri(withdrawn_destination())
 
 
 # --- The destination store ---------------------------------------------------------------
@@ -130,15 +133,17 @@ def lookup(code: str) -> tuple[int, str] | None:
     return entry if entry[0] else None
 
 
-def follow(code: str, event: dict) -> str | None:
+def follow(code: str, event: dict, *, store_failed: bool = False) -> str | None:
     """The destination of `code`, after buffering `event` (a click, without its link id) for
-    it; None when no such link. When the destination is stored, this is one round trip."""
+    it; None when no such link. When the destination is stored, this is one round trip.
+    `store_failed`: the store just failed for this very click, so it is not asked again."""
     store = _store()
-    try:
-        entry = store.record(code, event)
-    except Exception:  # noqa: BLE001 - a store outage must not break the link: the database answers
-        logger.exception("tracked-link store unavailable")
-        entry = None
+    entry = None
+    if not store_failed:
+        try:
+            entry = store.record(code, event)
+        except Exception:  # noqa: BLE001 - a store outage must not break the link: the database answers
+            logger.exception("tracked-link store unavailable")
     if entry is None:
         entry = _load(code, store)
         if entry[0]:

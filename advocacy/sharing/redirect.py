@@ -62,10 +62,18 @@ def click_event(meta, day=None) -> dict:
 # Django: should the script have run before the connection failed, Django buffers the
 # same event again, and its id makes the drain store it once.
 EVENT_KEY = "advocacy.click_event"
+# Set when FastRedirect's call to the store failed: Django does not wait on it a second time.
+STORE_FAILED_KEY = "advocacy.click_store_failed"
+# What FastRedirect sends as it is; anything else goes through HttpResponseRedirect's checks.
+SAFE_DESTINATION = re.compile(r"(?:https?://|/(?![/\\]))[\x21-\x7e]*")
 
 
 def _event(meta) -> dict:
     return meta.get(EVENT_KEY) or click_event(meta)
+
+
+def _follow(code: str, meta) -> str | None:
+    return links.follow(code, _event(meta), store_failed=bool(meta.get(STORE_FAILED_KEY)))
 
 
 def _redirect(destination: str):
@@ -77,7 +85,7 @@ def _redirect(destination: str):
 
 @public
 def click_redirect(request, code):
-    destination = links.follow(code, _event(request.META)) if CODE_RE.fullmatch(code) else None
+    destination = _follow(code, request.META) if CODE_RE.fullmatch(code) else None
     if destination is None:
         raise Http404
     return _redirect(destination)
@@ -94,7 +102,7 @@ class ClickRedirectMiddleware:
         if path.startswith(PREFIX) and request.method in ("GET", "HEAD"):
             code = path[len(PREFIX) :]
             if CODE_RE.fullmatch(code):
-                destination = links.follow(code, _event(request.META))
+                destination = _follow(code, request.META)
                 if destination is not None:
                     return _redirect(destination)
         return self.get_response(request)
@@ -165,8 +173,11 @@ class FastRedirect:
         try:
             entry = links.record(code, event)
         except Exception:  # noqa: BLE001 - Django's path logs it and asks the database
+            environ[STORE_FAILED_KEY] = True
             return None
-        return entry[1] if entry and entry[0] else None
+        if not entry or not entry[0] or not SAFE_DESTINATION.fullmatch(entry[1]):
+            return None  # unknown, or stored before destinations were encoded: Django answers
+        return entry[1]
 
     def _fixed_headers(self, environ) -> list:
         secure = _is_secure(environ)

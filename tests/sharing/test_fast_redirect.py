@@ -103,8 +103,11 @@ def test_djangos_fallback_reuses_the_event_fast_redirect_made(warm, monkeypatch)
 
     monkeypatch.setattr(buffer.RedisBuffer, "record", record_then_fail)
     assert _call(FastRedirect(WSGIHandler()), f"/s/{warm.code}")[0] == "302 Found"
-    assert len(seen) == 2 and seen[0] == seen[1]
-    buffer.drain(clicks_store)
+    assert len(seen) == 1  # Django asked the database, and buffered the same event
+    events = []
+    buffer.drain(lambda batch: events.extend(batch))
+    assert [event["id"] for event in events] == seen * 2
+    clicks_store(events)
     assert Click.objects.count() == 1
 
 
@@ -174,3 +177,80 @@ def test_a_flushed_redis_is_sent_the_script_again(warm):
     redis.Redis.from_url(settings.CLICK_BUFFER_REDIS_URL).script_flush()
     assert _call(FastRedirect(Recorder()), f"/s/{warm.code}")[0] == "302 Found"
     assert buffer.pending_count() == 1
+
+
+def test_a_french_address_is_sent_percent_encoded_by_both_paths(ambassador, redis_click_buffer):
+    kit = live_kit(link="https://www.francetravail.fr/actualités/l’emploi-des-jeunes?thème=été")
+    link = share(ambassador=ambassador, kit=kit, network="x").link
+    links.warm([link])
+    salt_for(timezone.localdate())
+    django = _call(WSGIHandler(), f"/s/{link.code}")
+    fast_app = Recorder()
+    fast = _call(FastRedirect(fast_app), f"/s/{link.code}")
+    assert fast == django and fast_app.calls == 0
+    location = dict(fast[1])["Location"]
+    assert location.isascii()
+    assert location.startswith("https://www.francetravail.fr/actualit%C3%A9s/l%E2%80%99emploi-des-jeunes?")
+
+
+def test_a_destination_stored_unencoded_is_left_to_django(warm):
+    from advocacy.sharing.buffer import RedisBuffer
+
+    RedisBuffer().destinations_set({warm.code: f"{warm.pk}\thttps://www.francetravail.fr/actualités"}, 60)
+    django = Recorder()
+    assert _call(FastRedirect(django), f"/s/{warm.code}")[0] == "418 I'm a teapot"
+    response = _call(FastRedirect(WSGIHandler()), f"/s/{warm.code}")
+    assert dict(response[1])["Location"] == "https://www.francetravail.fr/actualit%C3%A9s"
+
+
+def test_django_does_not_wait_on_the_store_again_after_it_failed(warm, monkeypatch):
+    calls = []
+
+    def failing(self, code, event):
+        calls.append(code)
+        raise ConnectionError("Redis is away")
+
+    monkeypatch.setattr(buffer.RedisBuffer, "record", failing)
+    status, headers, _body = _call(FastRedirect(WSGIHandler()), f"/s/{warm.code}")
+    assert status == "302 Found" and len(calls) == 1  # the database answered
+
+
+def test_a_connection_closed_by_redis_is_replaced_without_failing_the_click(warm):
+    import redis
+    from django.conf import settings
+
+    from advocacy.sharing.buffer import RedisBuffer
+
+    store = RedisBuffer()
+    assert store.record(warm.code, {"id": "a"}) is not None
+    connection, fresh = store._record_connection()
+    assert not fresh
+    connection.send_command("CLIENT", "ID")
+    client_id = connection.read_response()
+    redis.Redis.from_url(settings.CLICK_BUFFER_REDIS_URL).client_kill_filter(_id=client_id)
+    django = Recorder()
+    assert _call(FastRedirect(django), f"/s/{warm.code}")[0] == "302 Found"
+    assert django.calls == 0
+    assert store._record_connection()[0] is not connection
+
+
+class Interrupted(BaseException):
+    pass
+
+
+def test_an_interrupted_call_leaves_no_reply_for_the_next_click(warm, monkeypatch):
+    from advocacy.sharing.buffer import RedisBuffer
+
+    store = RedisBuffer()
+    store.record(warm.code, {"id": "a"})
+    connection, _fresh = store._record_connection()
+
+    def interrupted(*args, **kwargs):
+        raise Interrupted
+
+    monkeypatch.setattr(connection, "read_response", interrupted)
+    with pytest.raises(Interrupted):
+        store.record(warm.code, {"id": "b"})  # sent, its reply never read
+    fresh_connection, fresh = store._record_connection()
+    assert fresh and fresh_connection is not connection
+    assert store.record("ZZZZZZZZZZZZ", {"id": "c"}) is None  # this call's own reply
