@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 import time_machine
+from celery.exceptions import Retry
 from django.core import mail
 from django.utils import timezone
 
@@ -177,6 +178,20 @@ def test_transient_4xx_is_retried_and_then_sent(
     assert rows[first.pk].status == S.SENT and rows[first.pk].attempts == 2
     assert rows[second.pk].status == S.SENT and rows[second.pk].attempts == 1
     assert smtp_server.count_by_recipient == {first.email: 1, second.email: 1}
+
+
+def test_counters_are_true_while_a_chunk_waits_for_its_retry(smtp_server, curator, org, charter):
+    first, second = ambassadors(2, unit=org["a-bre-1"], charter=charter)
+    smtp_server.fail_first = {first.email: 1}
+    campaign = sending.campaign_create(kind=Campaign.Kind.ANNOUNCEMENT, subject="Objet", body="Texte", sender=curator)
+    sending.campaign_queue(campaign=campaign, recipients=[(first.pk, True), (second.pk, True)])
+    # Another chunk recounted a moment ago: this one's own recount is skipped as too recent.
+    Campaign.objects.filter(pk=campaign.pk).update(counted_at=timezone.now())
+    chunk = emails_of(campaign).values_list("chunk", flat=True).first()
+    with pytest.raises(Retry):  # eager tasks propagate the retry in tests
+        tasks.send_chunk.apply(args=(campaign.pk, chunk))
+    campaign.refresh_from_db()
+    assert (campaign.sent_count, campaign.status) == (1, Campaign.Status.SENDING)
 
 
 def test_permanent_5xx_fails_at_once_and_others_are_sent(
