@@ -485,26 +485,24 @@ def kit_take_down_for_consent(*, kit: Kit, by: User, reason: str) -> Kit | None:
 # --- Scheduled work ------------------------------------------------------------------
 
 
-def publish_due_kits(now=None) -> int:
-    """Publish every approved kit whose time has come; safe to run concurrently."""
-    now = now or timezone.now()
+def _move_each(kits, move) -> int:
+    """Apply `move` to each kit of `kits`; how many moved. Safe to run concurrently: a kit
+    another worker moved first (or whose approval was withdrawn) is a Conflict, skipped."""
     done = 0
-    for pk in Kit.objects.filter(status=S.APPROVED, publish_at__lte=now).values_list("pk", flat=True):
+    for pk in kits.values_list("pk", flat=True):
         try:
-            kit_publish(kit=Kit(pk=pk))
-        except Conflict:
-            continue  # another worker got there first, or approval was withdrawn
-        done += 1
-    return done
-
-
-def expire_due_kits(now=None) -> int:
-    now = now or timezone.now()
-    done = 0
-    for pk in Kit.objects.filter(status=S.PUBLISHED, expires_at__lte=now).values_list("pk", flat=True):
-        try:
-            kit_expire(kit=Kit(pk=pk))
+            move(kit=Kit(pk=pk))
         except Conflict:
             continue
         done += 1
     return done
+
+
+def publish_due_kits(now=None) -> int:
+    """Publish every approved kit whose time has come."""
+    return _move_each(Kit.objects.filter(status=S.APPROVED, publish_at__lte=now or timezone.now()), kit_publish)
+
+
+def expire_due_kits(now=None) -> int:
+    """Expire every published kit whose time is up."""
+    return _move_each(Kit.objects.filter(status=S.PUBLISHED, expires_at__lte=now or timezone.now()), kit_expire)
