@@ -10,7 +10,6 @@ changes nothing.
 """
 
 import csv
-import io
 import os
 import random
 import resource
@@ -128,19 +127,12 @@ def run_import(path: Path, label: str) -> tuple[float, object]:
 
 def checks_alone(path: Path) -> float:
     """The import's reading and checks without the database: the Python half of the work."""
-    from django.utils import timezone
-
-    from advocacy.reach import importing, ingestion
+    from advocacy.reach import importing
 
     started = time.perf_counter()
     kept = 0
     with path.open("rb") as binary, importing._fewer_collections():
-        counting = importing.CountingReader(binary)
-        context = importing.Context(
-            mapping=MAPPING, default_network="", matcher=ingestion.Matcher(), now=timezone.now(),
-            batch_size=importing.BATCH_SIZE, counting=counting,
-        )  # fmt: skip
-        for batch in importing.read_csv(io.BufferedReader(counting, buffer_size=1 << 16), context):
+        for batch in importing.read_batches(binary, format="csv", mapping=MAPPING):
             kept += len(batch.prepared.rows)
     elapsed = time.perf_counter() - started
     print(f"  reading and checks alone (no database): {elapsed:.2f} s  ({kept:,} rows ready to store)")

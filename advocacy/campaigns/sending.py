@@ -430,13 +430,6 @@ def _connection_lost(exc: Exception) -> bool:
     return isinstance(exc, OSError) and not isinstance(exc, smtplib.SMTPException)
 
 
-def chunk_retry_scheduled(campaign_id: int) -> None:
-    """A chunk waits for its retry: recount now, whatever the last recount. The chunks
-    that finished meanwhile may all have skipped theirs as too recent, and the counters
-    would otherwise stay behind for the whole backoff."""
-    campaign_refresh(campaign_id)
-
-
 def chunk_give_up(*, campaign_id: int, chunk: int, token: str) -> int:
     moved = delivery.give_up(campaign_id=campaign_id, chunk=chunk, token=token, reason=_("échec temporaire persistant"))
     campaign_refresh(campaign_id)

@@ -26,7 +26,10 @@ def send_chunk(self, campaign_id: int, chunk: int) -> dict:
     if outcome.transient:
         # `retries` counts the retries already made; attempts = retries + 1.
         if self.request.retries + 1 < settings.CAMPAIGN_MAX_ATTEMPTS:
-            sending.chunk_retry_scheduled(campaign_id)
+            # Recount now, whatever the last recount: the chunks that finished meanwhile
+            # may all have skipped theirs as too recent, and the counters would otherwise
+            # stay behind for the whole backoff.
+            sending.campaign_refresh(campaign_id)
             raise self.retry(countdown=backoff(self.request.retries))
         sending.chunk_give_up(campaign_id=campaign_id, chunk=chunk, token=token)
     return {"sent": outcome.sent, "skipped": outcome.skipped, "failed": outcome.failed, "held": outcome.held}

@@ -131,9 +131,8 @@ def decide_many(items) -> list[Decision]:
     if not owners:  # most batches of an import: nobody in them declared their handle
         return [TRACKED if code else ORGANIC for _network, _handle, _instance, _posted_at, code in items]
     periods: dict[int, list] = {}
-    if owners:
-        for membership in ProgrammeMembership.objects.filter(user_id__in=set(owners.values())).select_related("user"):
-            periods.setdefault(membership.user_id, []).append(membership)
+    for membership in ProgrammeMembership.objects.filter(user_id__in=set(owners.values())).select_related("user"):
+        periods.setdefault(membership.user_id, []).append(membership)
 
     decisions = []
     for network, handle, instance, posted_at, code in items:

@@ -663,6 +663,18 @@ def _fewer_collections():
         gc.unfreeze()
 
 
+def read_batches(
+    binary, *, format: str, mapping: dict, default_network: str = "", batch_size: int | None = None
+) -> Iterator[Batch]:
+    """The rows of `binary` (a file open in binary mode), read and checked in batches, not stored."""
+    counting = CountingReader(binary)
+    context = Context(
+        mapping=mapping, default_network=default_network, matcher=ingestion.Matcher(), now=timezone.now(),
+        batch_size=batch_size or BATCH_SIZE, counting=counting,
+    )  # fmt: skip
+    return READERS[format](io.BufferedReader(counting, buffer_size=1 << 16), context)
+
+
 def import_stream(
     binary,
     *,
@@ -675,15 +687,12 @@ def import_stream(
 ) -> Progress:
     """Import every row of `binary` (a file open in binary mode). `on_batch` receives the
     progress after each batch, with that batch's rejections (then cleared)."""
-    counting = CountingReader(binary)
-    buffered = io.BufferedReader(counting, buffer_size=1 << 16)
     progress = Progress()
-    context = Context(
-        mapping=mapping, default_network=default_network, matcher=ingestion.Matcher(), now=timezone.now(),
-        batch_size=batch_size or BATCH_SIZE, counting=counting,
-    )  # fmt: skip
+    batches = read_batches(
+        binary, format=format, mapping=mapping, default_network=default_network, batch_size=batch_size
+    )
     with _fewer_collections():
-        for batch in read_ahead(READERS[format](buffered, context)):
+        for batch in read_ahead(batches):
             result = ingestion.rows_store(prepared=batch.prepared, source=source, durable=False)
             progress.rows_read += batch.rows_read
             progress.created += result.created

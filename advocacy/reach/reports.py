@@ -153,19 +153,6 @@ def network_label(value: str) -> str:
     return str(labels.get(value, value))
 
 
-def _scope_filter(unit: OrgUnit | None, unit_ids: list[int] | None = None) -> Q:
-    """Rows of `unit` and everything under it; None is the whole organisation plus organic.
-
-    With the subtree's ids given, the filter is an IN list the (unit, day) index serves,
-    instead of a join on the path prefix that makes PostgreSQL scan every roll-up row.
-    """
-    if unit is None:
-        return Q()
-    if unit_ids is not None:
-        return Q(unit_id__in=unit_ids)
-    return Q(unit__path__startswith=unit.path)
-
-
 def report_units_for(*, user) -> list[OrgUnit]:
     """The units `user` may pick, in tree order."""
     return list(units_visible_to(user=user).order_by("path"))
@@ -309,7 +296,7 @@ class _Reads:
         scope, params = self.scope("a.unit_id")
         day = self.day
         count = "COUNT(DISTINCT a.ambassador_id) FILTER (WHERE a.day >= %s AND a.day <= %s)"
-        (current, before), *_rest = self.rows(
+        ((current, before),) = self.rows(
             f"SELECT {count}, {count} FROM {self.people} a "  # noqa: S608
             f"WHERE {scope} AND a.shares > 0 AND a.day >= %s AND a.day <= %s",
             [day(period.start), day(period.end), day(previous.start), day(previous.end)]
@@ -372,14 +359,14 @@ class _Reads:
             group="u.path", join=f"JOIN {self.units} u ON u.id = r.unit_id", first=period.start, last=period.end
         )
         totals = {child.pk: _clean({}) for child in children}
-        for path, *sums in per_unit:
-            for child in children:
-                if path.startswith(child.path):
-                    target = totals[child.pk]
-                    for key, value in zip(SUMMED, sums, strict=True):
-                        if value is not None:
-                            target[key] = (target[key] or 0) + int(value)
-                    break
+        for path, *values in per_unit:
+            child = next((child for child in children if path.startswith(child.path)), None)
+            if child is None:
+                continue
+            target = totals[child.pk]
+            for key, value in _sums(values).items():
+                if value is not None:
+                    target[key] = (target[key] or 0) + value
         return [{"unit": child, **totals[child.pk]} for child in children]
 
     def top_kits(self, period: Period) -> list[dict]:

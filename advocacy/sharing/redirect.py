@@ -15,6 +15,7 @@ Three ways in, each answering exactly the same 302:
 Unknown codes get the site's 404 page.
 """
 
+import logging
 import re
 import time
 import uuid
@@ -34,6 +35,8 @@ from advocacy.sharing.clicks import (
     salt_known,
     visitor_hash,
 )
+
+logger = logging.getLogger(__name__)
 
 PREFIX = "/s/"
 CODE_RE = re.compile(r"[A-Za-z0-9_-]{8,32}")
@@ -146,7 +149,6 @@ class FastRedirect:
 
     def __init__(self, application):
         self.application = application
-        self._headers: dict[bool, list] = {}
 
     def __call__(self, environ, start_response):
         path = environ.get("PATH_INFO", "")
@@ -156,33 +158,27 @@ class FastRedirect:
             and environ.get("REQUEST_METHOD") in ("GET", "HEAD")
             and CODE_RE.fullmatch(path, len(PREFIX))
         ):
-            destination = self._record(path[len(PREFIX) :], environ)
-            if destination is not None:
-                start_response("302 Found", [*self._fixed_headers(environ), ("Location", destination)])
-                return [b""]
+            secure = _is_secure(environ)
+            if secure or not settings.SECURE_SSL_REDIRECT:  # else Django redirects to https first
+                destination = self._record(path[len(PREFIX) :], environ)
+                if destination is not None:
+                    headers = [("Content-Type", "text/html; charset=utf-8"), *OWN_HEADERS, *_security_headers(secure)]
+                    start_response("302 Found", [*headers, ("Location", destination)])
+                    return [b""]
         return self.application(environ, start_response)
 
     def _record(self, code: str, environ) -> str | None:
         """The destination after buffering the click, or None to let Django answer."""
-        if settings.SECURE_SSL_REDIRECT and not _is_secure(environ):
-            return None
         day = timezone.localdate()
         if not salt_known(day):
             return None  # Django reads the day's salt once, inside a request
         event = environ[EVENT_KEY] = click_event(environ, day)
         try:
             entry = links.record(code, event)
-        except Exception:  # noqa: BLE001 - Django's path logs it and asks the database
+        except Exception:  # noqa: BLE001 - logged; Django answers from the database without asking again
+            logger.exception("tracked-link store unavailable")
             environ[STORE_FAILED_KEY] = True
             return None
         if not entry or not entry[0] or not SAFE_DESTINATION.fullmatch(entry[1]):
             return None  # unknown, or stored before destinations were encoded: Django answers
         return entry[1]
-
-    def _fixed_headers(self, environ) -> list:
-        secure = _is_secure(environ)
-        headers = self._headers.get(secure)
-        if headers is None:
-            headers = [("Content-Type", "text/html; charset=utf-8"), *OWN_HEADERS, *_security_headers(secure)]
-            self._headers[secure] = headers
-        return headers

@@ -203,7 +203,7 @@ def test_a_destination_stored_unencoded_is_left_to_django(warm):
     assert dict(response[1])["Location"] == "https://www.francetravail.fr/actualit%C3%A9s"
 
 
-def test_django_does_not_wait_on_the_store_again_after_it_failed(warm, monkeypatch):
+def test_django_does_not_wait_on_the_store_again_after_it_failed(warm, monkeypatch, caplog):
     calls = []
 
     def failing(self, code, event):
@@ -213,6 +213,8 @@ def test_django_does_not_wait_on_the_store_again_after_it_failed(warm, monkeypat
     monkeypatch.setattr(buffer.RedisBuffer, "record", failing)
     status, headers, _body = _call(FastRedirect(WSGIHandler()), f"/s/{warm.code}")
     assert status == "302 Found" and len(calls) == 1  # the database answered
+    # The outage is logged once, not hidden by the fallback.
+    assert [r.getMessage() for r in caplog.records if r.levelname == "ERROR"] == ["tracked-link store unavailable"]
 
 
 def test_a_connection_closed_by_redis_is_replaced_without_failing_the_click(warm):
