@@ -149,13 +149,20 @@ def posts_upsert(
     return result
 
 
-def rows_store(*, prepared: Prepared, source: str, now: datetime | None = None, durable: bool = True) -> UpsertResult:
+def rows_store(
+    *, prepared: Prepared, source: str, now: datetime | None = None, durable: bool = True, likely_new: bool = False
+) -> UpsertResult:
     """Attribute and store prepared rows: create the new posts, refresh those that changed.
 
     `durable=False` (file imports only) lets PostgreSQL acknowledge the batch before its
     log reaches the disk: a crash loses at most the last fraction of a second, which
     running the same file again restores. Posts from the API or the collectors, which
-    nobody would send again, are always committed durably."""
+    nobody would send again, are always committed durably.
+
+    `likely_new=True` (file imports, after a batch whose posts were all new) skips asking
+    whether any of the posts is stored already, and copies them straight into the table;
+    the first one that is makes the copy fail and the batch is merged instead, as when
+    another source wrote one meanwhile. The result is the same either way."""
     now = now or timezone.now()
     result = UpsertResult(unchanged=prepared.repeated)
     rows = list(prepared.rows.values())
@@ -169,7 +176,7 @@ def rows_store(*, prepared: Prepared, source: str, now: datetime | None = None, 
         for row, decision in zip(rows, decisions, strict=True)
     ]
     if connection.vendor == "postgresql":
-        result.add(_store_postgresql(rows, source=source, now=now, durable=durable))
+        result.add(_store_postgresql(rows, source=source, now=now, durable=durable, likely_new=likely_new))
     else:
         result.add(_store_orm(rows, source=source, now=now))
     return result
@@ -308,13 +315,21 @@ def _copy(cursor, statement: str, rows: list[tuple], tail: tuple) -> None:
             write(row + tail)
 
 
-def _store_postgresql(rows: list[tuple], *, source: str, now: datetime, durable: bool) -> UpsertResult:
+def _any_stored(statement: str, rows: list[tuple]) -> bool:
+    keys = [[row[NETWORK] for row in rows], [row[EXTERNAL_ID] for row in rows]]
+    return binary_parameters_query(statement, keys)[0][0]
+
+
+def _store_postgresql(
+    rows: list[tuple], *, source: str, now: datetime, durable: bool, likely_new: bool = False
+) -> UpsertResult:
     """The same upsert as _store_orm, through COPY and one INSERT ... ON CONFLICT.
 
     A batch of posts none of which is stored yet (the first import of a file) is copied
-    straight into the table. Otherwise the batch is copied into a temporary table, and
-    the server merges it, compares and writes only the posts that changed: nothing
-    travels back, which is what keeps a re-import cheap.
+    straight into the table; with `likely_new`, without asking first. Otherwise the
+    batch is copied into a temporary table, and the server merges it, compares and
+    writes only the posts that changed: nothing travels back, which is what keeps a
+    re-import cheap.
     """
     import psycopg  # noqa: PLC0415 - only with PostgreSQL
 
@@ -325,14 +340,13 @@ def _store_postgresql(rows: list[tuple], *, source: str, now: datetime, durable:
             # The job's progress, committed after each batch with the default setting,
             # flushes every batch before it (see rows_store).
             cursor.execute("SET LOCAL synchronous_commit TO OFF")
-        keys = [[row[NETWORK] for row in rows], [row[EXTERNAL_ID] for row in rows]]
-        if not binary_parameters_query(statements["exists"], keys)[0][0]:
+        if likely_new or not _any_stored(statements["exists"], rows):
             try:
                 with transaction.atomic():
                     _copy(cursor, statements["copy_table"], rows, tail)
                 return UpsertResult(created=len(rows))
             except psycopg.errors.UniqueViolation:
-                pass  # written meanwhile by another source: merged below
+                pass  # stored already (see likely_new), or written meanwhile by another source: merged below
         cursor.execute(statements["staging"])
         cursor.execute(f"TRUNCATE {STAGING}")
         _copy(cursor, statements["copy_staging"], rows, tail)

@@ -135,6 +135,29 @@ def test_duplicates_across_batches_are_stored_once(programme_tag, monkeypatch):
     assert SocialPost.objects.get(external_id="0").likes == 6
 
 
+def test_a_batch_mixing_stored_posts_after_a_new_one_is_merged(programme_tag, monkeypatch):
+    """After an all-new batch, the next is copied without asking first (PostgreSQL): the
+    stored post in it makes the copy fail, and the batch is merged with the same result."""
+    monkeypatch.setattr(importing, "BATCH_SIZE", 2)
+    header = "network;external_id;posted_at;text;likes\n"
+    run(header + "x;1;23/11/2026 10:00;#AvecPôleEmploi;1\nx;2;23/11/2026 10:00;#AvecPôleEmploi;2\n", mapping={})
+    first = SocialPost.objects.get(external_id="1")
+
+    job = run(
+        header
+        + "x;3;23/11/2026 11:00;#AvecPôleEmploi;3\nx;4;23/11/2026 11:00;#AvecPôleEmploi;4\n"  # new
+        + "x;5;23/11/2026 12:00;#AvecPôleEmploi;5\nx;1;23/11/2026 10:00;#AvecPôleEmploi;10\n"  # new, stored
+        + "x;2;23/11/2026 10:00;#AvecPôleEmploi;2\n",  # stored, unchanged
+        mapping={},
+    )
+
+    assert (job.rows_created, job.rows_updated, job.rows_unchanged) == (3, 1, 1)
+    assert sorted(SocialPost.objects.values_list("external_id", "likes")) == [
+        ("1", 10), ("2", 2), ("3", 3), ("4", 4), ("5", 5)
+    ]  # fmt: skip
+    assert SocialPost.objects.get(external_id="1").pk == first.pk
+
+
 def test_importing_the_same_file_again_changes_nothing(programme_tag):
     first = run(SEMICOLON)
     before = list(SocialPost.objects.order_by("pk").values())
