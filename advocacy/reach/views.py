@@ -59,9 +59,11 @@ def import_detail(request, pk):
 
 @require_roles(*WEB_SOCIAL)
 def import_progress(request, pk):
-    """The progress panel alone, polled by htmx until the import is finished."""
+    """The progress and the rejected rows alone, polled by htmx until the import is finished."""
     job = _job(request, pk)
-    return render(request, "reach/includes/import_progress.html", {"job": job})
+    return render(
+        request, "reach/includes/import_status.html", {"job": job, "rejections": selectors.import_rejections(job=job)}
+    )
 
 
 class _Echo:

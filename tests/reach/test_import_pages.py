@@ -52,10 +52,16 @@ def test_a_running_import_is_polled_by_htmx(client, admin_user):
     client.force_login(admin_user)
     page = client.get(reverse("reach_import_detail", args=[job.pk])).content.decode()
     assert f'hx-get="{reverse("reach_import_progress", args=[job.pk])}"' in page
+    assert "Aucune ligne rejetée pour l’instant." in page
+    # Rows rejected while the page is open come with the next poll, not only on a reload.
+    ImportRejection.objects.create(job=job, line=4012, reason="date illisible « hier »")
+    ImportJob.objects.filter(pk=job.pk).update(rows_rejected=1)
     fragment = client.get(reverse("reach_import_progress", args=[job.pk]), HTTP_HX_REQUEST="true")
     assert fragment.status_code == 200
     body = fragment.content.decode()
     assert 'value="25"' in body and "<html" not in body
+    assert "<td>4012</td><td>date illisible « hier »</td>" in body
+    assert 'id="import-status"' in body and body.count("hx-get") == 1  # replaces itself, polls once
 
 
 def test_a_bad_mapping_is_explained_on_the_form(client, curator):
