@@ -32,13 +32,15 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
+from typing import NoReturn
 from zoneinfo import ZoneInfo
 
+from asgiref.local import Local
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, trans_real
 
 from accounts.models import Network
 from advocacy.errors import DomainError
@@ -639,36 +641,75 @@ def _unpacked(payload: tuple) -> Batch:
                  bytes_read, rejections)  # fmt: skip
 
 
-def _read_in_child(batches: Iterator[Batch], fd: int) -> None:
+def _carried(exc: BaseException) -> tuple[BaseException, str]:
+    """The exception as the parent can receive it, and where it was raised."""
+    failure = "".join(traceback.format_exception(exc))
+    try:
+        pickle.loads(pickle.dumps(exc))  # noqa: S301 - our own bytes
+    except Exception:  # noqa: BLE001 - pickled but not rebuilt, or not pickled at all
+        exc = RuntimeError(f"{type(exc).__name__}: {exc}")
+    return exc, failure
+
+
+def _detach(keep: set[int], language: str | None) -> None:
+    """What the forked child does first, before reading anything."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not a Celery worker's handler
+    # The parent's sockets and files (its database connection, a web server's clients)
+    # are closed: a copy held open here would keep a connection the parent closed open
+    # for its peer until the child ends. Closing a copy sends nothing; the parent's
+    # connections stay as they are, and the child never uses them.
+    low = 0
+    for fd in sorted(keep | {0, 1, 2}):
+        if low < fd:  # os.closerange(0, 0) closes every descriptor (CPython 3.11)
+            os.closerange(low, fd)
+        low = fd + 1
+    os.closerange(low, os.sysconf("SC_OPEN_MAX"))
+    # Django keeps the active language in an asgiref Local, whose lock another thread of
+    # the parent may have held at the fork: it would never be released here, and the
+    # first rejection reason translated would wait forever. A new Local has its own lock.
+    trans_real._active = Local()
+    if language:
+        translation.activate(language)
+
+
+def _read_in_child(batches: Iterator[Batch], fd: int, keep: set[int], language: str | None) -> NoReturn:
     """The forked child: read every batch, send it, and end without any cleanup.
 
-    The child inherited this process's database connections and leaves them alone: it
-    never queries (reading and checking needs no database), and os._exit runs no
-    finalizer that could close a connection the parent still uses."""
-    code = 0
+    Reading and checking needs no database: the child never queries, and os._exit runs
+    no finalizer that could end a connection the parent still uses. An error raised
+    while reading is sent to the parent; one while sending (the parent stopped
+    listening) just ends the child."""
+    code = 1
     try:
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not a Celery worker's handler
+        _detach(keep | {fd}, language)
         with os.fdopen(fd, "wb") as out:
-            try:
-                for batch in batches:
-                    _send(out, (_BATCH, _packed(batch)))
-            except BrokenPipeError:
-                raise  # the parent stopped listening
-            except BaseException as exc:  # noqa: BLE001 - handed over, raised by the parent
-                failure = traceback.format_exc()
+            iterator = iter(batches)
+            while True:
                 try:
-                    _send(out, (_FAILED, (exc, failure)))
-                except (pickle.PicklingError, TypeError, AttributeError):  # an exception pickle cannot carry
-                    _send(out, (_FAILED, (RuntimeError(f"{type(exc).__name__}: {exc}"), failure)))
-            else:
-                _send(out, (_DONE, None))
-    except BaseException:  # noqa: BLE001 - nobody left to tell
-        code = 1
+                    batch = next(iterator)
+                except StopIteration:
+                    message = (_DONE, None)
+                except Exception as exc:  # noqa: BLE001 - the import's error, raised by the parent
+                    message = (_FAILED, _carried(exc))
+                else:
+                    message = (_BATCH, _packed(batch))
+                _send(out, message)
+                if message[0] != _BATCH:
+                    break
+        code = 0
     finally:
         os._exit(code)
 
 
-def read_ahead(batches: Iterator[Batch]) -> Iterator[Batch]:
+def _fileno(binary) -> int | None:
+    """The descriptor behind a file object, if there is one."""
+    try:
+        return binary.fileno()
+    except (AttributeError, OSError, ValueError):  # io.UnsupportedOperation is both of the last two
+        return None
+
+
+def read_ahead(batches: Iterator[Batch], *, keep_fd: int | None = None) -> Iterator[Batch]:
     """Read and check the batches in a forked child process while this one stores them.
 
     Reading and checking is Python; storing is mostly waiting for the database. In one
@@ -678,6 +719,7 @@ def read_ahead(batches: Iterator[Batch]) -> Iterator[Batch]:
     (bench/bench_import.py). The child sends each batch through a pipe as soon as it is
     checked and blocks while the pipe is full, so at most about two batches are in
     flight and memory stays bounded. Stopping early (an error while storing) kills it.
+    `keep_fd` is the descriptor of the file being read, which the child keeps open.
     Where fork does not exist, the batches are read here, one after the other.
     """
     if not hasattr(os, "fork"):
@@ -688,10 +730,14 @@ def read_ahead(batches: Iterator[Batch]) -> Iterator[Batch]:
     read_fd, write_fd = os.pipe()
     with suppress(AttributeError, OSError):  # Linux only, and capped by fs.pipe-max-size
         fcntl.fcntl(write_fd, fcntl.F_SETPIPE_SZ, 1 << 20)
+    keep = {keep_fd} if keep_fd is not None else set()
+    language = translation.get_language()
     pid = os.fork()
     if pid == 0:
-        os.close(read_fd)
-        _read_in_child(batches, write_fd)  # never returns
+        try:
+            _read_in_child(batches, write_fd, keep, language)
+        finally:
+            os._exit(1)  # never back into the parent's code, whatever happens
     os.close(write_fd)
     running = True
     try:
@@ -699,11 +745,14 @@ def read_ahead(batches: Iterator[Batch]) -> Iterator[Batch]:
             while True:
                 message = _receive(pipe)
                 if message is None:
-                    _pid, status = os.waitpid(pid, 0)
                     running = False
+                    try:
+                        _pid, status = os.waitpid(pid, 0)
+                        code = os.waitstatus_to_exitcode(status)
+                    except ChildProcessError:  # reaped by someone else's SIGCHLD handler
+                        code = "unknown"
                     raise RuntimeError(
-                        f"the file reader (pid {pid}) stopped before the end of the file "
-                        f"(exit code {os.waitstatus_to_exitcode(status)})"
+                        f"the file reader (pid {pid}) stopped before the end of the file (exit code {code})"
                     )
                 kind, payload = message
                 if kind == _BATCH:
@@ -767,9 +816,9 @@ def import_stream(
     batches = read_batches(
         binary, format=format, mapping=mapping, default_network=default_network, batch_size=batch_size
     )
-    likely_new = True  # whether the previous batch was all new: the next one probably is too
+    likely_new = False  # whether the previous batch was all new: the next one probably is too
     with _fewer_collections():
-        for batch in read_ahead(batches):
+        for batch in read_ahead(batches, keep_fd=_fileno(binary)):
             result = ingestion.rows_store(prepared=batch.prepared, source=source, durable=False, likely_new=likely_new)
             likely_new = result.created == len(batch.prepared.rows)
             progress.rows_read += batch.rows_read

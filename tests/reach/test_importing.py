@@ -7,8 +7,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 
-from advocacy.reach import importing
+from advocacy.reach import importing, ingestion
 from advocacy.reach.models import ImportJob, ImportRejection, SocialPost
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -142,6 +143,20 @@ def test_a_batch_mixing_stored_posts_after_a_new_one_is_merged(programme_tag, mo
     header = "network;external_id;posted_at;text;likes\n"
     run(header + "x;1;23/11/2026 10:00;#AvecPôleEmploi;1\nx;2;23/11/2026 10:00;#AvecPôleEmploi;2\n", mapping={})
     first = SocialPost.objects.get(external_id="1")
+    asked, copies = [], []
+    any_stored, copy = ingestion._any_stored, ingestion._copy
+    statements = {value: name for name, value in ingestion._statements().items() if isinstance(value, str)}
+
+    def spied_any_stored(statement, rows):
+        asked.append([row[ingestion.EXTERNAL_ID] for row in rows])
+        return any_stored(statement, rows)
+
+    def spied_copy(cursor, statement, rows, tail):
+        copies.append(statements[statement])
+        return copy(cursor, statement, rows, tail)
+
+    monkeypatch.setattr(ingestion, "_any_stored", spied_any_stored)
+    monkeypatch.setattr(ingestion, "_copy", spied_copy)
 
     job = run(
         header
@@ -152,6 +167,10 @@ def test_a_batch_mixing_stored_posts_after_a_new_one_is_merged(programme_tag, mo
     )
 
     assert (job.rows_created, job.rows_updated, job.rows_unchanged) == (3, 1, 1)
+    if connection.vendor == "postgresql":
+        # Asked for the first batch and the one after the merge, not for the second.
+        assert asked == [["3", "4"], ["2"]]
+        assert copies == ["copy_table", "copy_table", "copy_staging", "copy_staging"]
     assert sorted(SocialPost.objects.values_list("external_id", "likes")) == [
         ("1", 10), ("2", 2), ("3", 3), ("4", 4), ("5", 5)
     ]  # fmt: skip
