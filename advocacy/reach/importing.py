@@ -654,6 +654,9 @@ def _carried(exc: BaseException) -> tuple[BaseException, str]:
 def _detach(keep: set[int], language: str | None) -> None:
     """What the forked child does first, before reading anything."""
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not a Celery worker's handler
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C stops the parent, which kills the child
+    with suppress(ValueError):
+        signal.set_wakeup_fd(-1)  # an event loop's, about to be closed below
     # The parent's sockets and files (its database connection, a web server's clients)
     # are closed: a copy held open here would keep a connection the parent closed open
     # for its peer until the child ends. Closing a copy sends nothing; the parent's
@@ -670,6 +673,8 @@ def _detach(keep: set[int], language: str | None) -> None:
     trans_real._active = Local()
     if language:
         translation.activate(language)
+    else:
+        translation.deactivate_all()
 
 
 def _read_in_child(batches: Iterator[Batch], fd: int, keep: set[int], language: str | None) -> NoReturn:
@@ -681,8 +686,12 @@ def _read_in_child(batches: Iterator[Batch], fd: int, keep: set[int], language: 
     listening) just ends the child."""
     code = 1
     try:
-        _detach(keep | {fd}, language)
         with os.fdopen(fd, "wb") as out:
+            try:
+                _detach(keep | {fd}, language)
+            except Exception as exc:  # noqa: BLE001 - raised by the parent
+                _send(out, (_FAILED, _carried(exc)))
+                raise
             iterator = iter(batches)
             while True:
                 try:
@@ -811,7 +820,11 @@ def import_stream(
     batch_size: int | None = None,
 ) -> Progress:
     """Import every row of `binary` (a file open in binary mode). `on_batch` receives the
-    progress after each batch, with that batch's rejections (then cleared)."""
+    progress after each batch, with that batch's rejections (then cleared).
+
+    `binary` is read by a forked child (read_ahead), which keeps only the descriptor
+    `binary.fileno()` gives: it must be a file on disk or in memory (a Django File, an
+    uploaded file, BytesIO, stdin), not a stream over another descriptor."""
     progress = Progress()
     batches = read_batches(
         binary, format=format, mapping=mapping, default_network=default_network, batch_size=batch_size
@@ -820,7 +833,8 @@ def import_stream(
     with _fewer_collections():
         for batch in read_ahead(batches, keep_fd=_fileno(binary)):
             result = ingestion.rows_store(prepared=batch.prepared, source=source, durable=False, likely_new=likely_new)
-            likely_new = result.created == len(batch.prepared.rows)
+            if batch.prepared.rows:  # a batch of rejected rows says nothing of the next one
+                likely_new = result.created == len(batch.prepared.rows)
             progress.rows_read += batch.rows_read
             progress.created += result.created
             progress.updated += result.updated

@@ -208,3 +208,16 @@ def test_the_storing_process_keeps_using_its_database_connection(programme_tag):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
         assert cursor.fetchone() == (1,)
+
+
+def test_a_child_that_cannot_start_says_why(programme_tag, forks, monkeypatch):
+    reader = batches(SEMICOLON)
+
+    def broken_activate(language):  # inherited by the child, which activates the language first
+        raise LookupError("catalogue illisible")
+
+    monkeypatch.setattr(importing.translation, "activate", broken_activate)
+
+    with pytest.raises(LookupError, match="catalogue illisible"):
+        list(importing.read_ahead(reader))
+    assert forks and all(reaped(pid) for pid in forks)
