@@ -629,7 +629,7 @@ def _receive(pipe):
 
 
 def _packed(batch: Batch) -> tuple:
-    # Rows, not the Prepared dict: its keys are the rows' first two values, rebuilt here.
+    # Rows, not the Prepared dict: its keys are the rows' network and id, rebuilt by _unpacked.
     return (list(batch.prepared.rows.values()), batch.prepared.repeated, batch.rows_read, batch.bytes_read,
             batch.rejections)  # fmt: skip
 
