@@ -391,12 +391,10 @@ class _Memo:
         self.recent: dict = {}
         self.old: dict = {}
 
-    def put(self, value, result) -> dict:
-        """Remember `result` for `value`; returns the recent generation, which may be new."""
+    def put(self, value, result) -> None:
         if len(self.recent) >= self.limit:
             self.old, self.recent = self.recent, {}
         self.recent[value] = result
-        return self.recent
 
 
 class ColumnParser:
@@ -423,25 +421,25 @@ class ColumnParser:
         return columns[index]
 
     def _parsed(self, values, memo: "_Memo", parse, errors):
-        parsed = []
-        append = parsed.append
-        recent = memo.recent
-        for index, value in enumerate(values):
-            try:
-                result = recent[value]
-            except KeyError:
+        # Most values were seen before: all of them are looked up at once, then those
+        # not found (or rejected) one by one. A parsed value is never None.
+        parsed = list(map(memo.recent.get, values))
+        for index in [index for index, result in enumerate(parsed) if result is None or result.__class__ is _Rejected]:
+            result = parsed[index]
+            if result is None:
+                value = values[index]
                 result = memo.old.get(value, _Memo.MISSING)
                 if result is _Memo.MISSING:
                     try:
                         result = parse(value)
                     except RowRejected as exc:
                         result = _Rejected(str(exc))
-                recent = memo.put(value, result)
+                memo.put(value, result)
             if result.__class__ is _Rejected:
                 if errors[index] is None:
                     errors[index] = result.reason
                 result = None
-            append(result)
+            parsed[index] = result
         return parsed
 
     @staticmethod
@@ -449,11 +447,14 @@ class ColumnParser:
         # int() reads every figure parse_count reads the same way (and refuses the rest):
         # the whole column at once, then one by one only when something is off.
         try:
-            parsed = [int(value) if value else None for value in values]
+            try:
+                parsed = present = list(map(int, values))  # a column without empty cells
+            except ValueError:
+                parsed = [int(value) if value else None for value in values]
+                present = [number for number in parsed if number is not None]
         except ValueError:
             pass
         else:
-            present = [number for number in parsed if number is not None]
             if not present or (min(present) >= 0 and max(present) <= MAX_COUNT):
                 return parsed
         parsed = []
@@ -477,7 +478,15 @@ class ColumnParser:
         def column(name, default=""):
             return self._column(transposed, count, name, default)
 
-        external_ids = [value.strip() for value in column("external_id")]
+        def stripped(name, limit=None):
+            if name not in self.positions:
+                return [""] * count
+            values = list(map(str.strip, column(name)))
+            if limit is not None and count and max(map(len, values)) > limit:
+                values = [value[:limit] for value in values]
+            return values
+
+        external_ids = stripped("external_id")
         for index, external_id in enumerate(external_ids):
             if not external_id:
                 errors[index] = _("identifiant de la publication manquant")
@@ -494,10 +503,11 @@ class ColumnParser:
         followers, reposts, replies, likes, quotes, impressions = counts
         texts = column("text")
         urls = column("url")
-        author_ids = [value.strip()[:100] for value in column("author_id")]
-        handles = [value.strip()[:255] for value in column("author_handle")]
-        instances = [value.strip()[:253] for value in column("author_instance")]
-        names = [value.strip()[:255] for value in column("author_name")]
+        stored_urls = stripped("url", 500)
+        author_ids = stripped("author_id", 100)
+        handles = stripped("author_handle", 255)
+        instances = stripped("author_instance", 253)
+        names = stripped("author_name", 255)
         if "hashtags" in self.positions:
             extras = [split_tags(value) for value in column("hashtags")]
         else:
@@ -524,11 +534,12 @@ class ColumnParser:
                 repeated += 1
             kept[key] = (
                 network, external_id, author_ids[index], handle, instance, names[index], followers[index], text,
-                url.strip()[:500], dates[index], reposts[index], replies[index], likes[index], quotes[index],
+                stored_urls[index], dates[index], reposts[index], replies[index], likes[index], quotes[index],
                 impressions[index], tags, found.group(1) if found else "",
             )  # fmt: skip
         prepared.repeated = repeated
-        rejections.extend((lines[index], error) for index, error in enumerate(errors) if error is not None)
+        if errors.count(None) != count:
+            rejections.extend((lines[index], error) for index, error in enumerate(errors) if error is not None)
         rejections.sort()
         return Batch(prepared, read, context.counting.count, rejections)
 
