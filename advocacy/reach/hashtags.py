@@ -9,7 +9,7 @@ is another tag than #AvecPôleEmploi.
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 # A hashtag is a # not glued to a word (so "abc#tag" and "&#39;" are not tags), then
@@ -37,8 +37,7 @@ def extract(text: str) -> list[str]:
         return []
     if not unicodedata.is_normalized("NFKC", text):
         text = unicodedata.normalize("NFKC", text)
-    # X and Mastodon do not treat a run of digits as a hashtag (#1 is not a tag).
-    return [tag for tag in _HASHTAG.findall(text) if not tag.isdigit()]
+    return _not_numbers(_HASHTAG.findall(text))
 
 
 def match(text: str, wanted: Iterable[str], extra_tags: Iterable[str] = ()) -> list[str]:
@@ -60,13 +59,50 @@ def match(text: str, wanted: Iterable[str], extra_tags: Iterable[str] = ()) -> l
 def match_field(text: str, wanted: set[str] | frozenset[str], extra_tags: Iterable[str] = ()) -> str:
     """to_field(match(text, wanted, extra_tags)), faster for the common post with one tag."""
     if not extra_tags:
-        tags = extract(text)
-        if len(tags) == 1:
-            tag = normalize(tags[0])
-            return f" {tag} " if tag in wanted else ""
-        if not tags:
-            return ""
+        return _field(extract(text), wanted)
     return to_field(match(text, wanted, extra_tags))
+
+
+def _field(tags: list[str], wanted: set[str] | frozenset[str]) -> str:
+    """to_field(match(…)) of the tags extract() found in a text."""
+    if len(tags) == 1:
+        tag = normalize(tags[0])
+        return f" {tag} " if tag in wanted else ""
+    if not tags:
+        return ""
+    return to_field({normalize(tag) for tag in tags} & wanted)
+
+
+def match_fields(texts: Sequence[str], wanted: set[str] | frozenset[str]) -> list[str]:
+    """[match_field(text, wanted) for text in texts], in fewer steps per text: what a
+    file import asks of a million posts.
+
+    When the texts are already in NFKC (joined by a line feed, which never composes with
+    its neighbours, they are in NFKC together or not at all), each one is searched as
+    extract() would search it; a text with one tag, the common case, costs one look-up
+    of that tag as written.
+    """
+    if not unicodedata.is_normalized("NFKC", "\n".join(texts)):
+        return [match_field(text, wanted) for text in texts]
+    fields = []
+    append = fields.append
+    single: dict[str, str] = {}  # one tag as written -> its field
+    for found in map(_HASHTAG.findall, texts):
+        if len(found) == 1:
+            field = single.get(found[0])
+            if field is None:
+                field = single[found[0]] = _field(_not_numbers(found), wanted)
+            append(field)
+        elif not found:
+            append("")
+        else:
+            append(_field(_not_numbers(found), wanted))
+    return fields
+
+
+def _not_numbers(tags: list[str]) -> list[str]:
+    # X and Mastodon do not treat a run of digits as a hashtag (#1 is not a tag).
+    return [tag for tag in tags if not tag.isdigit()]
 
 
 def spelling_variants(tag: str) -> list[str]:

@@ -32,6 +32,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
+from itertools import compress
 from typing import NoReturn
 from zoneinfo import ZoneInfo
 
@@ -508,40 +509,51 @@ class ColumnParser:
         handles = stripped("author_handle", 255)
         instances = stripped("author_instance", 253)
         names = stripped("author_name", 255)
-        if "hashtags" in self.positions:
-            extras = [split_tags(value) for value in column("hashtags")]
-        else:
-            extras = [()] * count
         followed = context.matcher.followed
-        search = context.matcher.code_pattern.search
-        match_field = hashtags.match_field
-        canonical_author = attribution.canonical_author
-        kept = prepared.rows
-        repeated = 0
-        for index, (error, text, url, extra, network, external_id) in enumerate(
-            zip(errors, texts, urls, extras, networks, external_ids, strict=True)
-        ):
-            if error is not None:
-                continue
-            tags = match_field(text, followed, extra)
-            found = (text and search(text)) or (url and search(url))
-            if not tags and not found:
+        if "hashtags" in self.positions:
+            fields = [
+                hashtags.match_field(text, followed, split_tags(value))
+                for text, value in zip(texts, column("hashtags"), strict=True)
+            ]
+        else:
+            fields = hashtags.match_fields(texts, followed)
+        codes = _tracked_codes(context.matcher.code_pattern, texts, urls)
+        for index, (error, tags, code) in enumerate(zip(errors, fields, codes, strict=True)):
+            if error is None and not tags and not code:
                 errors[index] = ingestion.NOT_RELEVANT
-                continue
-            handle, instance = canonical_author(network, handles[index], instances[index])
-            key = (network, external_id)
-            if key in kept:
-                repeated += 1
-            kept[key] = (
-                network, external_id, author_ids[index], handle, instance, names[index], followers[index], text,
-                stored_urls[index], dates[index], reposts[index], replies[index], likes[index], quotes[index],
-                impressions[index], tags, found.group(1) if found else "",
-            )  # fmt: skip
-        prepared.repeated = repeated
+        # The rows kept, each column at once: rows in ingestion.ROW_FIELDS order.
+        selectors = [error is None for error in errors]
+        columns = [
+            networks, external_ids, author_ids, handles, instances, names, followers, texts, stored_urls, dates,
+            reposts, replies, likes, quotes, impressions, fields, codes,
+        ]  # fmt: skip
+        if not all(selectors):
+            columns = [list(compress(values, selectors)) for values in columns]
+        if columns[0]:
+            authors = map(attribution.canonical_author, columns[0], columns[3], columns[4])
+            columns[3], columns[4] = zip(*authors, strict=True)
+        rows = list(zip(*columns, strict=True))
+        keys = zip(columns[0], columns[1], strict=True)
+        prepared.rows.update(zip(keys, rows, strict=True))  # the last row of a post wins
+        prepared.repeated = len(rows) - len(prepared.rows)
         if errors.count(None) != count:
             rejections.extend((lines[index], error) for index, error in enumerate(errors) if error is not None)
         rejections.sort()
         return Batch(prepared, read, context.counting.count, rejections)
+
+
+def _tracked_codes(pattern: re.Pattern, texts: list[str], urls: list[str]) -> list[str]:
+    """The code of the tracked link in each row's text, else in its address, as
+    ingestion.Matcher.code finds it."""
+    # A tracked link cannot span a line feed (attribution.tracked_code_pattern): one
+    # search through all the texts, then all the addresses, tells whether any has one.
+    if pattern.search("\n".join(texts)) is None and pattern.search("\n".join(urls)) is None:
+        return [""] * len(texts)
+    search = pattern.search
+    return [
+        found.group(1) if (found := (text and search(text)) or (url and search(url))) else ""
+        for text, url in zip(texts, urls, strict=True)
+    ]
 
 
 def _lookup(obj: dict, path: str):

@@ -116,3 +116,38 @@ def test_a_longer_tag_is_another_tag(tag, suffix):
 @given(st.text(max_size=200))
 def test_match_never_fails_and_returns_followed_tags_only(text):
     assert set(hashtags.match(text, WANTED)) <= WANTED
+
+
+BATCH = [
+    "Fiers de notre équipe #AvecPôleEmploi",
+    "#avecpoleemploi en Bretagne #AvecPoleEmploi #emploi",
+    "#emploi seulement",
+    "#123",
+    "#123 #AvecPôleEmploi",
+    "",
+    "pas de tag",
+    "ligne\n#AvecPôleEmploi\nsuite",
+    "abc#AvecPôleEmploi &#39;",
+    "#AvecPôleEmploiRecrute",
+    "Fiers de notre équipe #AvecPôleEmploi",
+]
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [
+        BATCH,
+        BATCH + ["Bravo ＃AvecPôleEmploi"],  # one text out of NFKC: each is matched alone
+        [unicodedata.normalize("NFD", "#AvecPôleEmploi décomposé"), *BATCH],
+        [],
+    ],
+)
+def test_a_batch_of_texts_matches_as_each_text_alone(texts):
+    wanted = WANTED | {"emploi"}
+    assert hashtags.match_fields(texts, wanted) == [hashtags.match_field(text, wanted) for text in texts]
+
+
+@given(st.lists(st.text(alphabet="#＃aAéE1 \n_&/ô\u0301", max_size=30), max_size=20))
+def test_match_fields_is_match_field_on_each_text(texts):
+    wanted = WANTED | {"a", "e1", "ae"}
+    assert hashtags.match_fields(texts, wanted) == [hashtags.match_field(text, wanted) for text in texts]

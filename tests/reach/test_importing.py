@@ -374,3 +374,21 @@ def test_csv_batches_are_checked_column_by_column_exactly_as_row_by_row():
                 assert batch.prepared.rows == expected.rows
                 assert list(batch.prepared.rows) == list(expected.rows)
                 assert batch.prepared.repeated == expected.repeated
+
+
+def test_tracked_links_are_found_in_the_text_then_in_the_address(programme_tag):
+    mapping = {"external_id": "ID", "posted_at": "Date", "text": "Texte", "url": "Adresse"}
+    # No text of the file has a tracked link, one address has.
+    in_address = (
+        "ID;Date;Texte;Adresse\n"
+        "1;23/11/2026;Sans lien #AvecPôleEmploi;https://avecpoleemploi.fr/s/adresse1\n"
+        "2;23/11/2026;Rien de suivi;https://x.com/a/status/2\n"
+        "3;23/11/2026;Bravo #AvecPôleEmploi;\n"
+    )
+    job = run(in_address, mapping=mapping, network="x")
+    assert rejections(job) == [(3, ingestion.NOT_RELEVANT)]
+    in_both = "ID;Date;Texte;Adresse\n4;23/11/2026;Lien https://avecpoleemploi.fr/s/texte444;https://avecpoleemploi.fr/s/adresse4\n"
+    run(in_both, mapping=mapping, network="x")
+
+    stored = dict(SocialPost.objects.values_list("external_id", "tracked_code"))
+    assert stored == {"1": "adresse1", "3": "", "4": "texte444"}
