@@ -77,13 +77,16 @@ def match_fields(texts: Sequence[str], wanted: set[str] | frozenset[str]) -> lis
     """[match_field(text, wanted) for text in texts], in fewer steps per text: what a
     file import asks of a million posts.
 
-    When the texts are already in NFKC (joined by a line feed, which never composes with
-    its neighbours, they are in NFKC together or not at all), each one is searched as
-    extract() would search it; a text with one tag, the common case, costs one look-up
-    of that tag as written.
+    Texts are searched as extract() searches them, in NFKC: one check tells whether they
+    all are (joined by a line feed, which never composes with its neighbours, they are
+    in NFKC together or not at all), else each is checked and normalised if need be
+    (French texts often hold a no-break space, which NFKC changes). A text with one tag,
+    the common case, then costs one look-up of that tag as written.
     """
     if not unicodedata.is_normalized("NFKC", "\n".join(texts)):
-        return [match_field(text, wanted) for text in texts]
+        texts = [
+            text if unicodedata.is_normalized("NFKC", text) else unicodedata.normalize("NFKC", text) for text in texts
+        ]
     fields = []
     append = fields.append
     single: dict[str, str] = {}  # one tag as written -> its field

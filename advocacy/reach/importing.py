@@ -175,7 +175,7 @@ def parse_count(name: str, value) -> int | None:
     if value is None or value == "":
         return None
     if value.__class__ is str and value.isascii() and value.isdigit():
-        if len(value) > MAX_COUNT_DIGITS:  # int() itself refuses over 4,300 digits
+        if len(value.lstrip("0")) > MAX_COUNT_DIGITS:  # int() itself refuses over 4,300 digits
             raise RowRejected(_("nombre hors limites pour %(field)s") % {"field": name})
         number = int(value)  # the common case, a million times over
     elif isinstance(value, bool):
@@ -423,19 +423,22 @@ class ColumnParser:
 
     def _parsed(self, values, memo: "_Memo", parse, errors):
         # Most values were seen before: all of them are looked up at once, then those
-        # not found (or rejected) one by one. A parsed value is never None.
+        # not found (or rejected) one by one, each parsed once even when the batch
+        # repeats it (a sorted export). A parsed value is never None.
         parsed = list(map(memo.recent.get, values))
         for index in [index for index, result in enumerate(parsed) if result is None or result.__class__ is _Rejected]:
             result = parsed[index]
             if result is None:
                 value = values[index]
-                result = memo.old.get(value, _Memo.MISSING)
-                if result is _Memo.MISSING:
-                    try:
-                        result = parse(value)
-                    except RowRejected as exc:
-                        result = _Rejected(str(exc))
-                memo.put(value, result)
+                result = memo.recent.get(value)  # parsed earlier in this loop
+                if result is None:
+                    result = memo.old.get(value, _Memo.MISSING)
+                    if result is _Memo.MISSING:
+                        try:
+                            result = parse(value)
+                        except RowRejected as exc:
+                            result = _Rejected(str(exc))
+                    memo.put(value, result)
             if result.__class__ is _Rejected:
                 if errors[index] is None:
                     errors[index] = result.reason
@@ -448,11 +451,11 @@ class ColumnParser:
         # int() reads every figure parse_count reads the same way (and refuses the rest):
         # the whole column at once, then one by one only when something is off.
         try:
-            try:
-                parsed = present = list(map(int, values))  # a column without empty cells
-            except ValueError:
+            if "" in values:
                 parsed = [int(value) if value else None for value in values]
                 present = [number for number in parsed if number is not None]
+            else:
+                parsed = present = list(map(int, values))
         except ValueError:
             pass
         else:
@@ -545,8 +548,10 @@ class ColumnParser:
 def _tracked_codes(pattern: re.Pattern, texts: list[str], urls: list[str]) -> list[str]:
     """The code of the tracked link in each row's text, else in its address, as
     ingestion.Matcher.code finds it."""
-    # A tracked link cannot span a line feed (attribution.tracked_code_pattern): one
-    # search through all the texts, then all the addresses, tells whether any has one.
+    # A tracked link cannot span a line feed, and what is around it is not looked at
+    # behind it (attribution.tracked_code_pattern: no look-behind, nothing that matches
+    # "\n"): one search through all the texts, then all the addresses, joined by line
+    # feeds, tells whether any has one.
     if pattern.search("\n".join(texts)) is None and pattern.search("\n".join(urls)) is None:
         return [""] * len(texts)
     search = pattern.search

@@ -310,6 +310,7 @@ def test_figures_beyond_the_limit_are_rejected():
     with pytest.raises(importing.RowRejected, match="hors limites"):
         importing.parse_count("likes", "99999999999999999999")
     assert importing.parse_count("likes", "1000000000000000") == 10**15
+    assert importing.parse_count("likes", "0" * 16 + "12") == 12  # leading zeros are not a size
     # Longer than Python's int() reads (4,300 digits): the row is rejected, not the import.
     with pytest.raises(importing.RowRejected, match="hors limites"):
         importing.parse_count("likes", "9" * 5000)
@@ -336,7 +337,8 @@ def test_csv_batches_are_checked_column_by_column_exactly_as_row_by_row():
         "author_instance": ["", "Piaille.fr"],
         "author_name": [" Léa ", "", "n" * 300],
         "hashtags": ["", "AvecPoleEmploi", "#a,#AvecPôleEmploi", "＃avecpoleemploi autre"],
-        **{name: ["12", "", "1 540", "1,5", "2,0", "-3", "beaucoup", "9" * 19, "1_000", " 7 ", "١٢", "+4", "0"]
+        **{name: ["12", "", "1 540", "1,5", "2,0", "-3", "beaucoup", "9" * 19, "1_000", " 7 ", "١٢", "+4", "0",
+                  "0" * 16 + "12"]
            for name in importing.NUMBERS},
     }  # fmt: skip
     rng = random.Random(5)
@@ -392,3 +394,27 @@ def test_tracked_links_are_found_in_the_text_then_in_the_address(programme_tag):
 
     stored = dict(SocialPost.objects.values_list("external_id", "tracked_code"))
     assert stored == {"1": "adresse1", "3": "", "4": "texte444"}
+
+
+def test_a_date_repeated_in_a_batch_is_parsed_once(monkeypatch):
+    """A sorted export repeats each minute over many rows: each text is parsed once."""
+    from django.utils import timezone
+
+    parsed = []
+    parse_date = importing.parse_date
+
+    def counting(value, **kwargs):
+        parsed.append(value)
+        return parse_date(value, **kwargs)
+
+    monkeypatch.setattr(importing, "parse_date", counting)
+    context = importing.Context(
+        mapping={}, default_network="x", matcher=ingestion.Matcher(["avecpoleemploi"]), now=timezone.now(),
+        batch_size=500, counting=importing.CountingReader(io.BytesIO()),
+    )  # fmt: skip
+    parser = importing.ColumnParser({"external_id": 0, "posted_at": 1, "text": 2}, context)
+    rows = [[str(i), f"23/11/2026 14:0{i % 2}", "Bravo #AvecPôleEmploi"] for i in range(500)]
+    batch = parser.batch(rows, list(range(2, 502)), [], 500)
+
+    assert len(batch.prepared.rows) == 500
+    assert sorted(parsed) == ["23/11/2026 14:00", "23/11/2026 14:01"]
