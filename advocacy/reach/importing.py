@@ -175,9 +175,10 @@ def parse_count(name: str, value) -> int | None:
     if value is None or value == "":
         return None
     if value.__class__ is str and value.isascii() and value.isdigit():
-        if len(value.lstrip("0")) > MAX_COUNT_DIGITS:  # int() itself refuses over 4,300 digits
+        digits = value.lstrip("0") or "0"  # leading zeros are not a size, and int() refuses over 4,300 digits
+        if len(digits) > MAX_COUNT_DIGITS:
             raise RowRejected(_("nombre hors limites pour %(field)s") % {"field": name})
-        number = int(value)  # the common case, a million times over
+        number = int(digits)  # the common case, a million times over
     elif isinstance(value, bool):
         raise RowRejected(_("nombre invalide pour %(field)s") % {"field": name})
     elif isinstance(value, int):

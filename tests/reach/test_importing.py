@@ -311,6 +311,7 @@ def test_figures_beyond_the_limit_are_rejected():
         importing.parse_count("likes", "99999999999999999999")
     assert importing.parse_count("likes", "1000000000000000") == 10**15
     assert importing.parse_count("likes", "0" * 16 + "12") == 12  # leading zeros are not a size
+    assert importing.parse_count("likes", "0" * 5000 + "12") == 12  # more digits than int() reads
     # Longer than Python's int() reads (4,300 digits): the row is rejected, not the import.
     with pytest.raises(importing.RowRejected, match="hors limites"):
         importing.parse_count("likes", "9" * 5000)
@@ -338,7 +339,7 @@ def test_csv_batches_are_checked_column_by_column_exactly_as_row_by_row():
         "author_name": [" Léa ", "", "n" * 300],
         "hashtags": ["", "AvecPoleEmploi", "#a,#AvecPôleEmploi", "＃avecpoleemploi autre"],
         **{name: ["12", "", "1 540", "1,5", "2,0", "-3", "beaucoup", "9" * 19, "1_000", " 7 ", "١٢", "+4", "0",
-                  "0" * 16 + "12"]
+                  "0" * 16 + "12", "0" * 5000 + "3"]
            for name in importing.NUMBERS},
     }  # fmt: skip
     rng = random.Random(5)
