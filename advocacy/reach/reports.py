@@ -20,6 +20,7 @@ from accounts.access import Role, can
 from accounts.models import Network, OrgUnit, ProgrammeMembership, User
 from accounts.selectors import units_visible_to
 from advocacy.reach.models import AmbassadorDaily, ReachDaily
+from advocacy.reach.rollups import programme_posts
 from content.models import Kit
 
 ANONYMOUS_AMBASSADOR = _("un·e ambassadeur·rice")
@@ -452,7 +453,8 @@ class NationalExtras:
 
 def national_extras(*, user, period: Period) -> NationalExtras:
     """What only the web-social team sees: the volume of every followed hashtag and the
-    most active organic authors.
+    most active organic authors (of the programme's posts, as the organic figure counts
+    them: not those who only used a watched hashtag).
 
     These read the collected posts themselves (an indexed range on posted_at): they are
     about public accounts and tags, which the roll-ups do not split by, and the volumes
@@ -482,7 +484,7 @@ def national_extras(*, user, period: Period) -> NationalExtras:
             "posts": r["n"],
             "followers": r["followers"],
         }
-        for r in posts.filter(attribution=SocialPost.Attribution.ORGANIC)
+        for r in programme_posts(posts.filter(attribution=SocialPost.Attribution.ORGANIC))
         .exclude(author_handle="")
         .values("network", "author_handle", "author_name")
         .annotate(n=Count("pk"), followers=Max("author_followers"))

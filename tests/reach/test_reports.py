@@ -239,6 +239,20 @@ def test_national_dashboard_shows_hashtags_authors_and_unattributed(client, cura
     assert len(listing.context["page"].object_list) == 1
 
 
+def test_posts_with_only_a_watched_hashtag_are_not_programme_reach(client, curator, programme_tag, watched_tag):
+    post(day=days_ago(1), followers=50)
+    mocker = post(day=days_ago(1), hashtags=" tweetecommepoleemploi ", followers=9000)
+    rollups.rollup_days(days_ago(1), days_ago(1))
+    client.force_login(curator)
+    page = client.get(reverse("reach_reports"))
+    report = page.context["report"]
+    assert (report.figures["organic_posts"], report.figures["potential_reach"]) == (1, 50)
+    assert [row["posts"] for row in page.context["extras"].hashtags] == [1, 1]  # each tag's own volume
+    assert mocker.author_handle not in [row["handle"] for row in page.context["extras"].top_authors]
+    # Still listed among the posts tied to no unit, which the team reviews.
+    assert mocker in client.get(reverse("reach_posts_unattributed")).context["page"].object_list
+
+
 def test_unattributed_query_count_is_constant(client, curator, django_assert_max_num_queries):
     client.force_login(curator)
     url = reverse("reach_posts_unattributed")
