@@ -198,6 +198,39 @@ def test_period_picker_month_and_custom(client, manager, data):
     assert bad.status_code == 200 and bad.context["form"].errors
 
 
+@pytest.mark.parametrize(
+    ("page_query", "api_query", "message"),
+    [
+        ("periode=month&mois=9999-12", "period=month&month=9999-12", "Cette période n’a pas encore commencé."),
+        ("periode=month&mois=0001-01", "period=month&month=0001-01", "Choisissez une période plus récente."),
+        (
+            "periode=custom&debut=0001-01-01&fin=0001-01-02",
+            "period=custom&start=0001-01-01&end=0001-01-02",
+            "Choisissez une période plus récente.",
+        ),
+    ],
+)
+def test_dates_at_the_ends_of_the_calendar_are_refused_with_a_message(
+    client, api_client, manager, data, page_query, api_query, message
+):
+    client.force_login(manager)
+    page = client.get(reverse("reach_reports") + "?" + page_query)
+    assert page.status_code == 200 and message in page.content.decode()
+    assert page.context["report"].period == Period.last_days(30)
+    for fmt in ("csv", "xlsx"):
+        assert client.get(reverse("reach_reports_export", kwargs={"fmt": fmt}) + "?" + page_query).status_code == 200
+    api_client.force_authenticate(manager)
+    response = api_client.get(reverse("api_reach_report") + "?" + api_query)
+    assert response.status_code == 400 and message in str(response.json()["error"]["fields"])
+
+
+@pytest.mark.parametrize("unit", ["²", "٣", "-1", "1.0"])
+def test_a_unit_that_is_not_a_plain_number_is_not_found(client, manager, data, unit):
+    client.force_login(manager)
+    assert client.get(reverse("reach_reports"), {"unite": unit}).status_code == 404
+    assert client.get(reverse("reach_reports_export", kwargs={"fmt": "csv"}), {"unite": unit}).status_code == 404
+
+
 def test_api_rejects_bad_period(api_client, manager, data):
     api_client.force_authenticate(manager)
     response = api_client.get(reverse("api_reach_report"), {"period": "custom", "start": "2026-01-05"})
