@@ -237,6 +237,13 @@ def test_api_rejects_bad_period(api_client, manager, data):
     assert response.status_code == 400
 
 
+def test_api_names_its_own_parameter_in_errors(api_client, manager, data):
+    api_client.force_authenticate(manager)
+    response = api_client.get(reverse("api_reach_report"), {"period": "month", "month": "2026-13"})
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"] == {"month": ["Indiquez un mois sous la forme AAAA-MM."]}
+
+
 def test_report_reads_only_the_rollups(manager, data):
     ReachDaily.objects.all().delete()
     report = reach_report(user=manager, period=Period.last_days(30))
