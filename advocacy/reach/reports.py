@@ -73,7 +73,21 @@ class Period:
     def days(self) -> int:
         return (self.end - self.start).days + 1
 
+    @property
+    def is_calendar_month(self) -> bool:
+        return (
+            self.start.day == 1
+            and (self.start.year, self.start.month) == (self.end.year, self.end.month)
+            and (self.end + timedelta(days=1)).day == 1
+        )
+
     def previous(self) -> "Period":
+        """The period of the same length just before; for a whole calendar month, the
+        month before, so that the monthly report's "previous month" holds exactly the
+        figures of last month's report (the 30 days before March would start in January)."""
+        if self.is_calendar_month:
+            last = self.start - timedelta(days=1)
+            return Period.month(last.year, last.month)
         return Period(self.start - timedelta(days=self.days), self.start - timedelta(days=1))
 
     def day_list(self) -> list[date]:

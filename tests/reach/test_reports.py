@@ -2,6 +2,7 @@
 
 import csv
 import io
+from datetime import date
 from io import StringIO
 
 import pytest
@@ -229,6 +230,32 @@ def test_a_unit_that_is_not_a_plain_number_is_not_found(client, manager, data, u
     client.force_login(manager)
     assert client.get(reverse("reach_reports"), {"unite": unit}).status_code == 404
     assert client.get(reverse("reach_reports_export", kwargs={"fmt": "csv"}), {"unite": unit}).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("period", "previous"),
+    [
+        (Period.month(2025, 3), Period(date(2025, 2, 1), date(2025, 2, 28))),
+        (Period.month(2024, 3), Period(date(2024, 2, 1), date(2024, 2, 29))),
+        (Period.month(2026, 1), Period(date(2025, 12, 1), date(2025, 12, 31))),
+        (Period(date(2026, 4, 1), date(2026, 4, 30)), Period.month(2026, 3)),  # chosen as two dates
+        (Period(date(2026, 3, 2), date(2026, 3, 31)), Period(date(2026, 1, 31), date(2026, 3, 1))),
+        (Period(date(2026, 3, 29), date(2026, 3, 29)), Period(date(2026, 3, 28), date(2026, 3, 28))),
+    ],
+)
+def test_a_whole_month_is_compared_with_the_month_before(period, previous):
+    assert period.previous() == previous
+
+
+def test_the_previous_month_column_holds_last_months_figures(manager, ambassador):
+    shared(ambassador=ambassador, day=date(2025, 1, 30))  # within the 31 days before March
+    shared(ambassador=ambassador, day=date(2025, 2, 10))
+    shared(ambassador=ambassador, day=date(2025, 3, 5))
+    rollups.rollup_days(date(2025, 1, 28), date(2025, 3, 31))
+    march = reach_report(user=manager, period=Period.month(2025, 3))
+    february = reach_report(user=manager, period=Period.month(2025, 2))
+    assert march.previous_figures["shares"] == february.figures["shares"] == 1
+    assert (march.figures["shares"], march.deltas["shares"].change) == (1, 0)
 
 
 def test_api_rejects_bad_period(api_client, manager, data):
