@@ -110,6 +110,10 @@ def report_sections(report: Report) -> list[tuple[str, list, list[list]]]:
 def _text(value) -> str:
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, float):
+        # A decimal comma, as the page shows it: the French spreadsheet that reads the
+        # semicolons takes "12.09" for text (or a date), not a number.
+        return str(value).replace(".", ",")
     return str(value)
 
 

@@ -125,7 +125,10 @@ class Delta:
     def change(self):
         if self.value is None or self.previous is None:
             return None
-        return self.value - self.previous
+        change = self.value - self.previous
+        # Rates carry one or two decimals; 8.31 - 13.2 is -4.889999999999999 in binary
+        # floating point, which the exports would print as such.
+        return round(change, 2) if isinstance(change, float) else change
 
     @property
     def percent(self) -> float | None:

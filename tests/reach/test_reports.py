@@ -176,6 +176,19 @@ def test_exports_neutralise_formulas_in_kit_titles(client, manager, ambassador, 
     assert all(c.data_type == "s" and c.value.startswith("'") for c in cells)
 
 
+def test_decimal_figures_are_exported_with_a_decimal_comma_and_without_float_noise(client, manager, data):
+    from advocacy.reach.reports import Delta
+
+    assert Delta(8.31, 13.2).change == -4.89 and Delta(33.3, 11.1).change == 22.2 and Delta(3, 1).change == 2
+    csv_body = _get(client, manager, "reach_reports_export", kwargs={"fmt": "csv"}).content
+    rows = list(csv.reader(io.StringIO(csv_body.decode("utf-8-sig")), delimiter=";"))
+    assert ["Clics par partage", "3,5", "0,0", "3,5"] in rows  # the previous period: 1 share, no click
+    assert (
+        _xlsx_figure(_get(client, manager, "reach_reports_export", kwargs={"fmt": "xlsx"}).content, "Clics par partage")
+        == 3.5
+    )
+
+
 def test_negative_numbers_stay_numbers_in_exports(client, manager, data):
     from advocacy.reach.exports import neutralise
 
