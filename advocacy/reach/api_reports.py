@@ -105,6 +105,10 @@ class NetworkOutput(BreakdownFields):
 
 class SubUnitOutput(BreakdownFields):
     unit = UnitOutput()
+    label = serializers.CharField()
+    is_direct = serializers.BooleanField(
+        help_text="Vrai pour l’activité rattachée à l’unité elle-même, hors de ses sous-unités"
+    )
 
 
 class KitOutput(serializers.Serializer):

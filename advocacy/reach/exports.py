@@ -82,10 +82,7 @@ def report_sections(report: Report) -> list[tuple[str, list, list[list]]]:
         (
             _("Par unité"),
             [_("Unité"), _("Partages"), _("Clics"), _("Publications ambassadeur·rices")],
-            [
-                [row["unit"].name, row["shares"], row["human_clicks"], row["ambassador_posts"]]
-                for row in report.sub_units
-            ],
+            [[row["label"], row["shares"], row["human_clicks"], row["ambassador_posts"]] for row in report.sub_units],
         ),
         (
             _("Kits les plus partagés"),

@@ -148,7 +148,7 @@ class Report:
     previous_figures: dict
     trend: list = field(default_factory=list)  # one dict per day: day + SERIES
     networks: list = field(default_factory=list)  # dicts: network + SUMMED
-    sub_units: list = field(default_factory=list)  # dicts: unit (OrgUnit) + SUMMED
+    sub_units: list = field(default_factory=list)  # dicts: unit (OrgUnit), label, is_direct + SUMMED
     top_kits: list = field(default_factory=list)  # dicts: kit_id, title, shares, human_clicks, posts
     top_ambassadors: list = field(default_factory=list)  # dicts: name, unit, shares, human_clicks, posts
 
@@ -364,11 +364,16 @@ class _Reads:
         ]
 
     def sub_units(self, unit: OrgUnit | None, period: Period) -> list[dict]:
-        """The direct children of `unit` (the regions, for the national view), each with its subtree's figures."""
+        """The direct children of `unit` (the regions, for the national view), each with
+        its subtree's figures, then the activity of people attached to `unit` itself
+        (a regional office, the head office), when there is any: without that row the
+        comparison would not add up to the report's own figures."""
+        parent = unit
         if unit is None:
             children = list(OrgUnit.objects.filter(parent__isnull=True).order_by("path"))
             if len(children) == 1:  # the head office: compare what lies under it
-                children = list(OrgUnit.objects.filter(parent=children[0]).order_by("path"))
+                parent = children[0]
+                children = list(OrgUnit.objects.filter(parent=parent).order_by("path"))
         else:
             children = list(OrgUnit.objects.filter(parent=unit).order_by("path"))
         if not children:
@@ -377,15 +382,23 @@ class _Reads:
             group="u.path", join=f"JOIN {self.units} u ON u.id = r.unit_id", first=period.start, last=period.end
         )
         totals = {child.pk: _clean({}) for child in children}
+        direct = _clean({})
         for path, *values in per_unit:
-            child = next((child for child in children if path.startswith(child.path)), None)
-            if child is None:
-                continue
-            target = totals[child.pk]
+            if parent is not None and path == parent.path:
+                target = direct
+            else:
+                child = next((child for child in children if path.startswith(child.path)), None)
+                if child is None:
+                    continue
+                target = totals[child.pk]
             for key, value in _sums(values).items():
                 if value is not None:
                     target[key] = (target[key] or 0) + value
-        return [{"unit": child, **totals[child.pk]} for child in children]
+        rows = [{"unit": child, "label": child.name, "is_direct": False, **totals[child.pk]} for child in children]
+        if any(direct.values()):
+            label = _("%(unit)s (hors sous-unités)") % {"unit": parent.name}
+            rows.append({"unit": parent, "label": str(label), "is_direct": True, **direct})
+        return rows
 
     def top_kits(self, period: Period) -> list[dict]:
         scope, params = self.scope("r.unit_id")

@@ -50,7 +50,7 @@ def chart_data(report: reports.Report) -> dict:
             ],
         },
         "units": {
-            "labels": [row["unit"].name for row in report.sub_units],
+            "labels": [row["label"] for row in report.sub_units],
             "series": [
                 {"label": _("Partages"), "values": [row["shares"] for row in report.sub_units]},
                 {"label": _("Clics"), "values": [row["human_clicks"] for row in report.sub_units]},

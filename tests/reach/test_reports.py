@@ -73,6 +73,44 @@ def test_national_view_counts_everything_and_organic(curator, data):
     assert {u["unit"].code: u["human_clicks"] for u in report.sub_units} == {"dr-bre": 7, "dr-occ": 1000}
 
 
+def test_the_unit_comparison_adds_up_to_the_report_with_the_units_own_activity(
+    client, api_client, manager, curator, org, charter, data
+):
+    regional = make_ambassador(unit=org["dr-bre"], charter=charter)  # attached to the regional office itself
+    share = shared(ambassador=regional, day=days_ago(1))
+    clicks(share.link, day=days_ago(1), human=20)
+    rollups.rollup_days(days_ago(1), days_ago(1))
+
+    report = reach_report(user=manager, period=Period.last_days(30))
+    assert [(row["label"], row["is_direct"], row["human_clicks"]) for row in report.sub_units] == [
+        ("DT Bretagne", False, BRE_CLICKS),
+        ("DR Bretagne (hors sous-unités)", True, 20),
+    ]
+    for key in ("shares", "human_clicks", "ambassador_posts"):
+        assert sum(row[key] for row in report.sub_units) == report.figures[key]
+    page = _get(client, manager, "reach_reports").content.decode()
+    assert "DR Bretagne (hors sous-unités)" in page
+    csv_text = _get(client, manager, "reach_reports_export", kwargs={"fmt": "csv"}).content.decode("utf-8-sig")
+    assert "DR Bretagne (hors sous-unités);1;20;0" in csv_text
+    api_client.force_authenticate(manager)
+    rows = api_client.get(reverse("api_reach_report")).json()["sub_units"]
+    assert [(row["unit"]["code"], row["is_direct"], row["human_clicks"]) for row in rows] == [
+        ("dt-bre", False, BRE_CLICKS),
+        ("dr-bre", True, 20),
+    ]
+    # Nationally the regional office is inside its region; the head office's own people get their row.
+    head_office = make_ambassador(unit=org["dg"], charter=charter)
+    clicks(shared(ambassador=head_office, day=days_ago(1)).link, day=days_ago(1), human=3)
+    rollups.rollup_days(days_ago(1), days_ago(1))
+    national = reach_report(user=curator, period=Period.last_days(30))
+    assert [(row["label"], row["human_clicks"]) for row in national.sub_units] == [
+        ("DR Bretagne", BRE_CLICKS + 20),
+        ("DR Occitanie", OCC_CLICKS),
+        ("Direction générale (hors sous-unités)", 3),
+    ]
+    assert sum(row["human_clicks"] for row in national.sub_units) == national.figures["human_clicks"]
+
+
 def test_manager_asking_for_another_region_gets_404_everywhere(client, api_client, manager, org, data):
     other = {"unite": org["dr-occ"].pk}
     assert _get(client, manager, "reach_reports", **other).status_code == 404
