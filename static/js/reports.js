@@ -27,7 +27,25 @@
     canvas.dataset.drawn = "true";
   }
 
+  // Typing dates or a month means that kind of period: without this, dates typed while
+  // the picker still says "30 derniers jours" were silently ignored.
+  function followPeriodFields() {
+    var kind = document.getElementById("id_periode");
+    if (!kind) return;
+    function follow(id, value) {
+      var input = document.getElementById(id);
+      if (!input) return;
+      var choose = function () { if (input.value) kind.value = value; };
+      input.addEventListener("input", choose);
+      input.addEventListener("change", choose);
+    }
+    follow("id_debut", "custom");
+    follow("id_fin", "custom");
+    follow("id_mois", "month");
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    followPeriodFields();
     var source = document.getElementById("report-chart-data");
     if (!source || typeof window.Chart === "undefined") return;
     var data = JSON.parse(source.textContent);

@@ -60,3 +60,24 @@ def test_dashboard_on_a_phone(phone, manager, ambassador):
     phone.goto("/observatoire/rapports/")
     phone.page.wait_for_function("() => document.getElementById('chart-trend').dataset.drawn === 'true'")
     phone.screenshot("dashboard")
+
+
+def test_typing_dates_or_a_month_picks_that_kind_of_period(desktop, manager, ambassador):
+    clicks(shared(ambassador=ambassador, day=days_ago(20)).link, day=days_ago(20), human=6)
+    clicks(shared(ambassador=ambassador, day=days_ago(1)).link, day=days_ago(1), human=4)
+    rollups.rollup_days(days_ago(25), days_ago(0))
+    page = desktop.page
+    desktop.sign_in(manager.email, PASSWORD)
+    desktop.goto("/observatoire/rapports/")
+
+    # The picker still says "30 derniers jours": the person only types the two dates.
+    page.fill("#id_debut", days_ago(21).isoformat())
+    page.fill("#id_fin", days_ago(19).isoformat())
+    page.click("#report-filters button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    assert "periode=custom" in page.url
+    assert page.inner_text("[data-figure=human_clicks] .app-figure__value").strip() == "6"
+    assert f"Du {days_ago(21):%d/%m/%Y} au {days_ago(19):%d/%m/%Y}" in page.inner_text(".fr-text--lead")
+
+    page.fill("#id_mois", f"{days_ago(1):%Y-%m}")
+    assert page.input_value("#id_periode") == "month"
