@@ -478,7 +478,7 @@ def _reach_report(*, user, period: Period, unit: OrgUnit | None, unit_id: int | 
 @dataclass
 class NationalExtras:
     hashtags: list  # dicts: tag, kind, posts
-    top_authors: list  # dicts: network, handle, name, posts, followers
+    top_authors: list  # dicts: network, network_label, handle, name, posts, followers
 
 
 def national_extras(*, user, period: Period) -> NationalExtras:
@@ -509,6 +509,7 @@ def national_extras(*, user, period: Period) -> NationalExtras:
     top_authors = [
         {
             "network": r["network"],
+            "network_label": network_label(r["network"]),
             "handle": r["author_handle"],
             "name": r["author_name"],
             "posts": r["n"],

@@ -357,6 +357,13 @@ def test_national_dashboard_shows_hashtags_authors_and_unattributed(client, cura
     assert len(listing.context["page"].object_list) == 1
 
 
+def test_top_authors_name_their_network(client, curator, data):
+    client.force_login(curator)
+    page = client.get(reverse("reach_reports"))
+    assert [row["network_label"] for row in page.context["extras"].top_authors] == ["X"]
+    assert "<td>X</td>" in page.content.decode() and "<td>x</td>" not in page.content.decode()
+
+
 def test_posts_with_only_a_watched_hashtag_are_not_programme_reach(client, curator, programme_tag, watched_tag):
     post(day=days_ago(1), followers=50)
     mocker = post(day=days_ago(1), hashtags=" tweetecommepoleemploi ", followers=9000)
