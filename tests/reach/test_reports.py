@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 from datetime import date
 from io import StringIO
 
@@ -398,6 +399,23 @@ def test_the_period_picker_shows_the_period_of_the_report(client, manager, data,
     page = client.get(reverse("reach_reports") + query)
     assert page.context["report"].period == Period.last_days(30)
     assert '<option value="30" selected>' in page.content.decode()
+
+
+def _table_classes(html: str, table_id: str) -> str:
+    match = re.search(r'<div class="(fr-table [^"]*)">(?:<div[^>]*>){3}\s*<table id="' + table_id + '"', html)
+    assert match, table_id
+    return match.group(1)
+
+
+def test_a_caption_that_repeats_its_heading_is_for_screen_readers_only(client, curator, data):
+    client.force_login(curator)
+    page = client.get(reverse("reach_reports")).content.decode()
+    for table in ("table-networks", "table-units", "table-kits", "table-ambassadors"):
+        assert "fr-table--no-caption" in _table_classes(page, table), table
+    for table in ("table-trend", "table-hashtags", "table-authors"):  # no heading of their own
+        assert "fr-table--no-caption" not in _table_classes(page, table), table
+    listing = client.get(reverse("reach_posts_unattributed")).content.decode()
+    assert "fr-table--no-caption" in _table_classes(listing, "table-unattributed")
 
 
 def test_method_page_explains_the_estimate(client, ambassador):
