@@ -3,17 +3,19 @@
 import csv
 import io
 import re
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from advocacy.reach import rollups
 from advocacy.reach.models import ReachDaily
 from advocacy.reach.reports import Period, reach_report
+from advocacy.sharing.models import Share
 from tests.accounts.factories import UserFactory, make_ambassador
 from tests.reach.report_factories import clicks, days_ago, post, shared
 from tests.sharing.factories import live_kit
@@ -308,6 +310,23 @@ def test_the_previous_month_column_holds_last_months_figures(manager, ambassador
     february = reach_report(user=manager, period=Period.month(2025, 2))
     assert march.previous_figures["shares"] == february.figures["shares"] == 1
     assert (march.figures["shares"], march.deltas["shares"].change) == (1, 0)
+
+
+@pytest.mark.parametrize("day", [date(2026, 3, 29), date(2026, 10, 25)], ids=["23-hour day", "25-hour day"])
+def test_a_dst_day_counts_its_first_and_last_hour_and_compares_with_the_day_before(manager, ambassador, day):
+    paris = timezone.get_default_timezone()
+    moments = [
+        datetime.combine(day - timedelta(days=1), time(23, 59), tzinfo=paris),
+        datetime.combine(day, time(0, 1), tzinfo=paris),
+        datetime.combine(day, time(23, 59), tzinfo=paris),
+        datetime.combine(day + timedelta(days=1), time(0, 1), tzinfo=paris),
+    ]
+    for moment in moments:
+        share = shared(ambassador=ambassador)
+        Share.objects.filter(pk=share.pk).update(created_at=moment)
+    rollups.rollup_days(day - timedelta(days=1), day + timedelta(days=1))
+    report = reach_report(user=manager, period=Period(day, day))
+    assert (report.figures["shares"], report.previous_figures["shares"]) == (2, 1)
 
 
 def test_api_rejects_bad_period(api_client, manager, data):
