@@ -421,24 +421,31 @@ class _Reads:
         ]
 
     def top_ambassadors(self, period: Period) -> list[dict]:
-        """From the per-ambassador roll-up; a person who declined rankings is not named."""
+        """From the per-ambassador roll-up; a person who declined rankings is not named.
+
+        The unit shown is the person's current one, and only when it lies within the
+        report's scope: someone who has since moved to another region still counts
+        here, but where they went is not this manager's to read.
+        """
         scope, params = self.scope("a.unit_id")
         rows = self.rows(
-            "SELECT a.ambassador_id, p.first_name, p.last_name, p.appears_in_rankings, pu.name, "  # noqa: S608
+            "SELECT a.ambassador_id, p.first_name, p.last_name, p.appears_in_rankings, p.unit_id, pu.name, "  # noqa: S608
             "SUM(a.shares) AS s, SUM(a.human_clicks) AS c, SUM(a.posts) AS n "
             f"FROM {self.people} a JOIN {User._meta.db_table} p ON p.id = a.ambassador_id "
             f"LEFT JOIN {self.units} pu ON pu.id = p.unit_id "
             f"WHERE {scope} AND a.day >= %s AND a.day <= %s "
-            "GROUP BY a.ambassador_id, p.first_name, p.last_name, p.appears_in_rankings, pu.name "
+            "GROUP BY a.ambassador_id, p.first_name, p.last_name, p.appears_in_rankings, p.unit_id, pu.name "
             f"ORDER BY c DESC, s DESC, n DESC, a.ambassador_id LIMIT {TOP}",
             [*params, self.day(period.start), self.day(period.end)],
         )
+        in_scope = None if self.unit_ids is None else set(self.unit_ids)
         result = []
-        for _id, first_name, last_name, named, unit_name, s, c, n in rows:
+        for _id, first_name, last_name, named, unit_id, unit_name, s, c, n in rows:
+            shows_unit = named and (in_scope is None or unit_id in in_scope)
             result.append(
                 {
                     "name": f"{first_name} {last_name}".strip() if named else str(ANONYMOUS_AMBASSADOR),
-                    "unit": (unit_name or "") if named else "",
+                    "unit": (unit_name or "") if shows_unit else "",
                     "shares": _int(s) or 0,
                     "human_clicks": _int(c) or 0,
                     "posts": _int(n) or 0,

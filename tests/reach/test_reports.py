@@ -488,3 +488,15 @@ def test_a_regions_figures_stay_the_same_after_an_ambassador_moves_away(manager,
     out = StringIO()
     call_command("reconcile_reach", "--from", days_ago(60).isoformat(), "--to", days_ago(0).isoformat(), stdout=out)
     assert "Aucune différence" in out.getvalue()
+
+
+def test_the_ranking_does_not_tell_a_manager_where_someone_moved_to(client, manager, curator, org, ambassador, data):
+    from accounts import services as account_services
+
+    type(ambassador).objects.filter(pk=ambassador.pk).update(appears_in_rankings=True)
+    account_services.user_sync_unit(user=ambassador, unit_code="a-occ-1")
+    ranked = reach_report(user=manager, period=Period.last_days(30)).top_ambassadors
+    assert [(row["name"], row["unit"]) for row in ranked] == [(ambassador.get_full_name(), "")]
+    assert "Agence Occitanie 1" not in _get(client, manager, "reach_reports").content.decode()
+    national = reach_report(user=curator, period=Period.last_days(30)).top_ambassadors
+    assert (ambassador.get_full_name(), "Agence Occitanie 1") in [(row["name"], row["unit"]) for row in national]
