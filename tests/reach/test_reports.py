@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from accounts.models import ProgrammeMembership
 from advocacy.reach import rollups
 from advocacy.reach.models import ReachDaily
 from advocacy.reach.reports import Period, reach_report
@@ -435,6 +436,18 @@ def test_a_caption_that_repeats_its_heading_is_for_screen_readers_only(client, c
         assert "fr-table--no-caption" not in _table_classes(page, table), table
     listing = client.get(reverse("reach_posts_unattributed")).content.decode()
     assert "fr-table--no-caption" in _table_classes(listing, "table-unattributed")
+
+
+def test_a_change_of_participation_rate_is_given_in_points(client, manager, org, charter, ambassador, data):
+    newcomer = make_ambassador(unit=org["a-bre-2"], charter=charter)
+    make_ambassador(unit=org["a-bre-2"], charter=charter)  # enrolled, never shared
+    shared(ambassador=newcomer, day=days_ago(1))
+    rollups.rollup_days(days_ago(1), days_ago(1))
+    ProgrammeMembership.objects.update(joined_at=timezone.now() - timedelta(days=90))
+    page = _get(client, manager, "reach_reports")
+    assert page.context["report"].deltas["participation_rate"].change == 33.4  # 66.7 % against 33.3 %
+    tile = re.search(r'data-figure="participation_rate">(.*?)</div></div>', page.content.decode(), re.S).group(1)
+    assert "+33,4 points par rapport à la période précédente" in " ".join(tile.split())
 
 
 def test_method_page_explains_the_estimate(client, ambassador):
