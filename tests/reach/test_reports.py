@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 
 from accounts.models import ProgrammeMembership
 from advocacy.reach import rollups
-from advocacy.reach.models import ReachDaily
+from advocacy.reach.models import ReachDaily, SocialPost
 from advocacy.reach.reports import Period, reach_report
 from advocacy.sharing.models import Share
 from tests.accounts.factories import UserFactory, make_ambassador
@@ -376,6 +376,26 @@ def test_national_dashboard_shows_hashtags_authors_and_unattributed(client, cura
     listing = client.get(reverse("reach_posts_unattributed"))
     assert listing.status_code == 200
     assert len(listing.context["page"].object_list) == 1
+
+
+def test_the_national_export_holds_the_hashtags_and_organic_authors_of_the_page(
+    client, curator, manager, data, programme_tag, watched_tag
+):
+    SocialPost.objects.filter(ambassador__isnull=True).update(author_name='=HYPERLINK("http://evil.example")')
+    page = _get(client, curator, "reach_reports").context
+    author = page["extras"].top_authors[0]
+    csv_text = _get(client, curator, "reach_reports_export", kwargs={"fmt": "csv"}).content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(csv_text), delimiter=";"))
+    assert ["#AvecPôleEmploi", "Hashtag du programme", "2"] in rows
+    assert ["#TweeteCommePoleEmploi", "Hashtag surveillé", "0"] in rows
+    assert [author["handle"], '\'=HYPERLINK("http://evil.example")', "X", "1", "55"] in rows
+    workbook = load_workbook(io.BytesIO(_get(client, curator, "reach_reports_export", kwargs={"fmt": "xlsx"}).content))
+    authors = list(workbook["Auteur·rices organiques"].iter_rows(values_only=True))
+    assert authors[1] == (author["handle"], '\'=HYPERLINK("http://evil.example")', "X", 1, 55)
+    assert "Publications par hashtag suivi" in workbook.sheetnames
+    # A manager's report has no national tables, on the page or in the export.
+    manager_csv = _get(client, manager, "reach_reports_export", kwargs={"fmt": "csv"}).content.decode("utf-8-sig")
+    assert "Publications par hashtag suivi" not in manager_csv and "Auteur·rices organiques" not in manager_csv
 
 
 def test_top_authors_name_their_network(client, curator, data):
