@@ -398,6 +398,30 @@ def test_the_national_export_holds_the_hashtags_and_organic_authors_of_the_page(
     assert "Publications par hashtag suivi" not in manager_csv and "Auteur·rices organiques" not in manager_csv
 
 
+def test_the_top_kits_table_has_the_columns_of_its_export(client, manager, ambassador, data):
+    post(day=days_ago(2), tracked_code=shared(ambassador=ambassador, kit=data["kit"], day=days_ago(2)).link.code)
+    rollups.rollup_days(days_ago(2), days_ago(2))
+    page = _get(client, manager, "reach_reports").content.decode()
+    table = page[page.index('<table id="table-kits">') : page.index("</table>", page.index('<table id="table-kits">'))]
+    cells = [
+        " ".join(re.sub(r"<[^>]+>", " ", cell).split()) for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", table)
+    ]
+    csv_text = _get(client, manager, "reach_reports_export", kwargs={"fmt": "csv"}).content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(csv_text), delimiter=";"))
+    start = rows.index(["Kits les plus partagés"])
+    assert (
+        cells
+        == rows[start + 1] + rows[start + 2]
+        == ["Kit", "Partages", "Clics", "Publications"]
+        + [
+            "Kit breton",
+            "3",
+            str(BRE_CLICKS),
+            "1",
+        ]
+    )
+
+
 def test_top_authors_name_their_network(client, curator, data):
     client.force_login(curator)
     page = client.get(reverse("reach_reports"))
