@@ -259,11 +259,11 @@ def _hand_sql(region_path, start, end, prev_start, prev_end, end_instant, prev_e
         "FROM reach_reachdaily r JOIN content_kit k ON k.id = r.kit_id "
         "WHERE r.unit_id = ANY(%(ids)s) AND r.day BETWEEN %(s)s AND %(e)s "
         "GROUP BY r.kit_id, k.title ORDER BY c DESC, s DESC, r.kit_id LIMIT 10",
-        "SELECT a.ambassador_id, p.first_name, p.last_name, p.appears_in_rankings, pu.name, "
+        "SELECT a.ambassador_id, p.first_name, p.last_name, p.appears_in_rankings, p.unit_id, pu.name, "
         "SUM(a.shares) s, SUM(a.human_clicks) c, SUM(a.posts) n FROM reach_ambassadordaily a "
         "JOIN accounts_user p ON p.id = a.ambassador_id LEFT JOIN accounts_orgunit pu ON pu.id = p.unit_id "
         "WHERE a.unit_id = ANY(%(ids)s) AND a.day BETWEEN %(s)s AND %(e)s "
-        "GROUP BY a.ambassador_id, p.first_name, p.last_name, p.appears_in_rankings, pu.name "
+        "GROUP BY a.ambassador_id, p.first_name, p.last_name, p.appears_in_rankings, p.unit_id, pu.name "
         "ORDER BY c DESC, s DESC, n DESC, a.ambassador_id LIMIT 10",
     ]
     params.update({"ei": end_instant, "pei": prev_end_instant, "path": region_path})

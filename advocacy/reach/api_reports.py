@@ -23,6 +23,8 @@ class ReportQuery(serializers.Serializer):
     end = serializers.DateField(required=False, help_text="Dernier jour inclus, avec period=custom")
     unit = serializers.IntegerField(required=False, min_value=1, help_text="Unité (par défaut : votre périmètre)")
 
+    FORM_FIELDS = {"periode": "period", "mois": "month", "debut": "start", "fin": "end"}
+
     def validate(self, attrs):
         form = ReportFilterForm(
             {
@@ -33,7 +35,11 @@ class ReportQuery(serializers.Serializer):
             }
         )
         if not form.is_valid():
-            raise serializers.ValidationError([str(e) for e in form.non_field_errors()] or form.errors)
+            non_field = [str(e) for e in form.non_field_errors()]
+            # The form speaks the page's French parameter names; the error names the API's.
+            raise serializers.ValidationError(
+                non_field or {self.FORM_FIELDS.get(name, name): errors for name, errors in form.errors.items()}
+            )
         attrs["period_obj"] = form.cleaned_data["period"]
         return attrs
 
@@ -99,6 +105,10 @@ class NetworkOutput(BreakdownFields):
 
 class SubUnitOutput(BreakdownFields):
     unit = UnitOutput()
+    label = serializers.CharField()
+    is_direct = serializers.BooleanField(
+        help_text="Vrai pour l’activité rattachée à l’unité elle-même, hors de ses sous-unités"
+    )
 
 
 class KitOutput(serializers.Serializer):

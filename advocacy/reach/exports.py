@@ -12,7 +12,7 @@ from datetime import date
 
 from django.utils.translation import gettext as _
 
-from advocacy.reach.reports import Report
+from advocacy.reach.reports import NationalExtras, Report
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
@@ -30,8 +30,9 @@ def _number(value):
     return "" if value is None else value
 
 
-def report_sections(report: Report) -> list[tuple[str, list, list[list]]]:
-    """(title, header, rows) for every table of the page, in the page's order."""
+def report_sections(report: Report, extras: NationalExtras | None = None) -> list[tuple[str, list, list[list]]]:
+    """(title, header, rows) for every table of the page, in the page's order; `extras`
+    are the national view's own tables, for the web-social team's export."""
     period = report.period
     previous = report.previous_period
     sections = [
@@ -82,10 +83,7 @@ def report_sections(report: Report) -> list[tuple[str, list, list[list]]]:
         (
             _("Par unité"),
             [_("Unité"), _("Partages"), _("Clics"), _("Publications ambassadeur·rices")],
-            [
-                [row["unit"].name, row["shares"], row["human_clicks"], row["ambassador_posts"]]
-                for row in report.sub_units
-            ],
+            [[row["label"], row["shares"], row["human_clicks"], row["ambassador_posts"]] for row in report.sub_units],
         ),
         (
             _("Kits les plus partagés"),
@@ -101,6 +99,22 @@ def report_sections(report: Report) -> list[tuple[str, list, list[list]]]:
             ],
         ),
     ]
+    if extras is not None:
+        sections += [
+            (
+                _("Publications par hashtag suivi"),
+                [_("Hashtag"), _("Type"), _("Publications")],
+                [[f"#{row['tag']}", str(row["kind"]), row["posts"]] for row in extras.hashtags],
+            ),
+            (
+                _("Auteur·rices organiques"),
+                [_("Compte"), _("Nom"), _("Réseau"), _("Publications"), _("Abonné·es")],
+                [
+                    [row["handle"], row["name"], row["network_label"], row["posts"], _number(row["followers"])]
+                    for row in extras.top_authors
+                ],
+            ),
+        ]
     return [
         (title, [neutralise(h) for h in header], [[neutralise(c) for c in r] for r in rows])
         for title, header, rows in sections
@@ -110,17 +124,21 @@ def report_sections(report: Report) -> list[tuple[str, list, list[list]]]:
 def _text(value) -> str:
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, float):
+        # A decimal comma, as the page shows it: the French spreadsheet that reads the
+        # semicolons takes "12.09" for text (or a date), not a number.
+        return str(value).replace(".", ",")
     return str(value)
 
 
-def report_csv(report: Report) -> bytes:
+def report_csv(report: Report, extras: NationalExtras | None = None) -> bytes:
     """One CSV with the sections one after another, separated by an empty line.
 
     Semicolons and a BOM, so that the spreadsheet French users open it with reads it right.
     """
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    for index, (title, header, rows) in enumerate(report_sections(report)):
+    for index, (title, header, rows) in enumerate(report_sections(report, extras)):
         if index:
             writer.writerow([])
         writer.writerow([neutralise(title)])
@@ -130,14 +148,14 @@ def report_csv(report: Report) -> bytes:
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-def report_xlsx(report: Report) -> bytes:
+def report_xlsx(report: Report, extras: NationalExtras | None = None) -> bytes:
     """One worksheet per section of the page."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
     workbook = Workbook()
     workbook.remove(workbook.active)
-    for title, header, rows in report_sections(report):
+    for title, header, rows in report_sections(report, extras):
         sheet = workbook.create_sheet(title=title[:31])
         sheet.append(header)
         for cell in sheet[1]:

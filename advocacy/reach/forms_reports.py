@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from advocacy.forms import DsfrForm
 from advocacy.reach.reports import MAX_PERIOD_DAYS, Period
 
+NOT_STARTED = _("Cette période n’a pas encore commencé.")
+
 
 class ReportFilterForm(DsfrForm):
     PERIODS = (
@@ -57,6 +59,9 @@ class ReportFilterForm(DsfrForm):
         kind = data.get("periode") or self.DEFAULT_PERIOD
         if kind == "month":
             month = data.get("mois") or today.replace(day=1)
+            if month > today:
+                # Before working out its last day: December 9999 has no following month.
+                raise forms.ValidationError(NOT_STARTED)
             period = Period.month(month.year, month.month)
         elif kind == "custom":
             start, end = data.get("debut"), data.get("fin")
@@ -70,7 +75,12 @@ class ReportFilterForm(DsfrForm):
         else:
             period = Period.last_days(int(kind), today=today)
         if period.start > today:
-            raise forms.ValidationError(_("Cette période n’a pas encore commencé."))
+            raise forms.ValidationError(NOT_STARTED)
+        try:
+            period.previous()
+        except OverflowError as error:
+            # The comparison period of a period in year 1 would start before the calendar does.
+            raise forms.ValidationError(_("Choisissez une période plus récente.")) from error
         data["period"] = period
         return data
 
@@ -84,7 +94,8 @@ class ReportFilterForm(DsfrForm):
         raw = (self.data.get("unite") or "").strip()
         if not raw:
             return None
-        return int(raw) if raw.isdigit() else -1
+        # isdigit() alone accepts "²", which int() refuses.
+        return int(raw) if raw.isascii() and raw.isdigit() else -1
 
 
 def default_period() -> Period:

@@ -20,6 +20,7 @@ from accounts.access import Role, can
 from accounts.models import Network, OrgUnit, ProgrammeMembership, User
 from accounts.selectors import units_visible_to
 from advocacy.reach.models import AmbassadorDaily, ReachDaily
+from advocacy.reach.rollups import programme_posts
 from content.models import Kit
 
 ANONYMOUS_AMBASSADOR = _("un·e ambassadeur·rice")
@@ -72,7 +73,21 @@ class Period:
     def days(self) -> int:
         return (self.end - self.start).days + 1
 
+    @property
+    def is_calendar_month(self) -> bool:
+        return (
+            self.start.day == 1
+            and (self.start.year, self.start.month) == (self.end.year, self.end.month)
+            and (self.end + timedelta(days=1)).day == 1
+        )
+
     def previous(self) -> "Period":
+        """The period of the same length just before; for a whole calendar month, the
+        month before, so that the monthly report's "previous month" holds exactly the
+        figures of last month's report (the 30 days before March would start in January)."""
+        if self.is_calendar_month:
+            last = self.start - timedelta(days=1)
+            return Period.month(last.year, last.month)
         return Period(self.start - timedelta(days=self.days), self.start - timedelta(days=1))
 
     def day_list(self) -> list[date]:
@@ -110,7 +125,10 @@ class Delta:
     def change(self):
         if self.value is None or self.previous is None:
             return None
-        return self.value - self.previous
+        change = self.value - self.previous
+        # Rates carry one or two decimals; 8.31 - 13.2 is -4.889999999999999 in binary
+        # floating point, which the exports would print as such.
+        return round(change, 2) if isinstance(change, float) else change
 
     @property
     def percent(self) -> float | None:
@@ -130,7 +148,7 @@ class Report:
     previous_figures: dict
     trend: list = field(default_factory=list)  # one dict per day: day + SERIES
     networks: list = field(default_factory=list)  # dicts: network + SUMMED
-    sub_units: list = field(default_factory=list)  # dicts: unit (OrgUnit) + SUMMED
+    sub_units: list = field(default_factory=list)  # dicts: unit (OrgUnit), label, is_direct + SUMMED
     top_kits: list = field(default_factory=list)  # dicts: kit_id, title, shares, human_clicks, posts
     top_ambassadors: list = field(default_factory=list)  # dicts: name, unit, shares, human_clicks, posts
 
@@ -346,11 +364,16 @@ class _Reads:
         ]
 
     def sub_units(self, unit: OrgUnit | None, period: Period) -> list[dict]:
-        """The direct children of `unit` (the regions, for the national view), each with its subtree's figures."""
+        """The direct children of `unit` (the regions, for the national view), each with
+        its subtree's figures, then the activity of people attached to `unit` itself
+        (a regional office, the head office), when there is any: without that row the
+        comparison would not add up to the report's own figures."""
+        parent = unit
         if unit is None:
             children = list(OrgUnit.objects.filter(parent__isnull=True).order_by("path"))
             if len(children) == 1:  # the head office: compare what lies under it
-                children = list(OrgUnit.objects.filter(parent=children[0]).order_by("path"))
+                parent = children[0]
+                children = list(OrgUnit.objects.filter(parent=parent).order_by("path"))
         else:
             children = list(OrgUnit.objects.filter(parent=unit).order_by("path"))
         if not children:
@@ -359,15 +382,23 @@ class _Reads:
             group="u.path", join=f"JOIN {self.units} u ON u.id = r.unit_id", first=period.start, last=period.end
         )
         totals = {child.pk: _clean({}) for child in children}
+        direct = _clean({})
         for path, *values in per_unit:
-            child = next((child for child in children if path.startswith(child.path)), None)
-            if child is None:
-                continue
-            target = totals[child.pk]
+            if parent is not None and path == parent.path:
+                target = direct
+            else:
+                child = next((child for child in children if path.startswith(child.path)), None)
+                if child is None:
+                    continue
+                target = totals[child.pk]
             for key, value in _sums(values).items():
                 if value is not None:
                     target[key] = (target[key] or 0) + value
-        return [{"unit": child, **totals[child.pk]} for child in children]
+        rows = [{"unit": child, "label": child.name, "is_direct": False, **totals[child.pk]} for child in children]
+        if any(direct.values()):
+            label = _("%(unit)s (hors sous-unités)") % {"unit": parent.name}
+            rows.append({"unit": parent, "label": str(label), "is_direct": True, **direct})
+        return rows
 
     def top_kits(self, period: Period) -> list[dict]:
         scope, params = self.scope("r.unit_id")
@@ -390,24 +421,31 @@ class _Reads:
         ]
 
     def top_ambassadors(self, period: Period) -> list[dict]:
-        """From the per-ambassador roll-up; a person who declined rankings is not named."""
+        """From the per-ambassador roll-up; a person who declined rankings is not named.
+
+        The unit shown is the person's current one, and only when it lies within the
+        report's scope: someone who has since moved to another region still counts
+        here, but where they went is not this manager's to read.
+        """
         scope, params = self.scope("a.unit_id")
         rows = self.rows(
-            "SELECT a.ambassador_id, p.first_name, p.last_name, p.appears_in_rankings, pu.name, "  # noqa: S608
+            "SELECT a.ambassador_id, p.first_name, p.last_name, p.appears_in_rankings, p.unit_id, pu.name, "  # noqa: S608
             "SUM(a.shares) AS s, SUM(a.human_clicks) AS c, SUM(a.posts) AS n "
             f"FROM {self.people} a JOIN {User._meta.db_table} p ON p.id = a.ambassador_id "
             f"LEFT JOIN {self.units} pu ON pu.id = p.unit_id "
             f"WHERE {scope} AND a.day >= %s AND a.day <= %s "
-            "GROUP BY a.ambassador_id, p.first_name, p.last_name, p.appears_in_rankings, pu.name "
+            "GROUP BY a.ambassador_id, p.first_name, p.last_name, p.appears_in_rankings, p.unit_id, pu.name "
             f"ORDER BY c DESC, s DESC, n DESC, a.ambassador_id LIMIT {TOP}",
             [*params, self.day(period.start), self.day(period.end)],
         )
+        in_scope = None if self.unit_ids is None else set(self.unit_ids)
         result = []
-        for _id, first_name, last_name, named, unit_name, s, c, n in rows:
+        for _id, first_name, last_name, named, unit_id, unit_name, s, c, n in rows:
+            shows_unit = named and (in_scope is None or unit_id in in_scope)
             result.append(
                 {
                     "name": f"{first_name} {last_name}".strip() if named else str(ANONYMOUS_AMBASSADOR),
-                    "unit": (unit_name or "") if named else "",
+                    "unit": (unit_name or "") if shows_unit else "",
                     "shares": _int(s) or 0,
                     "human_clicks": _int(c) or 0,
                     "posts": _int(n) or 0,
@@ -447,12 +485,13 @@ def _reach_report(*, user, period: Period, unit: OrgUnit | None, unit_id: int | 
 @dataclass
 class NationalExtras:
     hashtags: list  # dicts: tag, kind, posts
-    top_authors: list  # dicts: network, handle, name, posts, followers
+    top_authors: list  # dicts: network, network_label, handle, name, posts, followers
 
 
 def national_extras(*, user, period: Period) -> NationalExtras:
     """What only the web-social team sees: the volume of every followed hashtag and the
-    most active organic authors.
+    most active organic authors (of the programme's posts, as the organic figure counts
+    them: not those who only used a watched hashtag).
 
     These read the collected posts themselves (an indexed range on posted_at): they are
     about public accounts and tags, which the roll-ups do not split by, and the volumes
@@ -477,12 +516,13 @@ def national_extras(*, user, period: Period) -> NationalExtras:
     top_authors = [
         {
             "network": r["network"],
+            "network_label": network_label(r["network"]),
             "handle": r["author_handle"],
             "name": r["author_name"],
             "posts": r["n"],
             "followers": r["followers"],
         }
-        for r in posts.filter(attribution=SocialPost.Attribution.ORGANIC)
+        for r in programme_posts(posts.filter(attribution=SocialPost.Attribution.ORGANIC))
         .exclude(author_handle="")
         .values("network", "author_handle", "author_name")
         .annotate(n=Count("pk"), followers=Max("author_followers"))

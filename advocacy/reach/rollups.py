@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
-from django.db.models import Case, Count, F, IntegerField, Max, OuterRef, Q, Subquery, Sum, When
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models import Case, Count, F, IntegerField, Max, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce, Replace, Trim, TruncDate
 from django.utils import timezone
 
-from advocacy.reach.models import SocialPost
+from advocacy.reach.models import Hashtag, SocialPost
 from advocacy.reach.report_models import AmbassadorDaily, DirtyDay, ReachDaily, RollupState
 from advocacy.sharing.clicks import ClickKind
 from advocacy.sharing.models import Click, Share, TrackedLink
@@ -106,6 +106,25 @@ def _unit_at(timeline: list, moment: datetime):
 class DayFigures:
     units: dict  # (unit_id, network, kit_id) -> {counter: value}
     people: dict  # (ambassador_id, unit_id) -> {counter: value}
+
+
+def programme_posts(posts):
+    """`posts` without those collected only for a watched hashtag.
+
+    A watched hashtag (#TweeteCommePoleEmploi) is followed to raise spike alerts; a post
+    that carries it and none of the programme's tags nor a tracked link is a mention of
+    the institution, not reach of the programme, and counting it would inflate the
+    posts, likes and potential reach the reports show.
+    """
+    watched = list(Hashtag.objects.filter(kind=Hashtag.Kind.WATCHED).values_list("normalized", flat=True))
+    if not watched:
+        return posts
+    # Tags are stored as " a b " (hashtags.to_field), each once: removing every watched
+    # tag leaves only blanks when the post carries nothing else.
+    others = F("hashtags")
+    for tag in watched:
+        others = Replace(others, Value(f" {tag} "), Value(" "))
+    return posts.alias(other_tags=Trim(others)).exclude(Q(tracked_code="") & Q(other_tags="") & ~Q(hashtags=""))
 
 
 def _new_counters():
@@ -204,7 +223,7 @@ def compute_day(day: date) -> DayFigures:
     )
     organic = Q(attribution=SocialPost.Attribution.ORGANIC)
     posts = (
-        SocialPost.objects.filter(posted_at__gte=start, posted_at__lt=end)
+        programme_posts(SocialPost.objects.filter(posted_at__gte=start, posted_at__lt=end))
         .annotate(
             # Only posts with a tracked link run the lookups: most posts have none, and
             # PostgreSQL evaluates a CASE branch only for the rows that reach it.

@@ -50,7 +50,7 @@ def chart_data(report: reports.Report) -> dict:
             ],
         },
         "units": {
-            "labels": [row["unit"].name for row in report.sub_units],
+            "labels": [row["label"] for row in report.sub_units],
             "series": [
                 {"label": _("Partages"), "values": [row["shares"] for row in report.sub_units]},
                 {"label": _("Clics"), "values": [row["human_clicks"] for row in report.sub_units]},
@@ -81,10 +81,11 @@ def report_dashboard(request):
 @require_roles(*REPORT_ROLES)
 def report_export(request, fmt: str):
     _form, report = _report(request)
+    extras = reports.national_extras(user=request.user, period=report.period) if report.is_national else None
     if fmt == "xlsx":
-        body, content_type = exports.report_xlsx(report), exports.XLSX_CONTENT_TYPE
+        body, content_type = exports.report_xlsx(report, extras), exports.XLSX_CONTENT_TYPE
     else:
-        body, content_type = exports.report_csv(report), exports.CSV_CONTENT_TYPE
+        body, content_type = exports.report_csv(report, extras), exports.CSV_CONTENT_TYPE
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{exports.export_filename(report, fmt)}"'
     return response

@@ -7,7 +7,9 @@ from openpyxl import load_workbook
 
 from advocacy.reach import rollups
 from tests.accounts.factories import PASSWORD
+from tests.browser.conftest import PHONE
 from tests.reach.report_factories import clicks, days_ago, post, shared
+from tests.sharing.factories import live_kit
 
 CANVAS_HAS_PIXELS = """(id) => {
   const canvas = document.getElementById(id);
@@ -52,11 +54,50 @@ def test_manager_reads_the_dashboard_and_downloads_the_export(desktop, manager, 
     assert ("Clics (hors robots)", 13) in [(row[0], row[1]) for row in sheet.iter_rows(values_only=True)]
 
 
-def test_dashboard_on_a_phone(phone, manager, ambassador):
-    share = shared(ambassador=ambassador, day=days_ago(1))
+# Whether the first figure of a table's first row is within the visible part of the
+# table, without scrolling it sideways.
+FIRST_FIGURE_VISIBLE = """(id) => {
+  const table = document.getElementById(id);
+  const cell = table.querySelector("tbody td");
+  return cell.getBoundingClientRect().right <= table.closest(".fr-table__container").getBoundingClientRect().right;
+}"""
+
+
+def test_dashboard_on_a_phone(phone, manager, ambassador, org):
+    # Names as long as real ones: "Direction territoriale …", kit titles that are sentences.
+    type(org["dt-bre"]).objects.filter(pk=org["dt-bre"].pk).update(name="Direction territoriale Ille-et-Vilaine")
+    kit = live_kit(title="Le Contrat d’engagement jeune, comment ça marche pour les 16-25 ans ?")
+    share = shared(ambassador=ambassador, kit=kit, day=days_ago(1))
     clicks(share.link, day=days_ago(1), human=4)
     rollups.rollup_days(days_ago(2), days_ago(0))
     phone.sign_in(manager.email, PASSWORD)
     phone.goto("/observatoire/rapports/")
-    phone.page.wait_for_function("() => document.getElementById('chart-trend').dataset.drawn === 'true'")
+    page = phone.page
+    page.wait_for_function("() => document.getElementById('chart-units').dataset.drawn === 'true'")
     phone.screenshot("dashboard")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    # The unit comparison lies on its side on a phone, its names written whole.
+    assert page.evaluate("Chart.getChart('chart-units').options.indexAxis") == "y"
+    for table in ("table-units", "table-kits", "table-ambassadors"):
+        assert page.evaluate(FIRST_FIGURE_VISIBLE, table), table
+
+
+def test_typing_dates_or_a_month_picks_that_kind_of_period(desktop, manager, ambassador):
+    clicks(shared(ambassador=ambassador, day=days_ago(20)).link, day=days_ago(20), human=6)
+    clicks(shared(ambassador=ambassador, day=days_ago(1)).link, day=days_ago(1), human=4)
+    rollups.rollup_days(days_ago(25), days_ago(0))
+    page = desktop.page
+    desktop.sign_in(manager.email, PASSWORD)
+    desktop.goto("/observatoire/rapports/")
+
+    # The picker still says "30 derniers jours": the person only types the two dates.
+    page.fill("#id_debut", days_ago(21).isoformat())
+    page.fill("#id_fin", days_ago(19).isoformat())
+    page.click("#report-filters button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    assert "periode=custom" in page.url
+    assert page.inner_text("[data-figure=human_clicks] .app-figure__value").strip() == "6"
+    assert f"Du {days_ago(21):%d/%m/%Y} au {days_ago(19):%d/%m/%Y}" in page.inner_text(".fr-text--lead")
+
+    page.fill("#id_mois", f"{days_ago(1):%Y-%m}")
+    assert page.input_value("#id_periode") == "month"

@@ -44,7 +44,17 @@ def clicks(link, *, day, human=0, visitors=None, bot=0, preview=0, head=0, prefe
     return rows
 
 
-def post(*, day, network="x", ambassador=None, unit=None, tracked_code="", followers=100, **metrics) -> SocialPost:
+def post(
+    *,
+    day,
+    network="x",
+    ambassador=None,
+    unit=None,
+    tracked_code="",
+    followers=100,
+    hashtags=" avecpoleemploi ",
+    **metrics,
+) -> SocialPost:
     if ambassador is not None:
         attribution = SocialPost.Attribution.AMBASSADOR
         unit = unit or ambassador.unit
@@ -61,7 +71,7 @@ def post(*, day, network="x", ambassador=None, unit=None, tracked_code="", follo
         author_followers=followers,
         text="Bravo #AvecPôleEmploi",
         posted_at=at_noon(day),
-        hashtags=" avecpoleemploi ",
+        hashtags=hashtags,
         source=SocialPost.Source.IMPORT,
         attribution=attribution,
         ambassador=ambassador,

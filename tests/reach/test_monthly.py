@@ -6,11 +6,12 @@ import pytest
 from django.core import mail
 from openpyxl import load_workbook
 
+from accounts.models import ProgrammeMembership
 from advocacy.reach import monthly, rollups, tasks
 from advocacy.reach.forms_reports import previous_month
 from advocacy.reach.models import MonthlyReportSent
 from tests.accounts.factories import UserFactory
-from tests.reach.report_factories import clicks, shared
+from tests.reach.report_factories import at_noon, clicks, shared
 
 pytestmark = pytest.mark.django_db
 
@@ -60,3 +61,27 @@ def test_a_former_manager_gets_nothing(manager):
     type(manager).objects.filter(pk=manager.pk).update(managed_unit=None)
     assert monthly.monthly_report_send(manager_id=manager.pk) is False
     assert monthly.managers_due() == []
+
+
+def test_the_plain_text_and_subject_are_not_html_escaped(manager, org, last_month_activity):
+    # A unit name as people write them, with an ampersand and a straight apostrophe.
+    type(org["dr-bre"]).objects.filter(pk=org["dr-bre"].pk).update(name="DR Bretagne & Pays d'Armor")
+    monthly.monthly_report_send(manager_id=manager.pk)
+    (message,) = mail.outbox
+    assert "DR Bretagne & Pays d'Armor" in message.subject
+    assert "DR Bretagne & Pays d'Armor" in message.body
+    link = next(line for line in message.body.splitlines() if "/observatoire/rapports/?" in line)
+    assert "&amp;" not in link and f"&mois={previous_month().start:%Y-%m}&unite=" in link
+    # The HTML part stays escaped.
+    assert "DR Bretagne &amp; Pays d&#x27;Armor" in message.alternatives[0][0]
+
+
+def test_the_summary_says_estimate_once_and_gives_rates_in_percent(manager, ambassador, last_month_activity):
+    ProgrammeMembership.objects.filter(user=ambassador).update(joined_at=at_noon(previous_month().start))
+    monthly.monthly_report_send(manager_id=manager.pk)
+    (message,) = mail.outbox
+    html = message.alternatives[0][0]
+    for part in (message.body, html):
+        assert part.count("estimation") == 1, part
+    assert "Taux de participation : 100,0 %" in message.body
+    assert "<strong>100,0&nbsp;%</strong>" in html

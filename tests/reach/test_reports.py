@@ -2,16 +2,21 @@
 
 import csv
 import io
+import re
+from datetime import date, datetime, time, timedelta
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
+from accounts.models import ProgrammeMembership
 from advocacy.reach import rollups
-from advocacy.reach.models import ReachDaily
+from advocacy.reach.models import ReachDaily, SocialPost
 from advocacy.reach.reports import Period, reach_report
+from advocacy.sharing.models import Share
 from tests.accounts.factories import UserFactory, make_ambassador
 from tests.reach.report_factories import clicks, days_ago, post, shared
 from tests.sharing.factories import live_kit
@@ -70,6 +75,44 @@ def test_national_view_counts_everything_and_organic(curator, data):
     assert report.figures["organic_posts"] == 1
     assert report.figures["potential_reach"] == 321 + 55
     assert {u["unit"].code: u["human_clicks"] for u in report.sub_units} == {"dr-bre": 7, "dr-occ": 1000}
+
+
+def test_the_unit_comparison_adds_up_to_the_report_with_the_units_own_activity(
+    client, api_client, manager, curator, org, charter, data
+):
+    regional = make_ambassador(unit=org["dr-bre"], charter=charter)  # attached to the regional office itself
+    share = shared(ambassador=regional, day=days_ago(1))
+    clicks(share.link, day=days_ago(1), human=20)
+    rollups.rollup_days(days_ago(1), days_ago(1))
+
+    report = reach_report(user=manager, period=Period.last_days(30))
+    assert [(row["label"], row["is_direct"], row["human_clicks"]) for row in report.sub_units] == [
+        ("DT Bretagne", False, BRE_CLICKS),
+        ("DR Bretagne (hors sous-unités)", True, 20),
+    ]
+    for key in ("shares", "human_clicks", "ambassador_posts"):
+        assert sum(row[key] for row in report.sub_units) == report.figures[key]
+    page = _get(client, manager, "reach_reports").content.decode()
+    assert "DR Bretagne (hors sous-unités)" in page
+    csv_text = _get(client, manager, "reach_reports_export", kwargs={"fmt": "csv"}).content.decode("utf-8-sig")
+    assert "DR Bretagne (hors sous-unités);1;20;0" in csv_text
+    api_client.force_authenticate(manager)
+    rows = api_client.get(reverse("api_reach_report")).json()["sub_units"]
+    assert [(row["unit"]["code"], row["is_direct"], row["human_clicks"]) for row in rows] == [
+        ("dt-bre", False, BRE_CLICKS),
+        ("dr-bre", True, 20),
+    ]
+    # Nationally the regional office is inside its region; the head office's own people get their row.
+    head_office = make_ambassador(unit=org["dg"], charter=charter)
+    clicks(shared(ambassador=head_office, day=days_ago(1)).link, day=days_ago(1), human=3)
+    rollups.rollup_days(days_ago(1), days_ago(1))
+    national = reach_report(user=curator, period=Period.last_days(30))
+    assert [(row["label"], row["human_clicks"]) for row in national.sub_units] == [
+        ("DR Bretagne", BRE_CLICKS + 20),
+        ("DR Occitanie", OCC_CLICKS),
+        ("Direction générale (hors sous-unités)", 3),
+    ]
+    assert sum(row["human_clicks"] for row in national.sub_units) == national.figures["human_clicks"]
 
 
 def test_manager_asking_for_another_region_gets_404_everywhere(client, api_client, manager, org, data):
@@ -175,6 +218,19 @@ def test_exports_neutralise_formulas_in_kit_titles(client, manager, ambassador, 
     assert all(c.data_type == "s" and c.value.startswith("'") for c in cells)
 
 
+def test_decimal_figures_are_exported_with_a_decimal_comma_and_without_float_noise(client, manager, data):
+    from advocacy.reach.reports import Delta
+
+    assert Delta(8.31, 13.2).change == -4.89 and Delta(33.3, 11.1).change == 22.2 and Delta(3, 1).change == 2
+    csv_body = _get(client, manager, "reach_reports_export", kwargs={"fmt": "csv"}).content
+    rows = list(csv.reader(io.StringIO(csv_body.decode("utf-8-sig")), delimiter=";"))
+    assert ["Clics par partage", "3,5", "0,0", "3,5"] in rows  # the previous period: 1 share, no click
+    assert (
+        _xlsx_figure(_get(client, manager, "reach_reports_export", kwargs={"fmt": "xlsx"}).content, "Clics par partage")
+        == 3.5
+    )
+
+
 def test_negative_numbers_stay_numbers_in_exports(client, manager, data):
     from advocacy.reach.exports import neutralise
 
@@ -198,10 +254,93 @@ def test_period_picker_month_and_custom(client, manager, data):
     assert bad.status_code == 200 and bad.context["form"].errors
 
 
+@pytest.mark.parametrize(
+    ("page_query", "api_query", "message"),
+    [
+        ("periode=month&mois=9999-12", "period=month&month=9999-12", "Cette période n’a pas encore commencé."),
+        ("periode=month&mois=0001-01", "period=month&month=0001-01", "Choisissez une période plus récente."),
+        (
+            "periode=custom&debut=0001-01-01&fin=0001-01-02",
+            "period=custom&start=0001-01-01&end=0001-01-02",
+            "Choisissez une période plus récente.",
+        ),
+    ],
+)
+def test_dates_at_the_ends_of_the_calendar_are_refused_with_a_message(
+    client, api_client, manager, data, page_query, api_query, message
+):
+    client.force_login(manager)
+    page = client.get(reverse("reach_reports") + "?" + page_query)
+    assert page.status_code == 200 and message in page.content.decode()
+    assert page.context["report"].period == Period.last_days(30)
+    for fmt in ("csv", "xlsx"):
+        assert client.get(reverse("reach_reports_export", kwargs={"fmt": fmt}) + "?" + page_query).status_code == 200
+    api_client.force_authenticate(manager)
+    response = api_client.get(reverse("api_reach_report") + "?" + api_query)
+    assert response.status_code == 400 and message in str(response.json()["error"]["fields"])
+
+
+@pytest.mark.parametrize("unit", ["²", "٣", "-1", "1.0"])
+def test_a_unit_that_is_not_a_plain_number_is_not_found(client, manager, data, unit):
+    client.force_login(manager)
+    assert client.get(reverse("reach_reports"), {"unite": unit}).status_code == 404
+    assert client.get(reverse("reach_reports_export", kwargs={"fmt": "csv"}), {"unite": unit}).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("period", "previous"),
+    [
+        (Period.month(2025, 3), Period(date(2025, 2, 1), date(2025, 2, 28))),
+        (Period.month(2024, 3), Period(date(2024, 2, 1), date(2024, 2, 29))),
+        (Period.month(2026, 1), Period(date(2025, 12, 1), date(2025, 12, 31))),
+        (Period(date(2026, 4, 1), date(2026, 4, 30)), Period.month(2026, 3)),  # chosen as two dates
+        (Period(date(2026, 3, 2), date(2026, 3, 31)), Period(date(2026, 1, 31), date(2026, 3, 1))),
+        (Period(date(2026, 3, 29), date(2026, 3, 29)), Period(date(2026, 3, 28), date(2026, 3, 28))),
+    ],
+)
+def test_a_whole_month_is_compared_with_the_month_before(period, previous):
+    assert period.previous() == previous
+
+
+def test_the_previous_month_column_holds_last_months_figures(manager, ambassador):
+    shared(ambassador=ambassador, day=date(2025, 1, 30))  # within the 31 days before March
+    shared(ambassador=ambassador, day=date(2025, 2, 10))
+    shared(ambassador=ambassador, day=date(2025, 3, 5))
+    rollups.rollup_days(date(2025, 1, 28), date(2025, 3, 31))
+    march = reach_report(user=manager, period=Period.month(2025, 3))
+    february = reach_report(user=manager, period=Period.month(2025, 2))
+    assert march.previous_figures["shares"] == february.figures["shares"] == 1
+    assert (march.figures["shares"], march.deltas["shares"].change) == (1, 0)
+
+
+@pytest.mark.parametrize("day", [date(2026, 3, 29), date(2026, 10, 25)], ids=["23-hour day", "25-hour day"])
+def test_a_dst_day_counts_its_first_and_last_hour_and_compares_with_the_day_before(manager, ambassador, day):
+    paris = timezone.get_default_timezone()
+    moments = [
+        datetime.combine(day - timedelta(days=1), time(23, 59), tzinfo=paris),
+        datetime.combine(day, time(0, 1), tzinfo=paris),
+        datetime.combine(day, time(23, 59), tzinfo=paris),
+        datetime.combine(day + timedelta(days=1), time(0, 1), tzinfo=paris),
+    ]
+    for moment in moments:
+        share = shared(ambassador=ambassador)
+        Share.objects.filter(pk=share.pk).update(created_at=moment)
+    rollups.rollup_days(day - timedelta(days=1), day + timedelta(days=1))
+    report = reach_report(user=manager, period=Period(day, day))
+    assert (report.figures["shares"], report.previous_figures["shares"]) == (2, 1)
+
+
 def test_api_rejects_bad_period(api_client, manager, data):
     api_client.force_authenticate(manager)
     response = api_client.get(reverse("api_reach_report"), {"period": "custom", "start": "2026-01-05"})
     assert response.status_code == 400
+
+
+def test_api_names_its_own_parameter_in_errors(api_client, manager, data):
+    api_client.force_authenticate(manager)
+    response = api_client.get(reverse("api_reach_report"), {"period": "month", "month": "2026-13"})
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"] == {"month": ["Indiquez un mois sous la forme AAAA-MM."]}
 
 
 def test_report_reads_only_the_rollups(manager, data):
@@ -239,6 +378,71 @@ def test_national_dashboard_shows_hashtags_authors_and_unattributed(client, cura
     assert len(listing.context["page"].object_list) == 1
 
 
+def test_the_national_export_holds_the_hashtags_and_organic_authors_of_the_page(
+    client, curator, manager, data, programme_tag, watched_tag
+):
+    SocialPost.objects.filter(ambassador__isnull=True).update(author_name='=HYPERLINK("http://evil.example")')
+    page = _get(client, curator, "reach_reports").context
+    author = page["extras"].top_authors[0]
+    csv_text = _get(client, curator, "reach_reports_export", kwargs={"fmt": "csv"}).content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(csv_text), delimiter=";"))
+    assert ["#AvecPôleEmploi", "Hashtag du programme", "2"] in rows
+    assert ["#TweeteCommePoleEmploi", "Hashtag surveillé", "0"] in rows
+    assert [author["handle"], '\'=HYPERLINK("http://evil.example")', "X", "1", "55"] in rows
+    workbook = load_workbook(io.BytesIO(_get(client, curator, "reach_reports_export", kwargs={"fmt": "xlsx"}).content))
+    authors = list(workbook["Auteur·rices organiques"].iter_rows(values_only=True))
+    assert authors[1] == (author["handle"], '\'=HYPERLINK("http://evil.example")', "X", 1, 55)
+    assert "Publications par hashtag suivi" in workbook.sheetnames
+    # A manager's report has no national tables, on the page or in the export.
+    manager_csv = _get(client, manager, "reach_reports_export", kwargs={"fmt": "csv"}).content.decode("utf-8-sig")
+    assert "Publications par hashtag suivi" not in manager_csv and "Auteur·rices organiques" not in manager_csv
+
+
+def test_the_top_kits_table_has_the_columns_of_its_export(client, manager, ambassador, data):
+    post(day=days_ago(2), tracked_code=shared(ambassador=ambassador, kit=data["kit"], day=days_ago(2)).link.code)
+    rollups.rollup_days(days_ago(2), days_ago(2))
+    page = _get(client, manager, "reach_reports").content.decode()
+    table = page[page.index('<table id="table-kits">') : page.index("</table>", page.index('<table id="table-kits">'))]
+    cells = [
+        " ".join(re.sub(r"<[^>]+>", " ", cell).split()) for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", table)
+    ]
+    csv_text = _get(client, manager, "reach_reports_export", kwargs={"fmt": "csv"}).content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(csv_text), delimiter=";"))
+    start = rows.index(["Kits les plus partagés"])
+    assert (
+        cells
+        == rows[start + 1] + rows[start + 2]
+        == ["Kit", "Partages", "Clics", "Publications"]
+        + [
+            "Kit breton",
+            "3",
+            str(BRE_CLICKS),
+            "1",
+        ]
+    )
+
+
+def test_top_authors_name_their_network(client, curator, data):
+    client.force_login(curator)
+    page = client.get(reverse("reach_reports"))
+    assert [row["network_label"] for row in page.context["extras"].top_authors] == ["X"]
+    assert "<td>X</td>" in page.content.decode() and "<td>x</td>" not in page.content.decode()
+
+
+def test_posts_with_only_a_watched_hashtag_are_not_programme_reach(client, curator, programme_tag, watched_tag):
+    post(day=days_ago(1), followers=50)
+    mocker = post(day=days_ago(1), hashtags=" tweetecommepoleemploi ", followers=9000)
+    rollups.rollup_days(days_ago(1), days_ago(1))
+    client.force_login(curator)
+    page = client.get(reverse("reach_reports"))
+    report = page.context["report"]
+    assert (report.figures["organic_posts"], report.figures["potential_reach"]) == (1, 50)
+    assert [row["posts"] for row in page.context["extras"].hashtags] == [1, 1]  # each tag's own volume
+    assert mocker.author_handle not in [row["handle"] for row in page.context["extras"].top_authors]
+    # Still listed among the posts tied to no unit, which the team reviews.
+    assert mocker in client.get(reverse("reach_posts_unattributed")).context["page"].object_list
+
+
 def test_unattributed_query_count_is_constant(client, curator, django_assert_max_num_queries):
     client.force_login(curator)
     url = reverse("reach_posts_unattributed")
@@ -259,6 +463,35 @@ def test_the_period_picker_shows_the_period_of_the_report(client, manager, data,
     page = client.get(reverse("reach_reports") + query)
     assert page.context["report"].period == Period.last_days(30)
     assert '<option value="30" selected>' in page.content.decode()
+
+
+def _table_classes(html: str, table_id: str) -> str:
+    match = re.search(r'<div class="(fr-table [^"]*)">(?:<div[^>]*>){3}\s*<table id="' + table_id + '"', html)
+    assert match, table_id
+    return match.group(1)
+
+
+def test_a_caption_that_repeats_its_heading_is_for_screen_readers_only(client, curator, data):
+    client.force_login(curator)
+    page = client.get(reverse("reach_reports")).content.decode()
+    for table in ("table-networks", "table-units", "table-kits", "table-ambassadors"):
+        assert "fr-table--no-caption" in _table_classes(page, table), table
+    for table in ("table-trend", "table-hashtags", "table-authors"):  # no heading of their own
+        assert "fr-table--no-caption" not in _table_classes(page, table), table
+    listing = client.get(reverse("reach_posts_unattributed")).content.decode()
+    assert "fr-table--no-caption" in _table_classes(listing, "table-unattributed")
+
+
+def test_a_change_of_participation_rate_is_given_in_points(client, manager, org, charter, ambassador, data):
+    newcomer = make_ambassador(unit=org["a-bre-2"], charter=charter)
+    make_ambassador(unit=org["a-bre-2"], charter=charter)  # enrolled, never shared
+    shared(ambassador=newcomer, day=days_ago(1))
+    rollups.rollup_days(days_ago(1), days_ago(1))
+    ProgrammeMembership.objects.update(joined_at=timezone.now() - timedelta(days=90))
+    page = _get(client, manager, "reach_reports")
+    assert page.context["report"].deltas["participation_rate"].change == 33.4  # 66.7 % against 33.3 %
+    tile = re.search(r'data-figure="participation_rate">(.*?)</div></div>', page.content.decode(), re.S).group(1)
+    assert "+33,4 points par rapport à la période précédente" in " ".join(tile.split())
 
 
 def test_method_page_explains_the_estimate(client, ambassador):
@@ -312,3 +545,15 @@ def test_a_regions_figures_stay_the_same_after_an_ambassador_moves_away(manager,
     out = StringIO()
     call_command("reconcile_reach", "--from", days_ago(60).isoformat(), "--to", days_ago(0).isoformat(), stdout=out)
     assert "Aucune différence" in out.getvalue()
+
+
+def test_the_ranking_does_not_tell_a_manager_where_someone_moved_to(client, manager, curator, org, ambassador, data):
+    from accounts import services as account_services
+
+    type(ambassador).objects.filter(pk=ambassador.pk).update(appears_in_rankings=True)
+    account_services.user_sync_unit(user=ambassador, unit_code="a-occ-1")
+    ranked = reach_report(user=manager, period=Period.last_days(30)).top_ambassadors
+    assert [(row["name"], row["unit"]) for row in ranked] == [(ambassador.get_full_name(), "")]
+    assert "Agence Occitanie 1" not in _get(client, manager, "reach_reports").content.decode()
+    national = reach_report(user=curator, period=Period.last_days(30)).top_ambassadors
+    assert (ambassador.get_full_name(), "Agence Occitanie 1") in [(row["name"], row["unit"]) for row in national]

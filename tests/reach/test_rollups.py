@@ -57,6 +57,28 @@ def test_shares_clicks_and_posts_are_counted_per_unit_network_and_kit(org, ambas
     assert (person.shares, person.human_clicks, person.posts) == (1, 5, 1)
 
 
+def test_a_post_carrying_only_a_watched_hashtag_is_not_counted_as_reach(org, ambassador, day, watched_tag):
+    mockery = " tweetecommepoleemploi "
+    post(day=day, hashtags=mockery, likes=50, reposts=20, followers=9000)
+    post(day=day, ambassador=ambassador, hashtags=mockery, likes=5, followers=800)
+    post(day=day, hashtags=" avecpoleemploi tweetecommepoleemploi ", likes=2, followers=40)
+    share = shared(ambassador=ambassador, network="linkedin", day=day)
+    post(day=day, network="linkedin", tracked_code=share.link.code, hashtags=mockery, followers=7)
+
+    rollups.rollup_day(day)
+
+    organic = _row(day, unit=None, network="x", kit=None)
+    assert (organic.organic_posts, organic.likes, organic.reposts, organic.potential_reach) == (1, 2, 0, 40)
+    assert not ReachDaily.objects.filter(day=day, unit=org["a-bre-1"], network="x").exists()
+    # A tracked link is ours whatever the hashtags around it.
+    linked = _row(day, unit=org["a-bre-1"], network="linkedin", kit=share.kit)
+    assert (linked.shares, linked.ambassador_posts, linked.potential_reach) == (1, 1, 7)
+    assert AmbassadorDaily.objects.get(day=day, ambassador=ambassador).posts == 0
+    out = StringIO()
+    call_command("reconcile_reach", "--from", day.isoformat(), "--to", day.isoformat(), stdout=out)
+    assert "Aucune différence" in out.getvalue()
+
+
 def test_impressions_zero_is_not_unknown(ambassador, day):
     post(day=day, ambassador=ambassador, impressions=0)
     post(day=day - rollups.timedelta(days=1), ambassador=ambassador, impressions=None)
