@@ -1,27 +1,28 @@
 """Report API: the same Report object as the pages and exports (advocacy.reach.reports),
 with the same scoping, serialised field by field."""
 
-from drf_spectacular.utils import extend_schema
-from rest_framework import serializers
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.access import Role, rule_for
 from advocacy.reach import reports
 from advocacy.reach.forms_reports import ReportFilterForm
+from advocacy.reach.models import SocialPost
 from advocacy.schema import ERROR_RESPONSES
 
 READERS = rule_for(Role.MANAGER, Role.CURATOR, Role.MODERATOR, Role.ADMIN)
+WEB_SOCIAL = rule_for(Role.CURATOR, Role.MODERATOR, Role.ADMIN)
 
 
-class ReportQuery(serializers.Serializer):
+class PeriodQuery(serializers.Serializer):
     period = serializers.ChoiceField(
         choices=["7", "30", "90", "month", "custom"], required=False, default="30", help_text="Période"
     )
     month = serializers.RegexField(r"^\d{4}-\d{2}$", required=False, help_text="AAAA-MM, avec period=month")
     start = serializers.DateField(required=False, help_text="Premier jour, avec period=custom")
     end = serializers.DateField(required=False, help_text="Dernier jour inclus, avec period=custom")
-    unit = serializers.IntegerField(required=False, min_value=1, help_text="Unité (par défaut : votre périmètre)")
 
     FORM_FIELDS = {"periode": "period", "mois": "month", "debut": "start", "fin": "end"}
 
@@ -42,6 +43,10 @@ class ReportQuery(serializers.Serializer):
             )
         attrs["period_obj"] = form.cleaned_data["period"]
         return attrs
+
+
+class ReportQuery(PeriodQuery):
+    unit = serializers.IntegerField(required=False, min_value=1, help_text="Unité (par défaut : votre périmètre)")
 
 
 class PeriodOutput(serializers.Serializer):
@@ -129,6 +134,26 @@ class AmbassadorOutput(serializers.Serializer):
     posts = serializers.IntegerField()
 
 
+class HashtagVolumeOutput(serializers.Serializer):
+    tag = serializers.CharField()
+    kind = serializers.CharField()
+    posts = serializers.IntegerField()
+
+
+class AuthorOutput(serializers.Serializer):
+    network = serializers.CharField()
+    network_label = serializers.CharField()
+    handle = serializers.CharField()
+    name = serializers.CharField()
+    posts = serializers.IntegerField()
+    followers = serializers.IntegerField(allow_null=True)
+
+
+class NationalOutput(serializers.Serializer):
+    hashtags = HashtagVolumeOutput(many=True, help_text="Publications de la période par hashtag suivi")
+    top_authors = AuthorOutput(many=True, help_text="Auteur·rices organiques les plus actif·ves")
+
+
 class ReportOutput(serializers.Serializer):
     scope = serializers.CharField(source="user_scope_label")
     unit = UnitOutput(allow_null=True)
@@ -142,6 +167,15 @@ class ReportOutput(serializers.Serializer):
     sub_units = SubUnitOutput(many=True)
     top_kits = KitOutput(many=True)
     top_ambassadors = AmbassadorOutput(many=True)
+    national = serializers.SerializerMethodField(
+        help_text="Pour l’équipe web social, sur toute l’organisation : le volume des hashtags suivis et les "
+        "auteur·rices organiques, comme sur la page. Null ailleurs."
+    )
+
+    @extend_schema_field(NationalOutput(allow_null=True))
+    def get_national(self, report):
+        extras = self.context.get("extras")
+        return None if extras is None else NationalOutput(extras).data
 
 
 class ReportApi(APIView):
@@ -161,7 +195,8 @@ class ReportApi(APIView):
         report = reports.reach_report(
             user=request.user, period=query.validated_data["period_obj"], unit_id=query.validated_data.get("unit")
         )
-        return Response(ReportOutput(report).data)
+        extras = reports.national_extras(user=request.user, period=report.period) if report.is_national else None
+        return Response(ReportOutput(report, context={"extras": extras}).data)
 
 
 class ReportUnitsApi(APIView):
@@ -176,3 +211,36 @@ class ReportUnitsApi(APIView):
     )
     def get(self, request):
         return Response(UnitOutput(reports.report_units_for(user=request.user), many=True).data)
+
+
+class UnattributedPostOutput(serializers.ModelSerializer):
+    class Meta:
+        model = SocialPost
+        fields = [
+            "id", "network", "external_id", "url", "author_handle", "author_name", "text", "posted_at",
+            "attribution", "tracked_code",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class PostsUnattributedApi(generics.ListAPIView):
+    """The posts of the period tied to no unit yet, newest first: the page's list."""
+
+    access_rule = WEB_SOCIAL
+    serializer_class = UnattributedPostOutput
+    queryset = SocialPost.objects.none()  # for the schema; get_queryset() reads the period
+    filter_backends = []
+
+    def get_queryset(self):
+        query = PeriodQuery(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        return reports.posts_unattributed(user=self.request.user, period=query.validated_data["period_obj"])
+
+    @extend_schema(
+        operation_id="reach_report_unattributed_posts_list",
+        parameters=[PeriodQuery],
+        responses={200: UnattributedPostOutput(many=True), **ERROR_RESPONSES},
+        description="Les publications de la période rattachées à aucune unité, comme sur la page.",
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)

@@ -14,4 +14,5 @@ ROWS = [
     Row("reach_posts_unattributed", allowed=WEB_SOCIAL),
     Row("api_reach_report", api=True, allowed=REPORT_READERS),
     Row("api_reach_report_units", api=True, allowed=REPORT_READERS),
+    Row("api_reach_report_unattributed_posts", api=True, allowed=WEB_SOCIAL),
 ]

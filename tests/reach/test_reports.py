@@ -557,3 +557,51 @@ def test_the_ranking_does_not_tell_a_manager_where_someone_moved_to(client, mana
     assert "Agence Occitanie 1" not in _get(client, manager, "reach_reports").content.decode()
     national = reach_report(user=curator, period=Period.last_days(30)).top_ambassadors
     assert (ambassador.get_full_name(), "Agence Occitanie 1") in [(row["name"], row["unit"]) for row in national]
+
+
+def test_the_api_gives_the_national_tables_of_the_page(client, api_client, curator, manager, data, programme_tag):
+    extras = _get(client, curator, "reach_reports").context["extras"]
+    api_client.force_authenticate(curator)
+    national = api_client.get(reverse("api_reach_report")).json()["national"]
+    assert national["hashtags"] == [{**row, "kind": str(row["kind"])} for row in extras.hashtags]
+    assert national["top_authors"] == extras.top_authors
+    assert national["hashtags"][0]["posts"] == 2
+    # Not the national view: a manager's report, or the team's report on one region.
+    api_client.force_authenticate(manager)
+    assert api_client.get(reverse("api_reach_report")).json()["national"] is None
+    api_client.force_authenticate(curator)
+    region = api_client.get(reverse("api_reach_report"), {"unit": manager.managed_unit_id}).json()
+    assert region["is_national"] is False and region["national"] is None
+
+
+def test_the_api_lists_the_unattributed_posts_of_the_page(client, api_client, curator, data):
+    old = post(day=days_ago(45))
+    page = _get(client, curator, "reach_posts_unattributed").context["page"].object_list
+    api_client.force_authenticate(curator)
+    url = reverse("api_reach_report_unattributed_posts")
+    payload = api_client.get(url).json()
+    assert payload["count"] == len(page) == 1
+    assert [row["id"] for row in payload["results"]] == [p.pk for p in page]
+    assert payload["results"][0]["attribution"] == "organic"
+    # The same period parameters as the report, and the same structured errors.
+    older = api_client.get(
+        url, {"period": "custom", "start": days_ago(50).isoformat(), "end": days_ago(40).isoformat()}
+    )
+    assert [row["id"] for row in older.json()["results"]] == [old.pk]
+    bad = api_client.get(url, {"period": "month", "month": "2026-13"})
+    assert bad.status_code == 400
+    assert bad.json()["error"]["fields"] == {"month": ["Indiquez un mois sous la forme AAAA-MM."]}
+
+
+def test_the_unattributed_posts_api_query_count_is_constant(api_client, curator, django_assert_max_num_queries):
+    api_client.force_authenticate(curator)
+    url = reverse("api_reach_report_unattributed_posts")
+    post(day=days_ago(1))
+    api_client.get(url)  # the first request also asks whether two-factor authentication is on
+    with django_assert_max_num_queries(20) as small:
+        api_client.get(url)
+    for i in range(30):
+        post(day=days_ago(i % 5))
+    with django_assert_max_num_queries(len(small.captured_queries)) as large:
+        assert api_client.get(url).json()["count"] == 31
+    assert len(large.captured_queries) == len(small.captured_queries)
