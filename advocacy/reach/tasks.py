@@ -78,10 +78,14 @@ def rollup_refresh():
 @shared_task(ignore_result=True)
 def monthly_reports_send():
     from advocacy.reach import monthly
+    from advocacy.reach.forms_reports import previous_month
 
-    # One claim row per manager and month: a second run sends nothing twice.
-    for manager_id in monthly.managers_due():
-        monthly_report_send.delay(manager_id)
+    # One claim row per manager and month: a second run sends nothing twice. The month
+    # travels with each task, so that a retry on the 1st of the next month still sends
+    # this month's report.
+    month = previous_month().start
+    for manager_id in monthly.managers_due(month=month):
+        monthly_report_send.delay(manager_id, month.isoformat())
 
 
 @shared_task(ignore_result=True, autoretry_for=(OSError,), retry_backoff=60, max_retries=5)

@@ -85,3 +85,11 @@ def test_the_summary_says_estimate_once_and_gives_rates_in_percent(manager, amba
         assert part.count("estimation") == 1, part
     assert "Taux de participation : 100,0 %" in message.body
     assert "<strong>100,0&nbsp;%</strong>" in html
+
+
+def test_each_queued_report_names_its_month(manager, monkeypatch):
+    """A retry that runs after the month has turned still sends the month it was queued for."""
+    queued = []
+    monkeypatch.setattr(tasks.monthly_report_send, "delay", lambda *args: queued.append(args))
+    tasks.monthly_reports_send()
+    assert queued == [(manager.pk, previous_month().start.isoformat())]
