@@ -53,6 +53,9 @@ class PeriodOutput(serializers.Serializer):
     start = serializers.DateField()
     end = serializers.DateField()
     days = serializers.IntegerField()
+    is_in_progress = serializers.BooleanField(
+        help_text="La période comprend aujourd’hui, pas terminé : ses écarts avec la précédente sont provisoires"
+    )
 
 
 class UnitOutput(serializers.Serializer):

@@ -101,10 +101,18 @@ class Period:
     def start_instant(self) -> datetime:
         return datetime.combine(self.start, time.min, tzinfo=timezone.get_default_timezone())
 
+    @property
+    def is_in_progress(self) -> bool:
+        """Whether the period holds today, whose figures are not complete yet: compared with a
+        previous period of whole days, it looks lower than it will be."""
+        return self.end >= timezone.localdate()
+
     @classmethod
     def last_days(cls, days: int, *, today: date | None = None) -> "Period":
+        """The `days` whole days before today: compared with the same number of whole days
+        before them, like with like (today, not over yet, would pull every change down)."""
         today = today or timezone.localdate()
-        return cls(today - timedelta(days=days - 1), today)
+        return cls(today - timedelta(days=days), today - timedelta(days=1))
 
     @classmethod
     def month(cls, year: int, month: int) -> "Period":

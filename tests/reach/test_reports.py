@@ -44,6 +44,8 @@ def data(org, charter, ambassador):
     # Previous period: one share in Bretagne.
     shared(ambassador=ambassador, kit=kit, network="x", day=days_ago(40))
     rollups.rollup_days(days_ago(60), days_ago(0))
+    # Both joined before the period, whose last day is yesterday.
+    ProgrammeMembership.objects.update(joined_at=timezone.now() - timedelta(days=90))
     return {"occ": occ, "kit": kit}
 
 
@@ -535,8 +537,8 @@ def test_a_regions_figures_stay_the_same_after_an_ambassador_moves_away(manager,
 
     account_services.user_sync_unit(user=ambassador, unit_code="a-occ-1")
     # The same kit on the same network again: the same tracked link, now from Occitanie.
-    share = shared(ambassador=ambassador, kit=data["kit"], network="x", day=days_ago(0))
-    clicks(share.link, day=days_ago(0), human=5)  # at the time of the share, noon
+    share = shared(ambassador=ambassador, kit=data["kit"], network="x", day=days_ago(1))
+    clicks(share.link, day=days_ago(1), human=5)  # at the time of the share, noon
     rollups.rollup_days(days_ago(60), days_ago(0))
 
     assert reach_report(user=manager, period=Period.last_days(30)).figures["human_clicks"] == BRE_CLICKS
@@ -601,7 +603,31 @@ def test_the_unattributed_posts_api_query_count_is_constant(api_client, curator,
     with django_assert_max_num_queries(20) as small:
         api_client.get(url)
     for i in range(30):
-        post(day=days_ago(i % 5))
+        post(day=days_ago(1 + i % 5))
     with django_assert_max_num_queries(len(small.captured_queries)) as large:
         assert api_client.get(url).json()["count"] == 31
     assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_the_last_days_are_whole_days_compared_with_as_many_whole_days():
+    period = Period.last_days(7, today=date(2026, 12, 7))
+    assert (period.start, period.end) == (date(2026, 11, 30), date(2026, 12, 6))
+    assert (period.previous().start, period.previous().end) == (date(2026, 11, 23), date(2026, 11, 29))
+
+
+def test_a_period_that_holds_today_says_its_changes_are_provisional(client, api_client, manager, ambassador, data):
+    clicks(shared(ambassador=ambassador, kit=data["kit"], day=days_ago(0)).link, day=days_ago(0), human=4)
+    rollups.rollup_day(days_ago(0))
+    default = _get(client, manager, "reach_reports")
+    assert default.context["report"].figures["human_clicks"] == BRE_CLICKS  # today waits for its end
+    assert 'id="period-in-progress"' not in default.content.decode()
+    until_today = {"periode": "custom", "debut": days_ago(29).isoformat(), "fin": days_ago(0).isoformat()}
+    page = _get(client, manager, "reach_reports", **until_today)
+    assert page.context["report"].figures["human_clicks"] == BRE_CLICKS + 4
+    assert 'id="period-in-progress"' in page.content.decode()
+    api_client.force_authenticate(manager)
+    api = api_client.get(
+        reverse("api_reach_report"), {"period": "custom", "start": until_today["debut"], "end": until_today["fin"]}
+    ).json()
+    assert api["period"]["is_in_progress"] is True and api["previous_period"]["is_in_progress"] is False
+    assert api_client.get(reverse("api_reach_report")).json()["period"]["is_in_progress"] is False
