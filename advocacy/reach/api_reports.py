@@ -76,7 +76,9 @@ class FiguresOutput(serializers.Serializer):
     link_day_visitors = serializers.IntegerField(help_text="Somme des visiteurs uniques par lien et par jour")
     bot_clicks = serializers.IntegerField(help_text="Robots, aperçus, HEAD et préchargements (exclus)")
     ambassador_posts = serializers.IntegerField()
-    organic_posts = serializers.IntegerField()
+    organic_posts = serializers.IntegerField(
+        help_text="Rattachées à aucune unité : 0 hors du rapport de toute l’organisation"
+    )
     reposts = serializers.IntegerField()
     likes = serializers.IntegerField()
     impressions = serializers.IntegerField(allow_null=True, help_text="Null : aucun réseau ne les a données")

@@ -165,9 +165,13 @@ class Report:
         return {key: Delta(self.figures[key], self.previous_figures[key]) for key in FIGURE_KEYS}
 
     def figure_rows(self):
-        """(key, label, kind, value, previous, delta) in display order."""
+        """(key, label, kind, value, previous, delta) in display order. Organic posts belong
+        to no unit, so only the whole organisation's report counts them: elsewhere the row
+        would always read 0, as if the hashtag had no life of its own there."""
         deltas = self.deltas
         for key, label, kind in FIGURES:
+            if key == "organic_posts" and not self.is_national:
+                continue
             yield key, label, kind, self.figures[key], self.previous_figures[key], deltas[key]
 
 

@@ -631,3 +631,12 @@ def test_a_period_that_holds_today_says_its_changes_are_provisional(client, api_
     ).json()
     assert api["period"]["is_in_progress"] is True and api["previous_period"]["is_in_progress"] is False
     assert api_client.get(reverse("api_reach_report")).json()["period"]["is_in_progress"] is False
+
+
+def test_only_the_whole_organisation_shows_organic_posts(client, manager, curator, data):
+    label = "Publications avec le hashtag : organiques"
+    assert label not in _get(client, manager, "reach_reports").content.decode()
+    manager_csv = _get(client, manager, "reach_reports_export", kwargs={"fmt": "csv"}).content.decode("utf-8-sig")
+    assert label not in manager_csv
+    assert label in _get(client, curator, "reach_reports").content.decode()
+    assert _csv_figure(_get(client, curator, "reach_reports_export", kwargs={"fmt": "csv"}).content, label) == "1"
