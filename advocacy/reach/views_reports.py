@@ -3,7 +3,7 @@ whole organisation for the web-social team), its exports, the method of the esti
 and the posts not yet attributed."""
 
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
@@ -80,7 +80,15 @@ def report_dashboard(request):
 
 @require_roles(*REPORT_ROLES)
 def report_export(request, fmt: str):
-    _form, report = _report(request)
+    form, report = _report(request)
+    if form.errors:
+        # The page shows its default period beside the message; a file downloaded without
+        # a look would pass those figures off as the period asked for.
+        errors = " ".join(str(error) for errors in form.errors.values() for error in errors)
+        return HttpResponseBadRequest(
+            _("Export impossible : %(errors)s Corrigez la période sur la page du rapport.") % {"errors": errors},
+            content_type="text/plain; charset=utf-8",
+        )
     extras = reports.national_extras(user=request.user, period=report.period) if report.is_national else None
     if fmt == "xlsx":
         body, content_type = exports.report_xlsx(report, extras), exports.XLSX_CONTENT_TYPE

@@ -276,7 +276,8 @@ def test_dates_at_the_ends_of_the_calendar_are_refused_with_a_message(
     assert page.status_code == 200 and message in page.content.decode()
     assert page.context["report"].period == Period.last_days(30)
     for fmt in ("csv", "xlsx"):
-        assert client.get(reverse("reach_reports_export", kwargs={"fmt": fmt}) + "?" + page_query).status_code == 200
+        export = client.get(reverse("reach_reports_export", kwargs={"fmt": fmt}) + "?" + page_query)
+        assert export.status_code == 400 and message in export.content.decode()
     api_client.force_authenticate(manager)
     response = api_client.get(reverse("api_reach_report") + "?" + api_query)
     assert response.status_code == 400 and message in str(response.json()["error"]["fields"])
@@ -640,3 +641,12 @@ def test_only_the_whole_organisation_shows_organic_posts(client, manager, curato
     assert label not in manager_csv
     assert label in _get(client, curator, "reach_reports").content.decode()
     assert _csv_figure(_get(client, curator, "reach_reports_export", kwargs={"fmt": "csv"}).content, label) == "1"
+
+
+def test_an_invalid_period_is_not_exported_as_the_default_one(client, manager, data):
+    bad = {"periode": "custom", "debut": "2026-02-10"}
+    page = _get(client, manager, "reach_reports", **bad).content.decode()
+    assert "Indiquez les deux dates de la période." in page and 'id="export-csv"' not in page
+    response = _get(client, manager, "reach_reports_export", kwargs={"fmt": "xlsx"}, **bad)
+    assert response.status_code == 400
+    assert "Export impossible : Indiquez les deux dates de la période." in response.content.decode()
