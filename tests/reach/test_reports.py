@@ -650,3 +650,12 @@ def test_an_invalid_period_is_not_exported_as_the_default_one(client, manager, d
     response = _get(client, manager, "reach_reports_export", kwargs={"fmt": "xlsx"}, **bad)
     assert response.status_code == 400
     assert "Export impossible : Indiquez les deux dates de la période." in response.content.decode()
+
+
+def test_large_figures_are_grouped_by_thousands(client, curator, data):
+    page = _get(client, curator, "reach_reports").content.decode()
+    tile = page[page.index('data-figure="human_clicks"') :]
+    assert (
+        f"{BRE_CLICKS + OCC_CLICKS:,}".replace(",", "\xa0")
+        in tile[: tile.index("</p>", tile.index("app-figure__value"))]
+    )
