@@ -3,7 +3,10 @@
 
 Collecting a post again refreshes what changed (metrics, follower count, text) and
 touches nothing when nothing changed, so importing the same file twice is a no-op. A
-value the source does not give (None) never erases a value another source gave.
+value the source does not give (None, or an empty text) never erases a value another
+source gave, and what is known of who a post counts for is never lost (see
+reach.attribution): an export without the author's column or the link behind a t.co
+address leaves the author and the tracked link the X API gave.
 """
 
 from dataclasses import dataclass, field
@@ -26,7 +29,10 @@ MUTABLE = (
 UPDATE_FIELDS = [name.removesuffix("_id") if name in ("ambassador_id", "unit_id") else name for name in MUTABLE] + [
     "fetched_at"
 ]
-KEEP_WHEN_MISSING = ("author_followers", "author_external_id", "author_name", "url", *METRICS)
+KEEP_WHEN_MISSING = (
+    "author_followers", "author_external_id", "author_handle", "author_instance", "author_name", "text", "url",
+    *METRICS, "tracked_code",
+)  # fmt: skip
 
 
 @dataclass
@@ -199,10 +205,15 @@ def _store_orm(rows: list[tuple], *, source: str, now: datetime) -> UpsertResult
             for name in KEEP_WHEN_MISSING:
                 if values[name] in (None, "") and before[name] not in (None, ""):
                     values[name] = before[name]
-            # See reach.attribution: an ambassador's post stays theirs.
+            # See reach.attribution: an ambassador's post stays theirs, and a post found
+            # with a tracked link keeps it (its code is kept above) when a later source
+            # does not show the link.
             if before["attribution"] == SocialPost.Attribution.AMBASSADOR:
                 for name in ("attribution", "ambassador_id", "unit_id"):
                     values[name] = before[name]
+            elif before["attribution"] == SocialPost.Attribution.TRACKED_LINK:
+                if values["attribution"] == SocialPost.Attribution.ORGANIC:
+                    values["attribution"] = before["attribution"]
             if all(values[name] == before[name] for name in MUTABLE):
                 result.unchanged += 1
                 continue
@@ -251,8 +262,16 @@ def _merged(name: str, new: str = "EXCLUDED", old: str = "p") -> str:
     """SQL for the value a post keeps in an upsert: the same rules as _store_orm."""
     new, old = f"{new}.{_column(name)}", f"{old}.{_column(name)}"
     if name in ("attribution", "ambassador_id", "unit_id"):
-        ambassador = SocialPost.Attribution.AMBASSADOR
-        return f"CASE WHEN {old.rpartition('.')[0]}.{_column('attribution')} = '{ambassador}' THEN {old} ELSE {new} END"
+        ambassador, tracked, organic = (
+            SocialPost.Attribution.AMBASSADOR, SocialPost.Attribution.TRACKED_LINK, SocialPost.Attribution.ORGANIC
+        )  # fmt: skip
+        old_attribution = f"{old.rpartition('.')[0]}.{_column('attribution')}"
+        if name == "attribution":
+            return (
+                f"CASE WHEN {old} = '{ambassador}' THEN {old} "
+                f"WHEN {old} = '{tracked}' AND {new} = '{organic}' THEN {old} ELSE {new} END"
+            )
+        return f"CASE WHEN {old_attribution} = '{ambassador}' THEN {old} ELSE {new} END"
     if name in KEEP_WHEN_MISSING:
         nullable = SocialPost._meta.get_field(name).null
         return f"COALESCE({new}, {old})" if nullable else f"COALESCE(NULLIF({new}, ''), {old})"
