@@ -1,5 +1,5 @@
 """File import of posts exported by social-listening tools: CSV (comma or semicolon,
-with or without BOM) and JSON lines, with a column mapping.
+UTF-8 with or without BOM, or Windows-1252) and JSON lines, with a column mapping.
 
 The file is read as a stream and written in batches through reach.ingestion, so memory
 stays bounded whatever the size of the file; progress is saved on the ImportJob after
@@ -14,6 +14,7 @@ a time (ColumnParser), and PostgreSQL receives them by binary COPY
 (ingestion._store_postgresql).
 """
 
+import codecs
 import csv
 import gc
 import io
@@ -285,10 +286,48 @@ class CountingReader(io.RawIOBase):
         return len(data)
 
 
-def _text_stream(binary) -> io.TextIOWrapper:
-    # utf-8-sig drops a byte order mark when there is one; invalid bytes become U+FFFD
-    # in the row that holds them rather than stopping the import.
-    return io.TextIOWrapper(binary, encoding="utf-8-sig", errors="replace", newline="")
+# How much of the beginning of a file tells what kind of text it is: thousands of rows.
+SNIFF_BYTES = 1 << 16
+
+
+def _text_stream(binary: io.BufferedReader) -> io.TextIOWrapper:
+    """The file as text, in the encoding its beginning shows, or ImportFailed.
+
+    UTF-8, with or without a byte order mark, is expected. A beginning that is not UTF-8
+    is read as Windows-1252, which is what a spreadsheet on a French Windows saves as
+    "CSV" (and which reads Latin-1's letters the same): read as UTF-8, its accented
+    letters became U+FFFD, #AvecPôleEmploi stopped matching and rows were rejected or
+    stored garbled. Invalid bytes further on become U+FFFD in the row that holds them
+    rather than stopping the import.
+    """
+    head = binary.peek(SNIFF_BYTES)[:SNIFF_BYTES]
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise ImportFailed(
+            _(
+                "Le fichier est enregistré en UTF-16, que l’import ne lit pas : enregistrez-le en UTF-8 "
+                "(« CSV UTF-8 » dans un tableur) puis importez-le de nouveau."
+            )
+        )
+    # No text file holds a NUL byte (git judges files the same way): a spreadsheet
+    # (.xlsx, .ods), an archive or an image uploaded by mistake does.
+    if b"\x00" in head:
+        raise ImportFailed(
+            _(
+                "Ce fichier n’est pas un fichier texte : un classeur (.xlsx, .ods), une archive ou une image ne "
+                "peut pas être importé. Enregistrez l’export au format CSV ou JSON lines, puis importez-le."
+            )
+        )
+    encoding = "utf-8-sig" if _is_utf8(head) else "cp1252"
+    return io.TextIOWrapper(binary, encoding=encoding, errors="replace", newline="")
+
+
+def _is_utf8(head: bytes) -> bool:
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        # The sample may end in the middle of a character, which says nothing.
+        return exc.reason == "unexpected end of data" and exc.start >= len(head) - 3
+    return True
 
 
 def sniff_delimiter(header: str) -> str:

@@ -221,6 +221,43 @@ def test_missing_required_column_fails_the_job_clearly(programme_tag):
     assert "external_id" in job.error and "posted_at" in job.error
 
 
+def test_a_windows_1252_file_is_read_with_its_accents(programme_tag):
+    """What a spreadsheet on a French Windows saves as "CSV (séparateur : point-virgule)"."""
+    content = SEMICOLON.replace("Forum", "Forum d’été à Brest")
+
+    job = run(content.encode("cp1252"))
+
+    assert (job.rows_created, job.rows_rejected) == (3, 0)
+    assert SocialPost.objects.get(external_id="111").text == "Bravo #AvecPôleEmploi"
+    assert SocialPost.objects.get(external_id="112").text == "Forum d’été à Brest #avecpoleemploi"
+
+
+def test_a_utf8_character_cut_by_the_sample_does_not_make_the_file_windows_1252():
+    head = ("x" * (importing.SNIFF_BYTES - 1) + "é").encode()[: importing.SNIFF_BYTES]
+    assert importing._is_utf8(head)
+    assert not importing._is_utf8("é à la fin".encode("cp1252"))
+
+
+def test_a_utf16_file_fails_saying_how_to_save_it(programme_tag):
+    job = run(SEMICOLON.encode("utf-16"))
+    assert job.status == ImportJob.Status.FAILED
+    assert "UTF-16" in job.error and "UTF-8" in job.error
+    assert SocialPost.objects.count() == 0
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl"])
+def test_a_spreadsheet_uploaded_by_mistake_fails_clearly(programme_tag, fmt):
+    import zipfile
+
+    xlsx = io.BytesIO()
+    with zipfile.ZipFile(xlsx, "w") as archive:
+        archive.writestr("xl/workbook.xml", "<workbook/>" * 100)
+    job = run(xlsx.getvalue(), fmt=fmt)
+    assert job.status == ImportJob.Status.FAILED
+    assert "n’est pas un fichier texte" in job.error
+    assert not ImportRejection.objects.exists()
+
+
 def test_json_lines_with_nested_fields_and_a_truncated_line(programme_tag):
     lines = [
         {"id": "301", "created": "2026-11-23T10:00:00+01:00", "author": {"screen_name": "Agent_A", "followers": 120},
