@@ -366,7 +366,10 @@ def read_csv(binary, context: Context) -> Iterator[Batch]:
     positions = _csv_positions(header, context.mapping)
     width = len(header)
     columns = ColumnParser(positions, context)
-    reader = csv.reader(text, delimiter=delimiter)
+    # strict: a quote left open makes an error at the end of the file, which names its
+    # line, instead of a last row silently holding every line after it; and so does a
+    # quote closed too early, instead of rows glued together under one line number.
+    reader = csv.reader(text, delimiter=delimiter, strict=True)
     rows: list[list[str]] = []
     lines: list[int] = []
     rejections: list[tuple[int, str]] = []
@@ -393,13 +396,34 @@ def read_csv(binary, context: Context) -> Iterator[Batch]:
                 if read >= context.batch_size:
                     yield columns.batch(rows, lines, rejections, read)
                     rows, lines, rejections, read = [], [], [], 0
-        except csv.Error as exc:  # a field longer than csv.field_size_limit, a NUL byte...
-            rejections.append((line + 1, _("ligne illisible : %(error)s") % {"error": exc}))
+        except csv.Error as exc:  # a field longer than csv.field_size_limit, a misplaced quote
+            rejections.append((line + 1, _csv_error(exc, first=line + 1, last=reader.line_num + 1)))
             read += 1
             line = reader.line_num + 1
             continue
         break
     yield columns.batch(rows, lines, rejections, read)
+
+
+def _csv_error(exc: csv.Error, *, first: int, last: int) -> str:
+    """Why the csv module could not read the record from line `first` to `last`, in French."""
+    error = str(exc)
+    if error == "unexpected end of data":
+        return _(
+            "guillemet ouvert jamais refermé : cette ligne et toutes les suivantes, jusqu’à la fin du fichier "
+            "(ligne %(last)d), sont ignorées"
+        ) % {"last": last}
+    if "expected after" in error:
+        reason = _("guillemet mal placé : un champ entre guillemets doit être suivi du séparateur")
+    elif error.startswith("field larger than field limit"):
+        reason = _("champ de plus de %(limit)d caractères (un guillemet jamais refermé ?)") % {
+            "limit": csv.field_size_limit()
+        }
+    else:
+        reason = _("ligne illisible : %(error)s") % {"error": error}
+    if last > first:
+        reason += _(" ; lignes %(first)d à %(last)d ignorées") % {"first": first, "last": last}
+    return reason
 
 
 def _incomplete(got: int, expected: int) -> str:

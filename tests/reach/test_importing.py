@@ -205,6 +205,48 @@ def test_truncated_last_line_is_rejected_and_the_rest_imported(programme_tag):
     assert line == 5 and "incomplète" in reason
 
 
+def test_a_quote_left_open_is_reported_instead_of_swallowing_the_rest_of_the_file(programme_tag):
+    content = (
+        SEMICOLON
+        + 'x;113;23/11/2026 15:00;;"Ouvert #AvecPôleEmploi;1;1;1\n'
+        + "x;114;23/11/2026 15:01;;Perdue #AvecPôleEmploi;1;1;1\n"
+    )
+
+    job = run(content)
+
+    assert job.status == ImportJob.Status.DONE
+    assert job.rows_created == 3
+    assert not SocialPost.objects.filter(external_id__in=["113", "114"]).exists()
+    [(line, reason)] = rejections(job)
+    assert line == 5
+    assert reason.startswith("guillemet ouvert jamais refermé") and "(ligne 6)" in reason
+
+
+def test_a_quote_closed_too_early_names_the_lines_it_glued_together(programme_tag):
+    content = (
+        "network;external_id;posted_at;text\n"
+        'x;1;23/11/2026 10:00;"Ouvert #AvecPôleEmploi\n'
+        "x;2;23/11/2026 10:01;Avalée #AvecPôleEmploi\n"
+        'x;3;23/11/2026 10:02;"Fermé" trop tôt #AvecPôleEmploi\n'
+        "x;4;23/11/2026 10:03;Lue #AvecPôleEmploi\n"
+    )
+
+    job = run(content, mapping={})
+
+    assert list(SocialPost.objects.values_list("external_id", flat=True)) == ["4"]
+    [(line, reason)] = rejections(job)
+    assert line == 2
+    assert reason.startswith("guillemet mal placé") and "lignes 2 à 4 ignorées" in reason
+
+
+def test_a_field_beyond_the_csv_limit_is_rejected_in_french(programme_tag):
+    content = SEMICOLON + "x;113;23/11/2026 15:00;;#AvecPôleEmploi " + "a" * 200_000 + ";1;1;1\n"
+    job = run(content)
+    assert job.rows_created == 3
+    [(line, reason)] = rejections(job)
+    assert line == 5 and reason.startswith("champ de plus de 131072 caractères")
+
+
 def test_line_numbers_count_physical_lines_of_multi_line_fields(programme_tag):
     content = (
         "network,external_id,posted_at,text\n"
