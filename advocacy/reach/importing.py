@@ -288,6 +288,7 @@ class CountingReader(io.RawIOBase):
 
 # How much of the beginning of a file tells what kind of text it is: thousands of rows.
 SNIFF_BYTES = 1 << 16
+_TEXT_BYTES = b"\t\n\x0c\r" + bytes(range(0x20, 0x7F)) + bytes(range(0x80, 0x100))
 
 
 def _text_stream(binary: io.BufferedReader) -> io.TextIOWrapper:
@@ -308,9 +309,10 @@ def _text_stream(binary: io.BufferedReader) -> io.TextIOWrapper:
                 "(« CSV UTF-8 » dans un tableur) puis importez-le de nouveau."
             )
         )
-    # No text file holds a NUL byte (git judges files the same way): a spreadsheet
-    # (.xlsx, .ods), an archive or an image uploaded by mistake does.
-    if b"\x00" in head:
+    # Text holds next to no control characters; a spreadsheet (.xlsx, .ods), an archive or
+    # an image uploaded by mistake is about one byte in ten of them. A stray one in an
+    # export only rejects its row (ingestion.UNSTORABLE).
+    if len(head.translate(None, _TEXT_BYTES)) * 100 > len(head):
         raise ImportFailed(
             _(
                 "Ce fichier n’est pas un fichier texte : un classeur (.xlsx, .ods), une archive ou une image ne "
@@ -584,6 +586,11 @@ class ColumnParser:
             ]
         else:
             fields = hashtags.match_fields(texts, followed)
+        stored_text = (external_ids, author_ids, handles, instances, names, texts, stored_urls)
+        if any("\x00" in "".join(values) for values in stored_text):  # decoding never makes a surrogate
+            for index, values in enumerate(zip(*stored_text, strict=True)):
+                if errors[index] is None and "\x00" in "".join(values):
+                    errors[index] = ingestion.unstorable_reason()
         codes = _tracked_codes(context.matcher.code_pattern, texts, urls)
         for index, (error, tags, code) in enumerate(zip(errors, fields, codes, strict=True)):
             if error is None and not tags and not code:

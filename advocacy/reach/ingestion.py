@@ -9,12 +9,14 @@ reach.attribution): an export without the author's column or the link behind a t
 address leaves the author and the tracked link the X API gave.
 """
 
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
 
 from django.db import connection, models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from advocacy.db import binary_parameters_query
 from advocacy.reach import attribution, hashtags
@@ -92,6 +94,14 @@ class Matcher:
 
 
 NOT_RELEVANT = "ne porte aucun hashtag suivi ni lien suivi"
+# PostgreSQL stores no NUL character, and no text can hold half of a UTF-16 surrogate
+# pair (JSON can write one, "\ud800"): either would fail the whole batch it came in.
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def unstorable_reason() -> str:
+    return _("caractère invalide (caractère nul ou moitié de paire UTF-16) : la ligne ne peut pas être enregistrée")
+
 
 # A prepared row: what a source says about a post, checked, matched and truncated to the
 # model's lengths, in this order (see `prepare` and reach.importing, which builds them
@@ -125,6 +135,18 @@ def prepare(posts: list[PostData], matcher: Matcher, skipped: dict[int, str]) ->
     """The rows to store for `posts`; those that match nothing go to `skipped` (index -> reason)."""
     prepared = Prepared()
     for index, post in enumerate(posts):
+        # The values as stored (see importing.ColumnParser, which checks the same).
+        post.author_external_id, post.author_name, post.url = (
+            post.author_external_id[:100], post.author_name[:255], post.url[:500]
+        )  # fmt: skip
+        post.author_handle, post.author_instance = post.author_handle[:255], post.author_instance[:253]
+        stored_text = (
+            post.external_id, post.author_external_id, post.author_handle, post.author_instance, post.author_name,
+            post.text, post.url,
+        )  # fmt: skip
+        if UNSTORABLE.search("".join(stored_text)):
+            skipped[index] = unstorable_reason()
+            continue
         tags = matcher.tags(post)
         code = matcher.code(post)
         if not tags and not code:
@@ -134,8 +156,8 @@ def prepare(posts: list[PostData], matcher: Matcher, skipped: dict[int, str]) ->
         post.author_handle, post.author_instance = handle, instance
         prepared.add(
             (
-                post.network, post.external_id, post.author_external_id, handle, instance, post.author_name[:255],
-                post.author_followers, post.text, post.url[:500],
+                post.network, post.external_id, post.author_external_id, handle, instance, post.author_name,
+                post.author_followers, post.text, post.url,
                 # In UTC: see importing._parse_date_text about the autumn's repeated hour.
                 post.posted_at.astimezone(UTC),
                 post.reposts, post.replies, post.likes, post.quotes, post.impressions,

@@ -247,6 +247,32 @@ def test_a_field_beyond_the_csv_limit_is_rejected_in_french(programme_tag):
     assert line == 5 and reason.startswith("champ de plus de 131072 caractères")
 
 
+def test_a_nul_character_rejects_its_row_not_the_whole_import(programme_tag):
+    # PostgreSQL refused the whole batch with it, and the import crashed, left "En cours".
+    content = SEMICOLON + "x;113;23/11/2026 15:00;@nu\x00l;Abîmée #AvecPôleEmploi;1;1;1\n"
+
+    job = run(content)
+
+    assert job.status == ImportJob.Status.DONE
+    assert (job.rows_created, job.rows_rejected) == (3, 1)
+    [(line, reason)] = rejections(job)
+    assert line == 5 and reason.startswith("caractère invalide")
+
+
+def test_json_lines_with_a_nul_or_half_a_surrogate_pair_reject_those_lines(programme_tag):
+    content = (
+        '{"external_id": "1", "posted_at": "23/11/2026 10:00", "text": "#AvecPôleEmploi \\ud83d"}\n'
+        '{"external_id": "2\\u0000", "posted_at": "23/11/2026 10:00", "text": "#AvecPôleEmploi"}\n'
+        '{"external_id": "3", "posted_at": "23/11/2026 10:00", "text": "#AvecPôleEmploi \\ud83d\\ude00"}\n'
+    )
+
+    job = run(content, fmt="jsonl", mapping={}, network="x", name="export.jsonl")
+
+    assert job.status == ImportJob.Status.DONE
+    assert [line for line, _reason in rejections(job)] == [1, 2]
+    assert SocialPost.objects.get().text == "#AvecPôleEmploi 😀"
+
+
 def test_line_numbers_count_physical_lines_of_multi_line_fields(programme_tag):
     content = (
         "network,external_id,posted_at,text\n"
@@ -280,6 +306,12 @@ def test_a_utf8_character_cut_by_the_sample_does_not_make_the_file_windows_1252(
     assert not importing._is_utf8("é à la fin".encode("cp1252"))
 
 
+def csv_rows(content):
+    import csv
+
+    return list(csv.reader(io.StringIO(content), delimiter=";"))
+
+
 def test_a_utf16_file_fails_saying_how_to_save_it(programme_tag):
     job = run(SEMICOLON.encode("utf-16"))
     assert job.status == ImportJob.Status.FAILED
@@ -289,11 +321,13 @@ def test_a_utf16_file_fails_saying_how_to_save_it(programme_tag):
 
 @pytest.mark.parametrize("fmt", ["csv", "jsonl"])
 def test_a_spreadsheet_uploaded_by_mistake_fails_clearly(programme_tag, fmt):
-    import zipfile
+    import openpyxl
 
+    workbook = openpyxl.Workbook()
+    for row in csv_rows(SEMICOLON):
+        workbook.active.append(row)
     xlsx = io.BytesIO()
-    with zipfile.ZipFile(xlsx, "w") as archive:
-        archive.writestr("xl/workbook.xml", "<workbook/>" * 100)
+    workbook.save(xlsx)
     job = run(xlsx.getvalue(), fmt=fmt)
     assert job.status == ImportJob.Status.FAILED
     assert "n’est pas un fichier texte" in job.error
@@ -410,12 +444,13 @@ def test_csv_batches_are_checked_column_by_column_exactly_as_row_by_row():
         "external_id": ["1", "2", " 3 ", "", "a" * 301, "4"],
         "posted_at": ["23/11/2026 14:05", "2026-11-23T14:05:00Z", "31/02/2026", "", "23/11/2099 10:00", "01/01/2000"],
         "text": ["Bravo #AvecPôleEmploi", "pas de tag", "", "#avecpoleemploi https://avecpoleemploi.fr/s/abcd1234",
+                 "Nul\x00 #AvecPôleEmploi",
                  "＃AvecPoleEmploi", "#123", "Lien https://avecpoleemploi.fr/s/code-99"],
         "url": ["", " https://avecpoleemploi.fr/s/zzzz9999 ", "https://x.com/a/status/1"],
         "author_id": [" 42 ", "", "9" * 120],
         "author_handle": ["@Agence_Rennes", "lea@piaille.fr", "", " bench_author_1 ", "https://x.com/Foo", "@@a"],
         "author_instance": ["", "Piaille.fr"],
-        "author_name": [" Léa ", "", "n" * 300],
+        "author_name": [" Léa ", "", "n" * 300, "L\x00éa", "n" * 300 + "\x00"],
         "hashtags": ["", "AvecPoleEmploi", "#a,#AvecPôleEmploi", "＃avecpoleemploi autre"],
         **{name: ["12", "", "1 540", "1,5", "2,0", "-3", "beaucoup", "9" * 19, "1_000", " 7 ", "١٢", "+4", "0",
                   "0" * 16 + "12", "0" * 5000 + "3"]
