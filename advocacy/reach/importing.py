@@ -1018,7 +1018,8 @@ def import_job_run(*, job_id: int, binary=None, echo=None) -> ImportJob | None:
     """Run a pending import job; None when another worker already claimed it.
 
     When recovery gives the run up meanwhile (it looked dead), the run stops at its next
-    batch and leaves the job as recovery set it.
+    batch and leaves the job as recovery set it. Any error ends the job failed, with its
+    reason on the page; only a run that dies leaves it to recovery.
     """
     from advocacy.reach import services
 
@@ -1039,6 +1040,21 @@ def import_job_run(*, job_id: int, binary=None, echo=None) -> ImportJob | None:
         logger.warning("import %s: run %s was given up for dead; stopped", job.pk, job.attempts)
     except (ImportFailed, UnicodeError, csv.Error) as exc:
         services.import_job_finish(job=job, error=str(exc))
+    except Exception as exc:
+        # Failed at once, with the traceback in the log: left "En cours", the job would
+        # wait for recovery and be run again from the start, failing the same way each
+        # time, while its page said nothing. If this write fails too (the database is
+        # gone), recovery does that later.
+        logger.exception("import %s failed", job.pk)
+        services.import_job_finish(
+            job=job,
+            error=_(
+                "L’import s’est arrêté sur une erreur inattendue (%(error)s). Les publications déjà lues sont "
+                "enregistrées ; importez de nouveau le même fichier pour terminer, cela ne crée aucun doublon. Si "
+                "l’erreur revient, transmettez ce message à l’équipe technique."
+            )
+            % {"error": f"{type(exc).__name__}: {exc}"[:300]},
+        )
     else:
         services.import_job_finish(job=job)
     job.refresh_from_db()
