@@ -124,6 +124,23 @@ def test_refresh_recomputes_days_of_posts_fetched_again_and_dirty_days(ambassado
     assert not DirtyDay.objects.exists()
 
 
+def test_posts_committed_after_a_pass_are_seen_by_the_next_one(ambassador):
+    """A batch's posts carry the time its write began and are seen once it commits: a pass
+    that ran in between must not make the next one skip them."""
+    from django.utils import timezone
+
+    from advocacy.reach.models import SocialPost
+
+    rollups.rollup_refresh()
+    write_began = timezone.now()
+    rollups.rollup_refresh()  # while the batch is being written: it sees nothing of it
+    written = post(day=days_ago(40), ambassador=ambassador)  # the batch commits
+    SocialPost.objects.filter(pk=written.pk).update(fetched_at=write_began)
+
+    assert days_ago(40) in rollups.rollup_refresh()
+    assert ReachDaily.objects.get(day=days_ago(40)).ambassador_posts == 1
+
+
 def test_refresh_task_runs_through_celery(ambassador):
     from advocacy.reach import tasks
 
