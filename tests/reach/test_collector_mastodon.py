@@ -90,3 +90,23 @@ def test_no_instance_configured_means_no_request(settings, programme_tag, api_se
     settings.MASTODON_INSTANCES = []
     assert mastodon.collect_all() == {}
     assert api_server.received == []
+
+
+@pytest.mark.parametrize(
+    ("fixture", "says"),
+    [
+        ("mastodon/instance_maintenance.json", "piaille.fr answered 200 with something other than JSON (text/html"),
+        ("mastodon/error_object.json", "piaille.fr answered 200 with a JSON dict where a list was expected"),
+    ],
+)
+def test_an_answer_that_is_not_a_timeline_fails_that_instance_clearly(
+    settings, api_server, programme_tag, watched_tag, fixture, says
+):
+    settings.MASTODON_INSTANCES = ["piaille.fr"]
+    api_server.queue(recorded(fixture), recorded("mastodon/tag_empty.json"))
+
+    results = mastodon.collect_all(base_urls={"piaille.fr": api_server.base})
+
+    assert results["piaille.fr:avecpoleemploi"].startswith(f"error: {says}")
+    assert results["piaille.fr:tweetecommepoleemploi"] == 0  # the next hashtag is still collected
+    assert CollectorState.objects.get(key="mastodon:piaille.fr:avecpoleemploi").last_error.startswith(says)

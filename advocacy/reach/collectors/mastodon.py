@@ -15,11 +15,10 @@ from urllib.parse import parse_qs, quote, urlsplit
 import requests
 from django.conf import settings
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 
 from accounts.models import Network
 from advocacy.reach import hashtags
-from advocacy.reach.collectors import CollectorError
+from advocacy.reach.collectors import CollectorError, json_body, posted_at
 from advocacy.reach.ingestion import Matcher, PostData, posts_upsert
 from advocacy.reach.models import CollectorState, Hashtag, SocialPost
 
@@ -51,7 +50,7 @@ def parse_statuses(statuses: list, *, instance: str) -> list[PostData]:
             PostData(
                 network=Network.MASTODON,
                 external_id=status.get("uri") or status.get("url") or f"https://{instance}/{status['id']}",
-                posted_at=parse_datetime(status["created_at"]),
+                posted_at=posted_at(status["created_at"]),
                 text=plain_text(status.get("content", "")),
                 url=status.get("url") or status.get("uri") or "",
                 author_external_id=account.get("url", "") or account.get("id", ""),
@@ -99,7 +98,7 @@ class MastodonCollector:
             params["since_id"] = since_id
         for _page in range(MAX_PAGES):
             response = self._get(url, params)
-            statuses = response.json()
+            statuses = json_body(response, service=self.instance, expected=list)
             if not statuses:
                 return
             yield statuses
@@ -121,13 +120,16 @@ class MastodonCollector:
         newest, seen = state.since_id, 0
         try:
             for statuses in self.pages(tag=tag, since_id=state.since_id):
-                for status in statuses:
-                    if not newest or int(status["id"]) > int(newest):
-                        newest = status["id"]
-                posts = parse_statuses(statuses, instance=self.instance)
+                try:
+                    for status in statuses:
+                        if not newest or int(status["id"]) > int(newest):
+                            newest = status["id"]
+                    posts = parse_statuses(statuses, instance=self.instance)
+                except (KeyError, TypeError, ValueError) as exc:
+                    raise CollectorError(f"answer not understood ({type(exc).__name__}: {exc})") from exc
                 result = posts_upsert(posts=posts, source=SocialPost.Source.MASTODON, matcher=matcher)
                 seen += len(posts) - len(result.skipped)
-        except (CollectorError, ValueError, KeyError) as exc:
+        except CollectorError as exc:
             logger.error("Mastodon collection of #%s on %s failed: %s", hashtag.tag, self.instance, exc)
             CollectorState.objects.filter(pk=state.pk).update(
                 last_run_at=now, last_error=str(exc)[:2000], last_error_at=timezone.now(),
