@@ -361,6 +361,10 @@ def read_csv(binary, context: Context) -> Iterator[Batch]:
     header_line = text.readline()
     if not header_line.strip():
         raise ImportFailed(_("Le fichier est vide ou sa première ligne ne contient pas les noms des colonnes."))
+    if header_line.lstrip().startswith("{"):
+        raise ImportFailed(
+            _("La première ligne est un objet JSON : ce fichier est au format JSON lines. Choisissez ce format.")
+        )
     delimiter = sniff_delimiter(header_line)
     header = [
         unicodedata.normalize("NFC", name.strip()) for name in next(csv.reader([header_line], delimiter=delimiter))
@@ -654,9 +658,20 @@ def read_jsonl(binary, context: Context) -> Iterator[Batch]:
         rejections.extend((lines[index], reason) for index, reason in skipped.items())
         return Batch(prepared, read, context.counting.count, sorted(rejections))
 
+    first = True
     for number, raw in enumerate(text, start=1):
         if not raw.strip():
             continue
+        if first and not raw.lstrip().startswith(("{", "[")):
+            # Every line would be rejected one by one, a million times for a big CSV.
+            raise ImportFailed(
+                _(
+                    "La ligne %(line)d n’est pas du JSON : ce fichier n’est pas au format JSON lines. S’il s’agit "
+                    "d’un CSV, choisissez ce format."
+                )
+                % {"line": number}
+            )
+        first = False
         read += 1
         try:
             obj = json.loads(raw)

@@ -358,6 +358,18 @@ def test_json_lines_with_nested_fields_and_a_truncated_line(programme_tag):
     assert SocialPost.objects.get(external_id="302").hashtag_list == ["avecpoleemploi"]
 
 
+def test_a_file_imported_in_the_wrong_format_fails_saying_which_to_choose(programme_tag):
+    as_jsonl = run(SEMICOLON, fmt="jsonl", name="export.jsonl")
+    assert as_jsonl.status == ImportJob.Status.FAILED
+    assert "pas au format JSON lines" in as_jsonl.error and "CSV" in as_jsonl.error
+    assert not ImportRejection.objects.filter(job=as_jsonl).exists()  # not one rejection per line
+
+    lines = '{"external_id": "1", "posted_at": "23/11/2026 10:00", "text": "#AvecPôleEmploi"}\n'
+    as_csv = run(lines, mapping={})
+    assert as_csv.status == ImportJob.Status.FAILED
+    assert "format JSON lines. Choisissez ce format" in as_csv.error
+
+
 def test_mapping_text_is_parsed_and_checked():
     assert importing.parse_mapping("external_id=ID, text = Contenu\nlikes=J'aime") == {
         "external_id": "ID", "text": "Contenu", "likes": "J'aime"
