@@ -39,7 +39,7 @@ from zoneinfo import ZoneInfo
 
 from asgiref.local import Local
 from django.conf import settings
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, trans_real
@@ -1033,8 +1033,9 @@ def import_job_run(*, job_id: int, binary=None, echo=None) -> ImportJob | None:
     """Run a pending import job; None when another worker already claimed it.
 
     When recovery gives the run up meanwhile (it looked dead), the run stops at its next
-    batch and leaves the job as recovery set it. Any error ends the job failed, with its
-    reason on the page; only a run that dies leaves it to recovery.
+    batch and leaves the job as recovery set it. An error ends the job failed, with its
+    reason on the page, but for a lost database connection or a deadlock in an uploaded
+    file's run, which recovery runs again, as it does a run that dies.
     """
     from advocacy.reach import services
 
@@ -1056,10 +1057,16 @@ def import_job_run(*, job_id: int, binary=None, echo=None) -> ImportJob | None:
     except (ImportFailed, UnicodeError, csv.Error) as exc:
         services.import_job_finish(job=job, error=str(exc))
     except Exception as exc:
-        # Failed at once, with the traceback in the log: left "En cours", the job would
-        # wait for recovery and be run again from the start, failing the same way each
-        # time, while its page said nothing. If this write fails too (the database is
-        # gone), recovery does that later.
+        if isinstance(exc, OperationalError | InterfaceError) and not job.runs_in_process:
+            # The database went away, or chose this run as a deadlock's victim (two
+            # uploads of one file at once): running the file again is the cure, which
+            # recovery does once the job has been silent REACH_IMPORT_STALE_MINUTES.
+            logger.warning("import %s: stopped by a database error, left to recovery", job.pk, exc_info=True)
+            raise
+        # Any other error fails the job at once, with the traceback in the log: left
+        # "En cours", the job would wait for recovery and be run again from the start,
+        # failing the same way each time, while its page said nothing. If this write
+        # fails too (the database is gone), recovery does that later.
         logger.exception("import %s failed", job.pk)
         services.import_job_finish(
             job=job,

@@ -146,7 +146,7 @@ def test_recovery_is_scheduled_by_celery_beat(settings):
     assert entry["task"] in app.tasks
 
 
-def failing_on_second_batch(monkeypatch):
+def failing_on_second_batch(monkeypatch, error=None):
     from django.db import DataError
 
     from advocacy.reach import ingestion
@@ -157,7 +157,7 @@ def failing_on_second_batch(monkeypatch):
     def rows_store(**kwargs):
         calls.append(1)
         if len(calls) == 2:
-            raise DataError("value too long for type character varying(300)")
+            raise error or DataError("value too long for type character varying(300)")
         return store(**kwargs)
 
     monkeypatch.setattr(ingestion, "rows_store", rows_store)
@@ -192,3 +192,20 @@ def test_a_command_line_import_that_crashes_says_why_and_fails_its_job(programme
     with pytest.raises(CommandError, match="erreur inattendue"):
         call_command("import_posts", str(path), "--mapping", ",".join(f"{k}={v}" for k, v in MAPPING.items()))
     assert ImportJob.objects.get().status == ImportJob.Status.FAILED
+
+
+def test_an_uploaded_import_stopped_by_a_deadlock_is_left_to_recovery_to_run_again(
+    dead_run, monkeypatch, django_capture_on_commit_callbacks
+):
+    from django.db import OperationalError
+
+    failing_on_second_batch(monkeypatch, OperationalError("deadlock detected"))
+    job = ImportJob.objects.get(pk=dead_run.pk)
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.PENDING)
+
+    with pytest.raises(OperationalError):
+        importing.import_job_run(job_id=job.pk)
+
+    assert ImportJob.objects.get(pk=job.pk).status == ImportJob.Status.RUNNING
+    with django_capture_on_commit_callbacks(execute=False):
+        assert services.import_jobs_recover(now=later(60)).requeued == [job.pk]
