@@ -391,6 +391,17 @@ def test_command_imports_and_prints_progress_and_rejections(programme_tag, tmp_p
     assert ImportJob.objects.get().original_name == "export.csv"
 
 
+def test_command_groups_thousands_the_french_way(programme_tag, tmp_path, capsys):
+    rows = "".join(f"x;{i};23/11/2026 10:00;;#AvecPôleEmploi;1;1;1\n" for i in range(1200))
+    path = tmp_path / "export.csv"
+    path.write_text(SEMICOLON.splitlines(keepends=True)[0] + rows, encoding="utf-8")
+
+    call_command("import_posts", str(path), "--mapping", ",".join(f"{k}={v}" for k, v in MAPPING.items()))
+
+    out = capsys.readouterr().out
+    assert "1\u202f200 lignes lues, 1\u202f200 publications ajoutées" in out and "1,200" not in out
+
+
 def test_command_refuses_a_missing_file(tmp_path):
     with pytest.raises(CommandError):
         call_command("import_posts", str(tmp_path / "absent.csv"))
