@@ -347,11 +347,20 @@ def _csv_positions(header: list[str], mapping: dict) -> dict[str, int]:
     for field_name in FIELDS:
         column = unicodedata.normalize("NFC", mapping.get(field_name, field_name).strip())
         wanted[field_name] = column if column in columns else column.casefold()
-    missing = [wanted[name] for name in REQUIRED if wanted[name] not in columns]
+    found = ", ".join(header)[:500]
+    missing = [mapping.get(name, name) for name in REQUIRED if wanted[name] not in columns]
     if missing:
         raise ImportFailed(
             _("Colonnes obligatoires absentes : %(missing)s. Colonnes du fichier : %(found)s.")
-            % {"missing": ", ".join(missing), "found": ", ".join(header)[:500]}
+            % {"missing": ", ".join(missing), "found": found}
+        )
+    # A column named in the mapping is wanted: missing, it is a typo, and its figures
+    # would silently be left out of every post.
+    mistyped = [f"{mapping[name]} ({name})" for name in mapping if wanted[name] not in columns]
+    if mistyped:
+        raise ImportFailed(
+            _("Colonnes de la correspondance absentes du fichier : %(missing)s. Colonnes du fichier : %(found)s.")
+            % {"missing": ", ".join(mistyped), "found": found}
         )
     return {name: columns[column] for name, column in wanted.items() if column in columns}
 

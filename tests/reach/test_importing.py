@@ -334,6 +334,17 @@ def test_a_spreadsheet_uploaded_by_mistake_fails_clearly(programme_tag, fmt):
     assert not ImportRejection.objects.exists()
 
 
+def test_a_mapped_column_missing_from_the_file_fails_before_anything_is_stored(programme_tag):
+    job = run(SEMICOLON, mapping={**MAPPING, "likes": "Likes", "replies": "Réponses"})
+
+    assert job.status == ImportJob.Status.FAILED
+    assert job.error.startswith(
+        "Colonnes de la correspondance absentes du fichier : Likes (likes), Réponses (replies)."
+    )
+    assert "J'aime" in job.error  # the columns the file has
+    assert not SocialPost.objects.exists()
+
+
 def test_json_lines_with_nested_fields_and_a_truncated_line(programme_tag):
     lines = [
         {"id": "301", "created": "2026-11-23T10:00:00+01:00", "author": {"screen_name": "Agent_A", "followers": 120},
