@@ -697,6 +697,13 @@ def read_jsonl(binary, context: Context) -> Iterator[Batch]:
                 value = " ".join(str(v) for v in value)
             values[name] = value
         try:
+            # An object or a list where a text or a figure is due (the mapping points at
+            # the parent of the value, say) would be stored as its Python spelling.
+            nested = [name for name, value in values.items() if isinstance(value, dict | list)]
+            if nested:
+                raise RowRejected(
+                    _("objet ou liste JSON au lieu d’un texte ou d’un nombre pour %(field)s") % {"field": nested[0]}
+                )
             posts.append(to_post(values, default_network=context.default_network, now=context.now))
             lines.append(number)
         except RowRejected as exc:

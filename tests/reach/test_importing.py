@@ -381,6 +381,23 @@ def test_a_file_imported_in_the_wrong_format_fails_saying_which_to_choose(progra
     assert "format JSON lines. Choisissez ce format" in as_csv.error
 
 
+def test_json_lines_with_an_object_where_a_value_is_due_reject_the_line(programme_tag):
+    content = (
+        '{"id": {"value": "1"}, "date": "23/11/2026 10:00", "text": "#AvecPôleEmploi"}\n'
+        '{"id": "2", "date": "23/11/2026 10:00", "text": ["#AvecPôleEmploi"]}\n'
+        '{"id": 3, "date": "23/11/2026 10:00", "text": "#AvecPôleEmploi", "tags": ["AvecPôleEmploi"]}\n'
+    )
+    mapping = {"external_id": "id", "posted_at": "date", "hashtags": "tags"}
+
+    job = run(content, fmt="jsonl", mapping=mapping, network="x", name="export.jsonl")
+
+    assert rejections(job) == [
+        (1, "objet ou liste JSON au lieu d’un texte ou d’un nombre pour external_id"),
+        (2, "objet ou liste JSON au lieu d’un texte ou d’un nombre pour text"),
+    ]
+    assert list(SocialPost.objects.values_list("external_id", flat=True)) == ["3"]
+
+
 def test_mapping_text_is_parsed_and_checked():
     assert importing.parse_mapping("external_id=ID, text = Contenu\nlikes=J'aime") == {
         "external_id": "ID", "text": "Contenu", "likes": "J'aime"
