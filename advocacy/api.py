@@ -4,8 +4,10 @@ Errors always look like {"error": {"code": ..., "message": ..., "fields": {...}}
 French by default, so that clients can show the message and act on the code.
 """
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -27,6 +29,14 @@ def exception_handler(exc, context):
         fields = {exc.field: [str(exc.message)]} if exc.field else {}
         body = {"error": {"code": exc.code, "message": str(exc.message), "fields": fields}}
         return Response(body, status=exc.status_code)
+    if isinstance(exc, RequestDataTooBig):
+        # Django refuses the body before the view reads it; left to Django, the client got
+        # its HTML "Bad Request" page instead of an error it can act on.
+        message = _("La requête dépasse la taille acceptée (%(size)s) : envoyez moins de données par appel.") % {
+            "size": filesizeformat(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+        }
+        body = {"error": {"code": "too_large", "message": message, "fields": {}}}
+        return Response(body, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound(_("Ressource introuvable."))
     elif isinstance(exc, PermissionDenied):

@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -22,7 +22,7 @@ from accounts.models import Network
 from advocacy.reach import ingestion
 from advocacy.reach.importing import EARLIEST
 from advocacy.reach.models import SocialPost
-from advocacy.schema import ERROR_RESPONSES
+from advocacy.schema import ERROR_RESPONSES, ErrorBody
 
 MAX_POSTS = 1000
 COUNT = {"min_value": 0, "max_value": 10**15, "required": False, "allow_null": True, "default": None}
@@ -77,17 +77,35 @@ class _Envelope(serializers.Serializer):
     posts = serializers.ListField(child=serializers.DictField(), min_length=1, max_length=MAX_POSTS)
 
 
+def _field_errors(errors: dict, prefix: str = "") -> dict[str, list[str]]:
+    """A post's errors as field -> messages; a list item's under "field.position"
+    ("hashtags.2"), where RejectedPost would have kept only the positions."""
+    flat = {}
+    for name, value in errors.items():
+        if isinstance(value, dict):
+            flat.update(_field_errors(value, f"{prefix}{name}."))
+        else:
+            flat[f"{prefix}{name}"] = [str(message) for message in value]
+    return flat
+
+
 class PostIngestApi(APIView):
     """Send posts collected by a social-listening tool. Each post is validated on its
     own: valid posts are stored even when others are rejected, and the answer lists
-    the rejected ones with their position and reasons."""
+    the rejected ones with their position and reasons. The body is limited in size as
+    every request is (DATA_UPLOAD_MAX_MEMORY_SIZE, 2.5 MB by default): above it the
+    answer is a 413 error, and the batch is to be sent in smaller ones."""
 
     access_rule = rule_for(Role.CURATOR, Role.ADMIN)
 
     @extend_schema(
         operation_id="reach_posts_ingest",
         request=BulkPostsInput,
-        responses={200: BulkPostsOutput, **ERROR_RESPONSES},
+        responses={
+            200: BulkPostsOutput,
+            **ERROR_RESPONSES,
+            413: OpenApiResponse(ErrorBody, description="Corps de la requête trop volumineux."),
+        },
     )
     def post(self, request):
         envelope = _Envelope(data=request.data)
@@ -96,7 +114,7 @@ class PostIngestApi(APIView):
         for index, item in enumerate(envelope.validated_data["posts"]):
             data = PostInput(data=item)
             if not data.is_valid():
-                rejected.append({"index": index, "errors": data.errors})
+                rejected.append({"index": index, "errors": _field_errors(data.errors)})
                 continue
             values = data.validated_data
             posts.append(

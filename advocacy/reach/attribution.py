@@ -10,6 +10,8 @@ but attributed only after they left would otherwise be lost to organic. So:
   *and* it was published during one of that person's ProgrammeMembership periods;
 - once attributed to an ambassador, collecting the post again never takes that away
   (the handle may be gone by then, which says nothing about the post);
+- once found with one of our tracked links, a post stays the link's when a later source
+  does not show it (an export gives the t.co address, not the link behind it);
 - an organic or tracked-link post may be upgraded to an ambassador's, when the person
   declares the handle later and the post falls inside a membership period.
 """

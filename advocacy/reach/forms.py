@@ -13,7 +13,7 @@ from advocacy.reach.models import ImportJob
 class ImportForm(DsfrForm):
     file = forms.FileField(
         label=_("Fichier"),
-        help_text=_("Export CSV (virgule ou point-virgule, UTF-8 avec ou sans BOM) ou JSON lines."),
+        help_text=_("Export CSV (virgule ou point-virgule ; UTF-8, avec ou sans BOM, ou Windows-1252) ou JSON lines."),
     )
     format = forms.ChoiceField(label=_("Format"), choices=ImportJob.Format.choices, initial=ImportJob.Format.CSV)
     default_network = forms.ChoiceField(

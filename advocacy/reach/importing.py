@@ -1,5 +1,5 @@
 """File import of posts exported by social-listening tools: CSV (comma or semicolon,
-with or without BOM) and JSON lines, with a column mapping.
+UTF-8 with or without BOM, or Windows-1252) and JSON lines, with a column mapping.
 
 The file is read as a stream and written in batches through reach.ingestion, so memory
 stays bounded whatever the size of the file; progress is saved on the ImportJob after
@@ -14,6 +14,7 @@ a time (ColumnParser), and PostgreSQL receives them by binary COPY
 (ingestion._store_postgresql).
 """
 
+import codecs
 import csv
 import gc
 import io
@@ -38,7 +39,7 @@ from zoneinfo import ZoneInfo
 
 from asgiref.local import Local
 from django.conf import settings
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, trans_real
@@ -285,10 +286,50 @@ class CountingReader(io.RawIOBase):
         return len(data)
 
 
-def _text_stream(binary) -> io.TextIOWrapper:
-    # utf-8-sig drops a byte order mark when there is one; invalid bytes become U+FFFD
-    # in the row that holds them rather than stopping the import.
-    return io.TextIOWrapper(binary, encoding="utf-8-sig", errors="replace", newline="")
+# How much of the beginning of a file tells what kind of text it is: thousands of rows.
+SNIFF_BYTES = 1 << 16
+_TEXT_BYTES = b"\t\n\x0c\r" + bytes(range(0x20, 0x7F)) + bytes(range(0x80, 0x100))
+
+
+def _text_stream(binary: io.BufferedReader) -> io.TextIOWrapper:
+    """The file as text, in the encoding its beginning shows, or ImportFailed.
+
+    UTF-8, with or without a byte order mark, is expected. A beginning that is not UTF-8
+    is read as Windows-1252, which is what a spreadsheet on a French Windows saves as
+    "CSV" (and which reads Latin-1's letters the same): read as UTF-8, its accented
+    letters became U+FFFD, #AvecPôleEmploi stopped matching and rows were rejected or
+    stored garbled. Invalid bytes further on become U+FFFD in the row that holds them
+    rather than stopping the import.
+    """
+    head = binary.peek(SNIFF_BYTES)[:SNIFF_BYTES]
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise ImportFailed(
+            _(
+                "Le fichier est enregistré en UTF-16, que l’import ne lit pas : enregistrez-le en UTF-8 "
+                "(« CSV UTF-8 » dans un tableur) puis importez-le de nouveau."
+            )
+        )
+    # Text holds next to no control characters; a spreadsheet (.xlsx, .ods), an archive or
+    # an image uploaded by mistake is about one byte in ten of them. A stray one in an
+    # export only rejects its row (ingestion.UNSTORABLE).
+    if len(head.translate(None, _TEXT_BYTES)) * 100 > len(head):
+        raise ImportFailed(
+            _(
+                "Ce fichier n’est pas un fichier texte : un classeur (.xlsx, .ods), une archive ou une image ne "
+                "peut pas être importé. Enregistrez l’export au format CSV ou JSON lines, puis importez-le."
+            )
+        )
+    encoding = "utf-8-sig" if _is_utf8(head) else "cp1252"
+    return io.TextIOWrapper(binary, encoding=encoding, errors="replace", newline="")
+
+
+def _is_utf8(head: bytes) -> bool:
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        # The sample may end in the middle of a character, which says nothing.
+        return exc.reason == "unexpected end of data" and exc.start >= len(head) - 3
+    return True
 
 
 def sniff_delimiter(header: str) -> str:
@@ -306,11 +347,20 @@ def _csv_positions(header: list[str], mapping: dict) -> dict[str, int]:
     for field_name in FIELDS:
         column = unicodedata.normalize("NFC", mapping.get(field_name, field_name).strip())
         wanted[field_name] = column if column in columns else column.casefold()
-    missing = [wanted[name] for name in REQUIRED if wanted[name] not in columns]
+    found = ", ".join(header)[:500]
+    missing = [mapping.get(name, name) for name in REQUIRED if wanted[name] not in columns]
     if missing:
         raise ImportFailed(
             _("Colonnes obligatoires absentes : %(missing)s. Colonnes du fichier : %(found)s.")
-            % {"missing": ", ".join(missing), "found": ", ".join(header)[:500]}
+            % {"missing": ", ".join(missing), "found": found}
+        )
+    # A column named in the mapping is wanted: missing, it is a typo, and its figures
+    # would silently be left out of every post.
+    mistyped = [f"{mapping[name]} ({name})" for name in mapping if wanted[name] not in columns]
+    if mistyped:
+        raise ImportFailed(
+            _("Colonnes de la correspondance absentes du fichier : %(missing)s. Colonnes du fichier : %(found)s.")
+            % {"missing": ", ".join(mistyped), "found": found}
         )
     return {name: columns[column] for name, column in wanted.items() if column in columns}
 
@@ -320,6 +370,10 @@ def read_csv(binary, context: Context) -> Iterator[Batch]:
     header_line = text.readline()
     if not header_line.strip():
         raise ImportFailed(_("Le fichier est vide ou sa première ligne ne contient pas les noms des colonnes."))
+    if header_line.lstrip().startswith("{"):
+        raise ImportFailed(
+            _("La première ligne est un objet JSON : ce fichier est au format JSON lines. Choisissez ce format.")
+        )
     delimiter = sniff_delimiter(header_line)
     header = [
         unicodedata.normalize("NFC", name.strip()) for name in next(csv.reader([header_line], delimiter=delimiter))
@@ -327,7 +381,10 @@ def read_csv(binary, context: Context) -> Iterator[Batch]:
     positions = _csv_positions(header, context.mapping)
     width = len(header)
     columns = ColumnParser(positions, context)
-    reader = csv.reader(text, delimiter=delimiter)
+    # strict: a quote left open makes an error at the end of the file, which names its
+    # line, instead of a last row silently holding every line after it; and so does a
+    # quote closed too early, instead of rows glued together under one line number.
+    reader = csv.reader(text, delimiter=delimiter, strict=True)
     rows: list[list[str]] = []
     lines: list[int] = []
     rejections: list[tuple[int, str]] = []
@@ -354,13 +411,34 @@ def read_csv(binary, context: Context) -> Iterator[Batch]:
                 if read >= context.batch_size:
                     yield columns.batch(rows, lines, rejections, read)
                     rows, lines, rejections, read = [], [], [], 0
-        except csv.Error as exc:  # a field longer than csv.field_size_limit, a NUL byte...
-            rejections.append((line + 1, _("ligne illisible : %(error)s") % {"error": exc}))
+        except csv.Error as exc:  # a field longer than csv.field_size_limit, a misplaced quote
+            rejections.append((line + 1, _csv_error(exc, first=line + 1, last=reader.line_num + 1)))
             read += 1
             line = reader.line_num + 1
             continue
         break
     yield columns.batch(rows, lines, rejections, read)
+
+
+def _csv_error(exc: csv.Error, *, first: int, last: int) -> str:
+    """Why the csv module could not read the record from line `first` to `last`, in French."""
+    error = str(exc)
+    if error == "unexpected end of data":
+        return _(
+            "guillemet ouvert jamais refermé : cette ligne et toutes les suivantes, jusqu’à la fin du fichier "
+            "(ligne %(last)d), sont ignorées"
+        ) % {"last": last}
+    if "expected after" in error:
+        reason = _("guillemet mal placé : un champ entre guillemets doit être suivi du séparateur")
+    elif error.startswith("field larger than field limit"):
+        reason = _("champ de plus de %(limit)d caractères (un guillemet jamais refermé ?)") % {
+            "limit": csv.field_size_limit()
+        }
+    else:
+        reason = _("ligne illisible : %(error)s") % {"error": error}
+    if last > first:
+        reason += _(" ; lignes %(first)d à %(last)d ignorées") % {"first": first, "last": last}
+    return reason
 
 
 def _incomplete(got: int, expected: int) -> str:
@@ -521,6 +599,11 @@ class ColumnParser:
             ]
         else:
             fields = hashtags.match_fields(texts, followed)
+        stored_text = (external_ids, author_ids, handles, instances, names, texts, stored_urls)
+        if any("\x00" in "".join(values) for values in stored_text):  # decoding never makes a surrogate
+            for index, values in enumerate(zip(*stored_text, strict=True)):
+                if errors[index] is None and "\x00" in "".join(values):
+                    errors[index] = ingestion.unstorable_reason()
         codes = _tracked_codes(context.matcher.code_pattern, texts, urls)
         for index, (error, tags, code) in enumerate(zip(errors, fields, codes, strict=True)):
             if error is None and not tags and not code:
@@ -584,9 +667,20 @@ def read_jsonl(binary, context: Context) -> Iterator[Batch]:
         rejections.extend((lines[index], reason) for index, reason in skipped.items())
         return Batch(prepared, read, context.counting.count, sorted(rejections))
 
+    first = True
     for number, raw in enumerate(text, start=1):
         if not raw.strip():
             continue
+        if first and not raw.lstrip().startswith(("{", "[")):
+            # Every line would be rejected one by one, a million times for a big CSV.
+            raise ImportFailed(
+                _(
+                    "La ligne %(line)d n’est pas du JSON : ce fichier n’est pas au format JSON lines. S’il s’agit "
+                    "d’un CSV, choisissez ce format."
+                )
+                % {"line": number}
+            )
+        first = False
         read += 1
         try:
             obj = json.loads(raw)
@@ -603,6 +697,13 @@ def read_jsonl(binary, context: Context) -> Iterator[Batch]:
                 value = " ".join(str(v) for v in value)
             values[name] = value
         try:
+            # An object or a list where a text or a figure is due (the mapping points at
+            # the parent of the value, say) would be stored as its Python spelling.
+            nested = [name for name, value in values.items() if isinstance(value, dict | list)]
+            if nested:
+                raise RowRejected(
+                    _("objet ou liste JSON au lieu d’un texte ou d’un nombre pour %(field)s") % {"field": nested[0]}
+                )
             posts.append(to_post(values, default_network=context.default_network, now=context.now))
             lines.append(number)
         except RowRejected as exc:
@@ -948,7 +1049,9 @@ def import_job_run(*, job_id: int, binary=None, echo=None) -> ImportJob | None:
     """Run a pending import job; None when another worker already claimed it.
 
     When recovery gives the run up meanwhile (it looked dead), the run stops at its next
-    batch and leaves the job as recovery set it.
+    batch and leaves the job as recovery set it. An error ends the job failed, with its
+    reason on the page, but for a lost database connection or a deadlock in an uploaded
+    file's run, which recovery runs again, as it does a run that dies.
     """
     from advocacy.reach import services
 
@@ -969,6 +1072,27 @@ def import_job_run(*, job_id: int, binary=None, echo=None) -> ImportJob | None:
         logger.warning("import %s: run %s was given up for dead; stopped", job.pk, job.attempts)
     except (ImportFailed, UnicodeError, csv.Error) as exc:
         services.import_job_finish(job=job, error=str(exc))
+    except Exception as exc:
+        if isinstance(exc, OperationalError | InterfaceError) and not job.runs_in_process:
+            # The database went away, or chose this run as a deadlock's victim (two
+            # uploads of one file at once): running the file again is the cure, which
+            # recovery does once the job has been silent REACH_IMPORT_STALE_MINUTES.
+            logger.warning("import %s: stopped by a database error, left to recovery", job.pk, exc_info=True)
+            raise
+        # Any other error fails the job at once, with the traceback in the log: left
+        # "En cours", the job would wait for recovery and be run again from the start,
+        # failing the same way each time, while its page said nothing. If this write
+        # fails too (the database is gone), recovery does that later.
+        logger.exception("import %s failed", job.pk)
+        services.import_job_finish(
+            job=job,
+            error=_(
+                "L’import s’est arrêté sur une erreur inattendue (%(error)s). Les publications déjà lues sont "
+                "enregistrées ; importez de nouveau le même fichier pour terminer, cela ne crée aucun doublon. Si "
+                "l’erreur revient, transmettez ce message à l’équipe technique."
+            )
+            % {"error": f"{type(exc).__name__}: {exc}"[:300]},
+        )
     else:
         services.import_job_finish(job=job)
     job.refresh_from_db()

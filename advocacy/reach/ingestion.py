@@ -3,15 +3,20 @@
 
 Collecting a post again refreshes what changed (metrics, follower count, text) and
 touches nothing when nothing changed, so importing the same file twice is a no-op. A
-value the source does not give (None) never erases a value another source gave.
+value the source does not give (None, or an empty text) never erases a value another
+source gave, and what is known of who a post counts for is never lost (see
+reach.attribution): an export without the author's column or the link behind a t.co
+address leaves the author and the tracked link the X API gave.
 """
 
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
 
 from django.db import connection, models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from advocacy.db import binary_parameters_query
 from advocacy.reach import attribution, hashtags
@@ -26,7 +31,10 @@ MUTABLE = (
 UPDATE_FIELDS = [name.removesuffix("_id") if name in ("ambassador_id", "unit_id") else name for name in MUTABLE] + [
     "fetched_at"
 ]
-KEEP_WHEN_MISSING = ("author_followers", "author_external_id", "author_name", "url", *METRICS)
+KEEP_WHEN_MISSING = (
+    "author_followers", "author_external_id", "author_handle", "author_instance", "author_name", "text", "url",
+    *METRICS, "tracked_code",
+)  # fmt: skip
 
 
 @dataclass
@@ -86,6 +94,14 @@ class Matcher:
 
 
 NOT_RELEVANT = "ne porte aucun hashtag suivi ni lien suivi"
+# PostgreSQL stores no NUL character, and no text can hold half of a UTF-16 surrogate
+# pair (JSON can write one, "\ud800"): either would fail the whole batch it came in.
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def unstorable_reason() -> str:
+    return _("caractère invalide (caractère nul ou moitié de paire UTF-16) : la ligne ne peut pas être enregistrée")
+
 
 # A prepared row: what a source says about a post, checked, matched and truncated to the
 # model's lengths, in this order (see `prepare` and reach.importing, which builds them
@@ -119,6 +135,18 @@ def prepare(posts: list[PostData], matcher: Matcher, skipped: dict[int, str]) ->
     """The rows to store for `posts`; those that match nothing go to `skipped` (index -> reason)."""
     prepared = Prepared()
     for index, post in enumerate(posts):
+        # The values as stored (see importing.ColumnParser, which checks the same).
+        post.author_external_id, post.author_name, post.url = (
+            post.author_external_id[:100], post.author_name[:255], post.url[:500]
+        )  # fmt: skip
+        post.author_handle, post.author_instance = post.author_handle[:255], post.author_instance[:253]
+        stored_text = (
+            post.external_id, post.author_external_id, post.author_handle, post.author_instance, post.author_name,
+            post.text, post.url,
+        )  # fmt: skip
+        if UNSTORABLE.search("".join(stored_text)):
+            skipped[index] = unstorable_reason()
+            continue
         tags = matcher.tags(post)
         code = matcher.code(post)
         if not tags and not code:
@@ -128,8 +156,8 @@ def prepare(posts: list[PostData], matcher: Matcher, skipped: dict[int, str]) ->
         post.author_handle, post.author_instance = handle, instance
         prepared.add(
             (
-                post.network, post.external_id, post.author_external_id, handle, instance, post.author_name[:255],
-                post.author_followers, post.text, post.url[:500],
+                post.network, post.external_id, post.author_external_id, handle, instance, post.author_name,
+                post.author_followers, post.text, post.url,
                 # In UTC: see importing._parse_date_text about the autumn's repeated hour.
                 post.posted_at.astimezone(UTC),
                 post.reposts, post.replies, post.likes, post.quotes, post.impressions,
@@ -199,10 +227,15 @@ def _store_orm(rows: list[tuple], *, source: str, now: datetime) -> UpsertResult
             for name in KEEP_WHEN_MISSING:
                 if values[name] in (None, "") and before[name] not in (None, ""):
                     values[name] = before[name]
-            # See reach.attribution: an ambassador's post stays theirs.
+            # See reach.attribution: an ambassador's post stays theirs, and a post found
+            # with a tracked link keeps it (its code is kept above) when a later source
+            # does not show the link.
             if before["attribution"] == SocialPost.Attribution.AMBASSADOR:
                 for name in ("attribution", "ambassador_id", "unit_id"):
                     values[name] = before[name]
+            elif before["attribution"] == SocialPost.Attribution.TRACKED_LINK:
+                if values["attribution"] == SocialPost.Attribution.ORGANIC:
+                    values["attribution"] = before["attribution"]
             if all(values[name] == before[name] for name in MUTABLE):
                 result.unchanged += 1
                 continue
@@ -251,8 +284,16 @@ def _merged(name: str, new: str = "EXCLUDED", old: str = "p") -> str:
     """SQL for the value a post keeps in an upsert: the same rules as _store_orm."""
     new, old = f"{new}.{_column(name)}", f"{old}.{_column(name)}"
     if name in ("attribution", "ambassador_id", "unit_id"):
-        ambassador = SocialPost.Attribution.AMBASSADOR
-        return f"CASE WHEN {old.rpartition('.')[0]}.{_column('attribution')} = '{ambassador}' THEN {old} ELSE {new} END"
+        ambassador, tracked, organic = (
+            SocialPost.Attribution.AMBASSADOR, SocialPost.Attribution.TRACKED_LINK, SocialPost.Attribution.ORGANIC
+        )  # fmt: skip
+        old_attribution = f"{old.rpartition('.')[0]}.{_column('attribution')}"
+        if name == "attribution":
+            return (
+                f"CASE WHEN {old} = '{ambassador}' THEN {old} "
+                f"WHEN {old} = '{tracked}' AND {new} = '{organic}' THEN {old} ELSE {new} END"
+            )
+        return f"CASE WHEN {old_attribution} = '{ambassador}' THEN {old} ELSE {new} END"
     if name in KEEP_WHEN_MISSING:
         nullable = SocialPost._meta.get_field(name).null
         return f"COALESCE({new}, {old})" if nullable else f"COALESCE(NULLIF({new}, ''), {old})"

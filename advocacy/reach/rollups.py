@@ -307,6 +307,14 @@ def days_mark_dirty(days) -> None:
     DirtyDay.objects.bulk_create([DirtyDay(day=d) for d in set(days)], ignore_conflicts=True)
 
 
+# A batch of posts carries the time its write began (ingestion.rows_store) but is seen
+# only once it commits, a moment later: a pass in between does not see it, and the next
+# pass, starting where that one stopped, would skip it for good (an import's old days
+# then stayed wrong until reconcile_reach). Each pass looks this much further back;
+# recomputing a day twice changes nothing.
+LATE_COMMIT_MARGIN = timedelta(minutes=5)
+
+
 def _late_days(state: RollupState) -> tuple[set[date], int, datetime]:
     """Days touched since the last run by clicks written late or posts fetched again.
 
@@ -327,7 +335,7 @@ def _late_days(state: RollupState) -> tuple[set[date], int, datetime]:
         )
     posts = SocialPost.objects.filter(fetched_at__lt=now)
     if state.posts_fetched_since is not None:
-        posts = posts.filter(fetched_at__gte=state.posts_fetched_since)
+        posts = posts.filter(fetched_at__gte=state.posts_fetched_since - LATE_COMMIT_MARGIN)
     paris = timezone.get_default_timezone()
     days.update(
         posts.annotate(d=TruncDate("posted_at", tzinfo=paris)).values_list("d", flat=True).distinct().order_by()

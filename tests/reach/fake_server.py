@@ -52,9 +52,13 @@ def start() -> tuple[FakeServer, ThreadingHTTPServer]:
                 self.wfile.write(b'{"detail": "no recorded response left"}')
                 return
             response = state.responses.pop(0)
-            body = json.dumps(response.get("body")).encode()
+            # "text": a body that is not JSON (a proxy's or a maintenance page's HTML).
+            if "text" in response:
+                body, content_type = response["text"].encode(), "text/html; charset=utf-8"
+            else:
+                body, content_type = json.dumps(response.get("body")).encode(), "application/json; charset=utf-8"
             self.send_response(response.get("status", 200))
-            self.send_header("Content-Type", "application/json; charset=utf-8")
+            self.send_header("Content-Type", content_type)
             for name, value in response.get("headers", {}).items():
                 self.send_header(name, str(value))
             self.send_header("Content-Length", str(len(body)))

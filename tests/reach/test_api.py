@@ -115,3 +115,28 @@ def test_posts_from_the_api_are_committed_durably(api_client, curator, programme
     with CaptureQueriesContext(connection) as imported:
         importing.import_stream(io.BytesIO(csv.encode()), format="csv", mapping={})
     assert [q for q in imported.captured_queries if "synchronous_commit" in q["sql"]]
+
+
+def test_a_list_items_error_says_which_item_and_why(api_client, curator, programme_tag):
+    client = with_token(api_client, curator)
+    response = client.post(
+        URL, {"posts": [post_item("1", hashtags=["AvecPoleEmploi", "x" * 101, {"tag": "a"}])]}, format="json"
+    )
+    [rejected] = response.json()["rejected"]
+    assert set(rejected["errors"]) == {"hashtags.1", "hashtags.2"}
+    assert "100\u00a0caractères" in rejected["errors"]["hashtags.1"][0]
+
+
+def test_a_body_over_the_size_limit_gets_the_structured_error(api_client, curator, programme_tag, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 50_000
+    client = with_token(api_client, curator)
+    posts = [post_item(str(i), text="#AvecPôleEmploi " + "a" * 1000) for i in range(60)]
+
+    response = client.post(URL, {"posts": posts}, format="json")
+
+    assert response.status_code == 413
+    assert response["Content-Type"] == "application/json"
+    error = response.json()["error"]
+    assert error["code"] == "too_large" and error["fields"] == {}
+    assert "48,8\u00a0Kio" in error["message"] and "moins de données" in error["message"]
+    assert not SocialPost.objects.exists()

@@ -250,3 +250,50 @@ def test_reattribution_task_of_a_handle_deleted_since_does_nothing(camille):
     handle.delete()
     tasks.reattribute_handle.delay(handle_id)  # no error, no change
     assert not SocialPost.objects.exists()
+
+
+def import_file(content: str):
+    import io
+
+    from advocacy.reach import importing
+
+    return importing.import_stream(io.BytesIO(content.encode()), format="csv", mapping={}, default_network="x")
+
+
+def test_an_export_without_the_link_leaves_a_post_found_with_one_to_the_link(programme_tag):
+    at = joined_nobody()
+    posts_upsert(
+        posts=[PostData(network=Network.X, external_id="42", posted_at=at, text="Bravo #AvecPôleEmploi https://t.co/x1",
+                        author_handle="Quelquun", extra_urls=["https://avecpoleemploi.fr/s/k7Qm2xPa"])],
+        source=SocialPost.Source.X_API,
+    )  # fmt: skip
+    # A listening tool's export of the same post: the text as X shows it, no entities.
+    progress = import_file(
+        f"external_id;posted_at;text;likes\n42;{at.isoformat()};Bravo #AvecPôleEmploi https://t.co/x1;9\n"
+    )
+
+    assert progress.updated == 1
+    post = SocialPost.objects.get()
+    assert (post.attribution, post.tracked_code, post.likes) == (A.TRACKED_LINK, "k7Qm2xPa", 9)
+
+
+def test_an_export_without_authors_keeps_the_author_so_a_later_declaration_still_counts(org, charter, programme_tag):
+    person = make_ambassador(unit=org["a-occ-2"], charter=charter)
+    at = joined(person) + timedelta(minutes=5)
+    post = collect("1", at=at, handle="Sans_Decl")
+    import_file(f"external_id;posted_at;hashtags;likes\n1;{at.isoformat()};AvecPôleEmploi;30\n")
+    post.refresh_from_db()
+    assert (post.author_handle, post.text, post.likes) == ("sans_decl", "#AvecPôleEmploi", 30)
+
+    accounts_services.handle_save(user=person, network=Network.X, handle="sans_decl")
+    assert attribution.reattribute() == 1
+    post.refresh_from_db()
+    assert (post.attribution, post.ambassador) == (A.AMBASSADOR, person)
+
+
+def test_a_later_source_with_the_link_upgrades_an_organic_post(programme_tag):
+    at = joined_nobody()
+    first = collect("7", at=at, handle="quelquun", text="#AvecPôleEmploi https://t.co/x1")
+    assert first.attribution == A.ORGANIC
+    again = collect("7", at=at, handle="quelquun", text="#AvecPôleEmploi https://avecpoleemploi.fr/s/Ab12Cd34")
+    assert (again.attribution, again.tracked_code) == (A.TRACKED_LINK, "Ab12Cd34")

@@ -56,10 +56,34 @@ def test_next_run_asks_only_for_newer_statuses_and_updates_metrics(collector, ap
 
     collector.collect(hashtag=programme_tag)
 
-    assert api_server.received[2].query["since_id"] == ["113546789012345678"]
+    assert api_server.received[2].query["min_id"] == ["113546789012345678"]
     post = SocialPost.objects.get(external_id="https://piaille.fr/users/camille/statuses/113546789012345678")
     assert (post.reposts, post.replies, post.likes, post.author_followers) == (8, 3, 21, 97)
     assert SocialPost.objects.count() == 2
+
+
+def test_later_runs_read_forward_from_the_last_status_seen_so_a_page_limit_leaves_no_gap(
+    collector, api_server, programme_tag, monkeypatch
+):
+    """Mastodon gives the newest statuses first for since_id, but those immediately newer
+    than min_id: reading forward, a run that stops at MAX_PAGES misses nothing."""
+    api_server.queue(recorded("mastodon/tag_page1.json", base=api_server.base), recorded("mastodon/tag_empty.json"))
+    collector.collect(hashtag=programme_tag)
+    monkeypatch.setattr(mastodon, "MAX_PAGES", 1)
+    api_server.queue(recorded("mastodon/tag_forward_page1.json", base=api_server.base))
+
+    assert collector.collect(hashtag=programme_tag) == 2  # stopped by the page limit
+
+    api_server.queue(
+        recorded("mastodon/tag_forward_page2.json", base=api_server.base), recorded("mastodon/tag_empty.json")
+    )
+    monkeypatch.setattr(mastodon, "MAX_PAGES", 25)
+    assert collector.collect(hashtag=programme_tag) == 2
+    asked = [request.query.get("min_id", [""])[0] for request in api_server.received[2:]]
+    assert asked == ["113546789012345678", "113546800000000002", "113546810000000002"]
+    assert all("since_id" not in request.query and "max_id" not in request.query for request in api_server.received[2:])
+    assert CollectorState.objects.get().since_id == "113546810000000002"
+    assert SocialPost.objects.count() == 6
 
 
 def test_same_status_read_on_two_instances_is_stored_once(api_server, programme_tag):
@@ -90,3 +114,23 @@ def test_no_instance_configured_means_no_request(settings, programme_tag, api_se
     settings.MASTODON_INSTANCES = []
     assert mastodon.collect_all() == {}
     assert api_server.received == []
+
+
+@pytest.mark.parametrize(
+    ("fixture", "says"),
+    [
+        ("mastodon/instance_maintenance.json", "piaille.fr answered 200 with something other than JSON (text/html"),
+        ("mastodon/error_object.json", "piaille.fr answered 200 with a JSON dict where a list was expected"),
+    ],
+)
+def test_an_answer_that_is_not_a_timeline_fails_that_instance_clearly(
+    settings, api_server, programme_tag, watched_tag, fixture, says
+):
+    settings.MASTODON_INSTANCES = ["piaille.fr"]
+    api_server.queue(recorded(fixture), recorded("mastodon/tag_empty.json"))
+
+    results = mastodon.collect_all(base_urls={"piaille.fr": api_server.base})
+
+    assert results["piaille.fr:avecpoleemploi"].startswith(f"error: {says}")
+    assert results["piaille.fr:tweetecommepoleemploi"] == 0  # the next hashtag is still collected
+    assert CollectorState.objects.get(key="mastodon:piaille.fr:avecpoleemploi").last_error.startswith(says)

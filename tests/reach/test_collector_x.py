@@ -216,3 +216,41 @@ def test_collect_all_runs_each_active_hashtag(settings, api_server, programme_ta
         "(#AvecPôleEmploi OR #AvecPoleEmploi) -is:retweet",
         "#TweeteCommePoleEmploi -is:retweet",
     }
+
+
+def test_an_answer_that_is_not_json_fails_that_hashtag_and_the_others_are_still_collected(
+    settings, api_server, programme_tag, watched_tag, caplog
+):
+    settings.X_BEARER_TOKEN = "test-bearer"
+    settings.X_API_BASE_URL = api_server.base
+    api_server.queue(recorded("x/proxy_maintenance.json"), recorded("x/empty.json"))
+
+    with caplog.at_level(logging.ERROR, logger="advocacy.reach.collectors.x"):
+        results = x_collector.collect_all()
+
+    assert results["avecpoleemploi"].startswith("error: X API answered 200 with something other than JSON (text/html")
+    assert results["tweetecommepoleemploi"] == 0
+    state = CollectorState.objects.get(key="x:avecpoleemploi")
+    assert "Maintenance" in state.last_error and state.since_id == ""
+    assert "other than JSON" in caplog.text
+
+
+def test_a_refused_token_is_logged_with_what_to_check(collector, api_server, programme_tag, caplog):
+    api_server.queue(recorded("x/unauthorized.json"))
+
+    with caplog.at_level(logging.ERROR, logger="advocacy.reach.collectors.x"), pytest.raises(CollectorError):
+        collector.collect(hashtag=programme_tag)
+
+    assert "X API answered 401 (the bearer token was refused: check X_BEARER_TOKEN)" in caplog.text
+    assert "401" in CollectorState.objects.get().last_error
+
+
+def test_a_post_without_a_readable_date_fails_the_run_without_moving_since_id(collector, api_server, programme_tag):
+    page = recorded("x/page_with_expansions.json")
+    page["body"]["data"][1]["created_at"] = "hier"
+    api_server.queue(page)
+
+    with pytest.raises(CollectorError, match="not understood"):
+        collector.collect(hashtag=programme_tag)
+
+    assert CollectorState.objects.get().since_id == ""

@@ -122,3 +122,29 @@ def test_every_rejected_row_can_be_downloaded(client, curator):
     lines = body.splitlines()
     assert response["Content-Type"].startswith("text/csv")
     assert lines[0] == "ligne;motif" and lines[1] == "2;motif 2" and len(lines) == 301
+
+
+def test_the_page_says_how_many_rejected_rows_it_lists(client, curator):
+    job = ImportJob.objects.create(original_name="f.csv", created_by=curator, status=ImportJob.Status.DONE)
+    ImportRejection.objects.bulk_create(ImportRejection(job=job, line=i, reason="x") for i in range(2, 4))
+    ImportJob.objects.filter(pk=job.pk).update(rows_rejected=2)
+    client.force_login(curator)
+    url = reverse("reach_import_detail", args=[job.pk])
+
+    page = client.get(url).content.decode()
+    assert "2 lignes rejetées." in page and "premières" not in page
+
+    ImportRejection.objects.bulk_create(ImportRejection(job=job, line=i, reason="x") for i in range(4, 250))
+    ImportJob.objects.filter(pk=job.pk).update(rows_rejected=248)
+    assert "248 lignes rejetées ; les 200 premières sont listées ici." in client.get(url).content.decode()
+
+
+def test_the_list_shows_each_imports_state_next_to_its_file(client, curator):
+    """On a phone only the first columns fit: the state must be one of them."""
+    ImportJob.objects.create(original_name="f.csv", created_by=curator, status=ImportJob.Status.FAILED)
+    client.force_login(curator)
+    page = client.get(reverse("reach_import_list")).content.decode()
+    headers = page.split("<thead>")[1].split("</thead>")[0]
+    assert headers.index("Fichier") < headers.index("État") < headers.index("Lancé le")
+    row = page.split("<tbody>")[1]
+    assert row.index("f.csv") < row.index("Échec") < row.index("/20")

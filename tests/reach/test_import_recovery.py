@@ -144,3 +144,68 @@ def test_recovery_is_scheduled_by_celery_beat(settings):
 
     entry = settings.CELERY_BEAT_SCHEDULE["reach-recover-imports"]
     assert entry["task"] in app.tasks
+
+
+def failing_on_second_batch(monkeypatch, error=None):
+    from django.db import DataError
+
+    from advocacy.reach import ingestion
+
+    calls = []
+    store = ingestion.rows_store
+
+    def rows_store(**kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise error or DataError("value too long for type character varying(300)")
+        return store(**kwargs)
+
+    monkeypatch.setattr(ingestion, "rows_store", rows_store)
+    monkeypatch.setattr(importing, "BATCH_SIZE", 1)
+
+
+def test_an_import_that_crashes_fails_at_once_with_its_reason_on_the_page(
+    client, curator, programme_tag, monkeypatch, django_capture_on_commit_callbacks
+):
+    failing_on_second_batch(monkeypatch)
+    client.force_login(curator)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("reach_import_list"),
+            {"file": SimpleUploadedFile("export.csv", CONTENT.encode()), "format": "csv",
+             "mapping": "\n".join(f"{k}={v}" for k, v in MAPPING.items())},
+        )  # fmt: skip
+
+    job = ImportJob.objects.get()
+    assert job.status == ImportJob.Status.FAILED  # not left "En cours" until recovery runs it again
+    assert SocialPost.objects.count() == 1  # the first batch stays stored
+    page = client.get(response["Location"]).content.decode()
+    assert "erreur inattendue (DataError: value too long" in page and "importez de nouveau le même fichier" in page
+    assert services.import_jobs_recover(now=timezone.now() + timedelta(hours=1)).requeued == []
+
+
+def test_a_command_line_import_that_crashes_says_why_and_fails_its_job(programme_tag, tmp_path, monkeypatch):
+    failing_on_second_batch(monkeypatch)
+    path = tmp_path / "export.csv"
+    path.write_text(CONTENT, encoding="utf-8")
+
+    with pytest.raises(CommandError, match="erreur inattendue"):
+        call_command("import_posts", str(path), "--mapping", ",".join(f"{k}={v}" for k, v in MAPPING.items()))
+    assert ImportJob.objects.get().status == ImportJob.Status.FAILED
+
+
+def test_an_uploaded_import_stopped_by_a_deadlock_is_left_to_recovery_to_run_again(
+    dead_run, monkeypatch, django_capture_on_commit_callbacks
+):
+    from django.db import OperationalError
+
+    failing_on_second_batch(monkeypatch, OperationalError("deadlock detected"))
+    job = ImportJob.objects.get(pk=dead_run.pk)
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.PENDING)
+
+    with pytest.raises(OperationalError):
+        importing.import_job_run(job_id=job.pk)
+
+    assert ImportJob.objects.get(pk=job.pk).status == ImportJob.Status.RUNNING
+    with django_capture_on_commit_callbacks(execute=False):
+        assert services.import_jobs_recover(now=later(60)).requeued == [job.pk]

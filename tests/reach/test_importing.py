@@ -205,6 +205,74 @@ def test_truncated_last_line_is_rejected_and_the_rest_imported(programme_tag):
     assert line == 5 and "incomplète" in reason
 
 
+def test_a_quote_left_open_is_reported_instead_of_swallowing_the_rest_of_the_file(programme_tag):
+    content = (
+        SEMICOLON
+        + 'x;113;23/11/2026 15:00;;"Ouvert #AvecPôleEmploi;1;1;1\n'
+        + "x;114;23/11/2026 15:01;;Perdue #AvecPôleEmploi;1;1;1\n"
+    )
+
+    job = run(content)
+
+    assert job.status == ImportJob.Status.DONE
+    assert job.rows_created == 3
+    assert not SocialPost.objects.filter(external_id__in=["113", "114"]).exists()
+    [(line, reason)] = rejections(job)
+    assert line == 5
+    assert reason.startswith("guillemet ouvert jamais refermé") and "(ligne 6)" in reason
+
+
+def test_a_quote_closed_too_early_names_the_lines_it_glued_together(programme_tag):
+    content = (
+        "network;external_id;posted_at;text\n"
+        'x;1;23/11/2026 10:00;"Ouvert #AvecPôleEmploi\n'
+        "x;2;23/11/2026 10:01;Avalée #AvecPôleEmploi\n"
+        'x;3;23/11/2026 10:02;"Fermé" trop tôt #AvecPôleEmploi\n'
+        "x;4;23/11/2026 10:03;Lue #AvecPôleEmploi\n"
+    )
+
+    job = run(content, mapping={})
+
+    assert list(SocialPost.objects.values_list("external_id", flat=True)) == ["4"]
+    [(line, reason)] = rejections(job)
+    assert line == 2
+    assert reason.startswith("guillemet mal placé") and "lignes 2 à 4 ignorées" in reason
+
+
+def test_a_field_beyond_the_csv_limit_is_rejected_in_french(programme_tag):
+    content = SEMICOLON + "x;113;23/11/2026 15:00;;#AvecPôleEmploi " + "a" * 200_000 + ";1;1;1\n"
+    job = run(content)
+    assert job.rows_created == 3
+    [(line, reason)] = rejections(job)
+    assert line == 5 and reason.startswith("champ de plus de 131072 caractères")
+
+
+def test_a_nul_character_rejects_its_row_not_the_whole_import(programme_tag):
+    # PostgreSQL refused the whole batch with it, and the import crashed, left "En cours".
+    content = SEMICOLON + "x;113;23/11/2026 15:00;@nu\x00l;Abîmée #AvecPôleEmploi;1;1;1\n"
+
+    job = run(content)
+
+    assert job.status == ImportJob.Status.DONE
+    assert (job.rows_created, job.rows_rejected) == (3, 1)
+    [(line, reason)] = rejections(job)
+    assert line == 5 and reason.startswith("caractère invalide")
+
+
+def test_json_lines_with_a_nul_or_half_a_surrogate_pair_reject_those_lines(programme_tag):
+    content = (
+        '{"external_id": "1", "posted_at": "23/11/2026 10:00", "text": "#AvecPôleEmploi \\ud83d"}\n'
+        '{"external_id": "2\\u0000", "posted_at": "23/11/2026 10:00", "text": "#AvecPôleEmploi"}\n'
+        '{"external_id": "3", "posted_at": "23/11/2026 10:00", "text": "#AvecPôleEmploi \\ud83d\\ude00"}\n'
+    )
+
+    job = run(content, fmt="jsonl", mapping={}, network="x", name="export.jsonl")
+
+    assert job.status == ImportJob.Status.DONE
+    assert [line for line, _reason in rejections(job)] == [1, 2]
+    assert SocialPost.objects.get().text == "#AvecPôleEmploi 😀"
+
+
 def test_line_numbers_count_physical_lines_of_multi_line_fields(programme_tag):
     content = (
         "network,external_id,posted_at,text\n"
@@ -219,6 +287,62 @@ def test_missing_required_column_fails_the_job_clearly(programme_tag):
     job = run("network;id;text\nx;1;#AvecPôleEmploi\n", mapping={})
     assert job.status == ImportJob.Status.FAILED
     assert "external_id" in job.error and "posted_at" in job.error
+
+
+def test_a_windows_1252_file_is_read_with_its_accents(programme_tag):
+    """What a spreadsheet on a French Windows saves as "CSV (séparateur : point-virgule)"."""
+    content = SEMICOLON.replace("Forum", "Forum d’été à Brest")
+
+    job = run(content.encode("cp1252"))
+
+    assert (job.rows_created, job.rows_rejected) == (3, 0)
+    assert SocialPost.objects.get(external_id="111").text == "Bravo #AvecPôleEmploi"
+    assert SocialPost.objects.get(external_id="112").text == "Forum d’été à Brest #avecpoleemploi"
+
+
+def test_a_utf8_character_cut_by_the_sample_does_not_make_the_file_windows_1252():
+    head = ("x" * (importing.SNIFF_BYTES - 1) + "é").encode()[: importing.SNIFF_BYTES]
+    assert importing._is_utf8(head)
+    assert not importing._is_utf8("é à la fin".encode("cp1252"))
+
+
+def csv_rows(content):
+    import csv
+
+    return list(csv.reader(io.StringIO(content), delimiter=";"))
+
+
+def test_a_utf16_file_fails_saying_how_to_save_it(programme_tag):
+    job = run(SEMICOLON.encode("utf-16"))
+    assert job.status == ImportJob.Status.FAILED
+    assert "UTF-16" in job.error and "UTF-8" in job.error
+    assert SocialPost.objects.count() == 0
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl"])
+def test_a_spreadsheet_uploaded_by_mistake_fails_clearly(programme_tag, fmt):
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    for row in csv_rows(SEMICOLON):
+        workbook.active.append(row)
+    xlsx = io.BytesIO()
+    workbook.save(xlsx)
+    job = run(xlsx.getvalue(), fmt=fmt)
+    assert job.status == ImportJob.Status.FAILED
+    assert "n’est pas un fichier texte" in job.error
+    assert not ImportRejection.objects.exists()
+
+
+def test_a_mapped_column_missing_from_the_file_fails_before_anything_is_stored(programme_tag):
+    job = run(SEMICOLON, mapping={**MAPPING, "likes": "Likes", "replies": "Réponses"})
+
+    assert job.status == ImportJob.Status.FAILED
+    assert job.error.startswith(
+        "Colonnes de la correspondance absentes du fichier : Likes (likes), Réponses (replies)."
+    )
+    assert "J'aime" in job.error  # the columns the file has
+    assert not SocialPost.objects.exists()
 
 
 def test_json_lines_with_nested_fields_and_a_truncated_line(programme_tag):
@@ -245,6 +369,35 @@ def test_json_lines_with_nested_fields_and_a_truncated_line(programme_tag):
     assert SocialPost.objects.get(external_id="302").hashtag_list == ["avecpoleemploi"]
 
 
+def test_a_file_imported_in_the_wrong_format_fails_saying_which_to_choose(programme_tag):
+    as_jsonl = run(SEMICOLON, fmt="jsonl", name="export.jsonl")
+    assert as_jsonl.status == ImportJob.Status.FAILED
+    assert "pas au format JSON lines" in as_jsonl.error and "CSV" in as_jsonl.error
+    assert not ImportRejection.objects.filter(job=as_jsonl).exists()  # not one rejection per line
+
+    lines = '{"external_id": "1", "posted_at": "23/11/2026 10:00", "text": "#AvecPôleEmploi"}\n'
+    as_csv = run(lines, mapping={})
+    assert as_csv.status == ImportJob.Status.FAILED
+    assert "format JSON lines. Choisissez ce format" in as_csv.error
+
+
+def test_json_lines_with_an_object_where_a_value_is_due_reject_the_line(programme_tag):
+    content = (
+        '{"id": {"value": "1"}, "date": "23/11/2026 10:00", "text": "#AvecPôleEmploi"}\n'
+        '{"id": "2", "date": "23/11/2026 10:00", "text": ["#AvecPôleEmploi"]}\n'
+        '{"id": 3, "date": "23/11/2026 10:00", "text": "#AvecPôleEmploi", "tags": ["AvecPôleEmploi"]}\n'
+    )
+    mapping = {"external_id": "id", "posted_at": "date", "hashtags": "tags"}
+
+    job = run(content, fmt="jsonl", mapping=mapping, network="x", name="export.jsonl")
+
+    assert rejections(job) == [
+        (1, "objet ou liste JSON au lieu d’un texte ou d’un nombre pour external_id"),
+        (2, "objet ou liste JSON au lieu d’un texte ou d’un nombre pour text"),
+    ]
+    assert list(SocialPost.objects.values_list("external_id", flat=True)) == ["3"]
+
+
 def test_mapping_text_is_parsed_and_checked():
     assert importing.parse_mapping("external_id=ID, text = Contenu\nlikes=J'aime") == {
         "external_id": "ID", "text": "Contenu", "likes": "J'aime"
@@ -264,6 +417,17 @@ def test_command_imports_and_prints_progress_and_rejections(programme_tag, tmp_p
     assert "4 lignes" in out and "3 publications ajoutées" in out and "1 lignes rejetées" in out
     assert "ligne 5 : date illisible" in err
     assert ImportJob.objects.get().original_name == "export.csv"
+
+
+def test_command_groups_thousands_the_french_way(programme_tag, tmp_path, capsys):
+    rows = "".join(f"x;{i};23/11/2026 10:00;;#AvecPôleEmploi;1;1;1\n" for i in range(1200))
+    path = tmp_path / "export.csv"
+    path.write_text(SEMICOLON.splitlines(keepends=True)[0] + rows, encoding="utf-8")
+
+    call_command("import_posts", str(path), "--mapping", ",".join(f"{k}={v}" for k, v in MAPPING.items()))
+
+    out = capsys.readouterr().out
+    assert "1\u202f200 lignes lues, 1\u202f200 publications ajoutées" in out and "1,200" not in out
 
 
 def test_command_refuses_a_missing_file(tmp_path):
@@ -331,12 +495,13 @@ def test_csv_batches_are_checked_column_by_column_exactly_as_row_by_row():
         "external_id": ["1", "2", " 3 ", "", "a" * 301, "4"],
         "posted_at": ["23/11/2026 14:05", "2026-11-23T14:05:00Z", "31/02/2026", "", "23/11/2099 10:00", "01/01/2000"],
         "text": ["Bravo #AvecPôleEmploi", "pas de tag", "", "#avecpoleemploi https://avecpoleemploi.fr/s/abcd1234",
+                 "Nul\x00 #AvecPôleEmploi",
                  "＃AvecPoleEmploi", "#123", "Lien https://avecpoleemploi.fr/s/code-99"],
         "url": ["", " https://avecpoleemploi.fr/s/zzzz9999 ", "https://x.com/a/status/1"],
         "author_id": [" 42 ", "", "9" * 120],
         "author_handle": ["@Agence_Rennes", "lea@piaille.fr", "", " bench_author_1 ", "https://x.com/Foo", "@@a"],
         "author_instance": ["", "Piaille.fr"],
-        "author_name": [" Léa ", "", "n" * 300],
+        "author_name": [" Léa ", "", "n" * 300, "L\x00éa", "n" * 300 + "\x00"],
         "hashtags": ["", "AvecPoleEmploi", "#a,#AvecPôleEmploi", "＃avecpoleemploi autre"],
         **{name: ["12", "", "1 540", "1,5", "2,0", "-3", "beaucoup", "9" * 19, "1_000", " 7 ", "١٢", "+4", "0",
                   "0" * 16 + "12", "0" * 5000 + "3"]

@@ -6,7 +6,7 @@ from datetime import timedelta
 from io import StringIO
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import IntegrityError, transaction
 
 from advocacy.reach import rollups
@@ -146,6 +146,23 @@ def test_refresh_recomputes_days_of_posts_fetched_again_and_dirty_days(ambassado
     assert not DirtyDay.objects.exists()
 
 
+def test_posts_committed_after_a_pass_are_seen_by_the_next_one(ambassador):
+    """A batch's posts carry the time its write began and are seen once it commits: a pass
+    that ran in between must not make the next one skip them."""
+    from django.utils import timezone
+
+    from advocacy.reach.models import SocialPost
+
+    rollups.rollup_refresh()
+    write_began = timezone.now()
+    rollups.rollup_refresh()  # while the batch is being written: it sees nothing of it
+    written = post(day=days_ago(40), ambassador=ambassador)  # the batch commits
+    SocialPost.objects.filter(pk=written.pk).update(fetched_at=write_began)
+
+    assert days_ago(40) in rollups.rollup_refresh()
+    assert ReachDaily.objects.get(day=days_ago(40)).ambassador_posts == 1
+
+
 def test_refresh_task_runs_through_celery(ambassador):
     from advocacy.reach import tasks
 
@@ -159,7 +176,8 @@ def test_reconcile_prints_differences_then_fixes_them(ambassador, day):
     rollups.rollup_day(day)
     clicks(share.link, day=day, human=2)
     out = StringIO()
-    call_command("reconcile_reach", "--from", day.isoformat(), "--to", day.isoformat(), "--dry-run", stdout=out)
+    with pytest.raises(CommandError, match=r"3 différence\(s\) sur 1 jour\(s\), rien corrigé"):
+        call_command("reconcile_reach", "--from", day.isoformat(), "--to", day.isoformat(), "--dry-run", stdout=out)
     assert "human_clicks: enregistré 0 → recalculé 2" in out.getvalue()
     assert ReachDaily.objects.get(day=day).human_clicks == 0
     call_command("reconcile_reach", "--from", day.isoformat(), "--to", day.isoformat(), stdout=StringIO())
@@ -167,6 +185,38 @@ def test_reconcile_prints_differences_then_fixes_them(ambassador, day):
     out = StringIO()
     call_command("reconcile_reach", "--from", day.isoformat(), "--to", day.isoformat(), stdout=out)
     assert "Aucune différence" in out.getvalue()
+
+
+def test_reconcile_names_the_unit_network_and_kit_of_each_difference(org, ambassador, day):
+    kit = live_kit()
+    share = shared(ambassador=ambassador, kit=kit, network="x", day=day)
+    post(day=day)  # organic: no unit, no kit
+    rollups.rollup_day(day)
+    clicks(share.link, day=day, human=2)
+    post(day=day)
+    out = StringIO()
+
+    with pytest.raises(CommandError):
+        call_command("reconcile_reach", "--from", day.isoformat(), "--to", day.isoformat(), "--dry-run", stdout=out)
+
+    lines = out.getvalue().splitlines()
+    unit = org["a-bre-1"]
+    in_unit = f"unité {unit.name} ({unit.code})"
+    assert (
+        f"{day} · {in_unit} · x · kit n° {kit.pk} « {kit.title} » · human_clicks: enregistré 0 → recalculé 2" in lines
+    )
+    assert f"{day} · sans unité · x · sans kit · organic_posts: enregistré 1 → recalculé 2" in lines
+    assert (
+        f"{day} · ambassadeur·rice n° {ambassador.pk} · {in_unit} · human_clicks: enregistré 0 → recalculé 2" in lines
+    )
+
+
+def test_reconcile_without_difference_exits_cleanly_and_a_bad_date_says_what_is_expected(day):
+    out = StringIO()
+    call_command("reconcile_reach", "--from", day.isoformat(), "--to", day.isoformat(), "--dry-run", stdout=out)
+    assert "Aucune différence" in out.getvalue()
+    with pytest.raises(CommandError, match="Date invalide « 2026-13-01 » : attendu AAAA-MM-JJ"):
+        call_command("reconcile_reach", "--from", "2026-13-01", stdout=StringIO())
 
 
 def test_two_ambassadors_of_two_regions_land_in_their_units(org, charter, day):

@@ -1,5 +1,6 @@
 """Mastodon: the public hashtag timeline (/api/v1/timelines/tag/:hashtag) of each
-configured instance, paginated through the Link header (max_id), incremental by since_id.
+configured instance: a first run reads back from the newest through the Link header
+(max_id), later runs read forward from the newest status seen (min_id).
 
 Mastodon folds case and accents in hashtags itself, so one timeline per tag is enough.
 A status is stored under its URI, which is the same on every instance that shows it,
@@ -15,11 +16,10 @@ from urllib.parse import parse_qs, quote, urlsplit
 import requests
 from django.conf import settings
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 
 from accounts.models import Network
 from advocacy.reach import hashtags
-from advocacy.reach.collectors import CollectorError
+from advocacy.reach.collectors import CollectorError, json_body, posted_at
 from advocacy.reach.ingestion import Matcher, PostData, posts_upsert
 from advocacy.reach.models import CollectorState, Hashtag, SocialPost
 
@@ -51,7 +51,7 @@ def parse_statuses(statuses: list, *, instance: str) -> list[PostData]:
             PostData(
                 network=Network.MASTODON,
                 external_id=status.get("uri") or status.get("url") or f"https://{instance}/{status['id']}",
-                posted_at=parse_datetime(status["created_at"]),
+                posted_at=posted_at(status["created_at"]),
                 text=plain_text(status.get("content", "")),
                 url=status.get("url") or status.get("uri") or "",
                 author_external_id=account.get("url", "") or account.get("id", ""),
@@ -93,13 +93,23 @@ class MastodonCollector:
         return response
 
     def pages(self, *, tag: str, since_id: str = ""):
+        """The tag's statuses, a page at a time.
+
+        A first run reads back from the newest, up to MAX_PAGES. A later run reads forward
+        from since_id, asking with min_id for the statuses immediately newer than the last
+        one read: since_id would give the newest first, and when more than MAX_PAGES came
+        in between two runs (the worker or the instance was down), those between the last
+        page read and since_id were never asked for again. Forward, a run that stops at
+        MAX_PAGES leaves no gap: the next one goes on from where it stopped.
+        """
         url = f"{self.base_url}/api/v1/timelines/tag/{quote(tag)}"
         params = {"limit": PAGE_SIZE}
         if since_id:
-            params["since_id"] = since_id
+            yield from self._pages_forward(url, params, min_id=since_id)
+            return
         for _page in range(MAX_PAGES):
             response = self._get(url, params)
-            statuses = response.json()
+            statuses = json_body(response, service=self.instance, expected=list)
             if not statuses:
                 return
             yield statuses
@@ -107,9 +117,25 @@ class MastodonCollector:
             max_id = parse_qs(urlsplit(next_link).query).get("max_id", [""])[0]
             if not max_id:
                 return
-            # The next link does not repeat since_id; we keep our own parameters and
-            # take only max_id from it, so a link to another host is never followed.
+            # We keep our own parameters and take only max_id from the next link, so a
+            # link to another host is never followed.
             params = {**params, "max_id": max_id}
+
+    def _pages_forward(self, url: str, params: dict, *, min_id: str):
+        for _page in range(MAX_PAGES):
+            response = self._get(url, {**params, "min_id": min_id})
+            statuses = json_body(response, service=self.instance, expected=list)
+            if not statuses:
+                return
+            yield statuses
+            try:
+                newest = max(statuses, key=lambda status: int(status["id"]))["id"]
+            except (KeyError, TypeError, ValueError) as exc:
+                raise CollectorError(f"answer not understood ({type(exc).__name__}: {exc})") from exc
+            if int(newest) <= int(min_id):  # an instance that ignores min_id: stop, not loop
+                return
+            min_id = newest
+        logger.info("Mastodon %s: %d pages read, the next run goes on from %s", self.instance, MAX_PAGES, min_id)
 
     def collect(self, *, hashtag: Hashtag, matcher: Matcher | None = None) -> int:
         matcher = matcher or Matcher()
@@ -121,13 +147,16 @@ class MastodonCollector:
         newest, seen = state.since_id, 0
         try:
             for statuses in self.pages(tag=tag, since_id=state.since_id):
-                for status in statuses:
-                    if not newest or int(status["id"]) > int(newest):
-                        newest = status["id"]
-                posts = parse_statuses(statuses, instance=self.instance)
+                try:
+                    for status in statuses:
+                        if not newest or int(status["id"]) > int(newest):
+                            newest = status["id"]
+                    posts = parse_statuses(statuses, instance=self.instance)
+                except (KeyError, TypeError, ValueError) as exc:
+                    raise CollectorError(f"answer not understood ({type(exc).__name__}: {exc})") from exc
                 result = posts_upsert(posts=posts, source=SocialPost.Source.MASTODON, matcher=matcher)
                 seen += len(posts) - len(result.skipped)
-        except (CollectorError, ValueError, KeyError) as exc:
+        except CollectorError as exc:
             logger.error("Mastodon collection of #%s on %s failed: %s", hashtag.tag, self.instance, exc)
             CollectorState.objects.filter(pk=state.pk).update(
                 last_run_at=now, last_error=str(exc)[:2000], last_error_at=timezone.now(),

@@ -13,11 +13,10 @@ from datetime import UTC, datetime, timedelta
 import requests
 from django.conf import settings
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 
 from accounts.models import Network
 from advocacy.reach import hashtags
-from advocacy.reach.collectors import CollectorError
+from advocacy.reach.collectors import CollectorError, json_body, posted_at
 from advocacy.reach.ingestion import Matcher, PostData, posts_upsert
 from advocacy.reach.models import CollectorState, Hashtag, SocialPost
 
@@ -28,6 +27,11 @@ MAX_ATTEMPTS = 4
 # Recent search reaches seven days back; a refresh starts just inside that window.
 RECENT_WINDOW = timedelta(days=7) - timedelta(minutes=5)
 _warned_off = False
+# What an operator reading the log should check first.
+_HINTS = {
+    401: " (the bearer token was refused: check X_BEARER_TOKEN)",
+    403: " (the token's app has no access to recent search: check its project and access level)",
+}
 
 
 def build_query(tag: str) -> str:
@@ -54,7 +58,7 @@ def parse_page(page: dict) -> list[PostData]:
             PostData(
                 network=Network.X,
                 external_id=tweet["id"],
-                posted_at=parse_datetime(tweet["created_at"]),
+                posted_at=posted_at(tweet["created_at"]),
                 text=tweet.get("text", ""),
                 url=f"https://x.com/{username or 'i/web'}/status/{tweet['id']}",
                 author_external_id=tweet.get("author_id", ""),
@@ -99,8 +103,9 @@ class XCollector:
                 self._wait_for_reset(response)
                 continue
             if response.status_code != 200:
-                raise CollectorError(f"X API answered {response.status_code}: {response.text[:300]}")
-            return response.json()
+                hint = _HINTS.get(response.status_code, "")
+                raise CollectorError(f"X API answered {response.status_code}{hint}: {response.text[:300]}")
+            return json_body(response, service="X API", expected=dict)
         raise CollectorError(f"X API still rate-limited after {MAX_ATTEMPTS} attempts")
 
     def _wait_for_reset(self, response) -> None:
@@ -150,7 +155,10 @@ class XCollector:
                 start_time=now - RECENT_WINDOW if refresh else None,
             ):
                 newest = newest or page.get("meta", {}).get("newest_id", "")
-                posts = parse_page(page)
+                try:
+                    posts = parse_page(page)
+                except (KeyError, TypeError, ValueError) as exc:
+                    raise CollectorError(f"X API answer not understood ({type(exc).__name__}: {exc})") from exc
                 result = posts_upsert(posts=posts, source=SocialPost.Source.X_API, matcher=matcher)
                 seen += len(posts) - len(result.skipped)
         except CollectorError as exc:

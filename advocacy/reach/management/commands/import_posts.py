@@ -46,8 +46,9 @@ class Command(BaseCommand):
 
         def echo(progress):
             self.stdout.write(
-                f"\r  {progress.rows_read:>10,} lignes · {progress.bytes_read * 100 // total:>3} % · "
-                f"{progress.created:,} ajoutées · {progress.updated:,} mises à jour · {progress.rejected:,} rejetées",
+                f"\r  {_number(progress.rows_read):>10} lignes · {progress.bytes_read * 100 // total:>3} % · "
+                f"{_number(progress.created)} ajoutées · {_number(progress.updated)} mises à jour · "
+                f"{_number(progress.rejected)} rejetées",
                 ending="",
             )
             self.stdout.flush()
@@ -71,8 +72,13 @@ class Command(BaseCommand):
             raise CommandError(job.error)
         self.stdout.write(
             self.style.SUCCESS(
-                f"Import n° {job.pk} terminé : {job.rows_read:,} lignes lues, {job.rows_created:,} publications "
-                f"ajoutées, {job.rows_updated:,} mises à jour, {job.rows_unchanged:,} inchangées, "
-                f"{job.rows_rejected:,} lignes rejetées."
+                f"Import n° {job.pk} terminé : {_number(job.rows_read)} lignes lues, {_number(job.rows_created)} "
+                f"publications ajoutées, {_number(job.rows_updated)} mises à jour, {_number(job.rows_unchanged)} "
+                f"inchangées, {_number(job.rows_rejected)} lignes rejetées."
             )
         )
+
+
+def _number(value: int) -> str:
+    # French groups thousands with a (narrow no-break) space: "30,000 lignes" reads as thirty.
+    return f"{value:,}".replace(",", "\u202f")
