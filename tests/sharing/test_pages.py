@@ -278,6 +278,23 @@ def test_live_check_shows_the_guideline_findings(amb_client):
     assert not Share.objects.exists()
 
 
+def test_live_check_blocks_only_the_networks_a_long_text_does_not_fit(amb_client):
+    from content.models import GuidelineRule
+
+    GuidelineRule.objects.create(
+        kind=GuidelineRule.Kind.LENGTH, severity=GuidelineRule.Severity.BLOCKING, explanation="Trop long."
+    )
+    kit = live_kit()
+    # About 370 characters: too long for X (280) and Bluesky (300), not for LinkedIn or e-mail.
+    text = "Une matinée de plus à l’agence avec les recruteurs du bassin. " * 6
+    response = amb_client.post(reverse("sharing:share_check", kwargs={"slug": kit.slug}), {"text": text})
+    checks = BeautifulSoup(response.content, "html.parser").select_one(".app-checks")
+    assert checks["data-blocked"].split() == ["x", "bluesky"]
+    assert "Corrigez les points en rouge pour partager sur X, Bluesky." in checks.get_text()
+    shared = amb_client.post(reverse("sharing:share", kwargs={"slug": kit.slug}), {"text": text, "network": "linkedin"})
+    assert shared.status_code == 303
+
+
 def test_share_page_lets_its_form_reach_the_networks_and_nothing_else(amb_client, ambassador):
     from accounts import services as account_services
 
