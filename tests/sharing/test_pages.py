@@ -52,6 +52,16 @@ def test_feed_filters_by_topic(amb_client):
     assert _titles(amb_client.get(reverse("sharing:feed"), {"theme": youth.slug})) == ["Kit jeunes"]
 
 
+def test_feed_says_when_a_theme_has_nothing_for_me_and_leads_back_to_every_theme(amb_client):
+    live_kit(title="Autre kit")
+    empty = topic("Formation")
+    response = amb_client.get(reverse("sharing:feed"), {"theme": empty.slug})
+    soup = BeautifulSoup(response.content, "html.parser")
+    assert "Aucun contenu à partager sur ce thème pour le moment." in soup.get_text()
+    assert "Vous serez prévenu" not in soup.get_text()
+    assert soup.find("a", string="Voir les contenus de tous les thèmes")["href"] == reverse("sharing:feed")
+
+
 def test_feed_is_paginated(amb_client):
     for i in range(14):
         live_kit(title=f"Kit {i}")
