@@ -117,6 +117,16 @@ class TestProposing:
         assert "taille maximale" in response.content.decode()
         assert not Story.objects.exists()
 
+    def test_a_refused_proposal_says_so_above_the_form(self, client, ambassador):
+        from bs4 import BeautifulSoup
+
+        client.force_login(ambassador)
+        response = client.post(reverse("story_propose"), story_form(kind="employer"))
+        soup = BeautifulSoup(response.content, "html.parser")
+        summary = soup.select_one("main .fr-alert--error")
+        assert "Votre histoire n’est pas encore envoyée" in summary.get_text()
+        assert summary.find_next("form") is not None  # above the form, where the page opens
+
     def test_testimonial_without_consent_is_refused(self, client, ambassador):
         client.force_login(ambassador)
         response = client.post(reverse("story_propose"), story_form(kind="employer"))
