@@ -79,6 +79,22 @@ def test_feed_says_where_i_already_shared(amb_client, ambassador):
     assert "Déjà partagé : X, LinkedIn" in soup.select_one(".app-shared").get_text()
 
 
+def test_feed_card_keeps_a_briefs_list_items_and_entities_readable(amb_client, ambassador):
+    kit = live_kit(
+        title="Semaine de l’emploi",
+        brief="<p>Des ateliers.</p><ul><li>42 agences participantes</li>"
+        "<li>Inscription gratuite &amp; ouverte</li></ul>",
+    )
+    share(ambassador=ambassador, kit=kit, network="x")
+    soup = BeautifulSoup(amb_client.get(reverse("sharing:feed")).content, "html.parser")
+    assert soup.select_one(".fr-card__desc").get_text() == (
+        "Des ateliers. 42 agences participantes · Inscription gratuite & ouverte"
+    )
+    assert " ".join(soup.select_one(".fr-card__detail").get_text().split()).endswith(" · Déjà partagé : X")
+    # DSFR draws the detail as a flex row: one child keeps the spaces around "·".
+    assert len(soup.select(".fr-card__detail > *")) == 1
+
+
 def test_a_cached_card_still_says_only_my_own_shares(client, ambassador, org, charter):
     kit = live_kit(title="Kit commun")
     share(ambassador=ambassador, kit=kit, network="x")
