@@ -218,6 +218,18 @@ def test_share_page_of_a_kit_not_meant_for_me_is_not_found(amb_client, org):
     assert amb_client.get(reverse("sharing:share", kwargs={"slug": kit.slug})).status_code == 404
 
 
+def test_share_page_ties_each_suggestion_button_to_its_text_and_warns_of_new_windows(amb_client, ambassador):
+    kit = live_kit(texts=[{"body": "Premier angle #AvecPôleEmploi", "networks": []}])
+    recorded = share(ambassador=ambassador, kit=kit, network="x")
+    services.share_attach_post(share=recorded, by=ambassador, post_url="https://x.com/camille/status/1")
+    soup = BeautifulSoup(amb_client.get(reverse("sharing:share", kwargs={"slug": kit.slug})).content, "html.parser")
+    button = soup.select_one("button[data-use-text]")
+    assert soup.find(id=button["aria-describedby"]).get_text() == "Premier angle #AvecPôleEmploi"
+    for link in soup.select("main a[target=_blank]"):
+        assert link.get("title", "").endswith("(nouvelle fenêtre)"), link
+    assert "fr-sr-only" not in soup.select_one("#share-status")["class"]
+
+
 def test_share_page_tells_a_refused_share(amb_client):
     kit = live_kit()
     response = amb_client.post(reverse("sharing:share", kwargs={"slug": kit.slug}), {"text": " ", "network": "x"})
