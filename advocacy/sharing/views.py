@@ -255,7 +255,11 @@ def impact(request):
         "values": figures.clicks_per_day,
         "label": _("Clics de personnes"),
     }
-    return render(request, "sharing/impact.html", {"figures": figures, "shares": shares, "chart": chart})
+    # The chart's figures as a table too, for who cannot see the chart.
+    daily = list(zip(figures.days, figures.clicks_per_day, strict=True))
+    return render(
+        request, "sharing/impact.html", {"figures": figures, "shares": shares, "chart": chart, "daily": daily}
+    )
 
 
 @public

@@ -8,6 +8,7 @@ from bs4 import BeautifulSoup
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from advocacy.sharing import buffer, services
 from advocacy.sharing.models import Share
@@ -265,6 +266,15 @@ def test_my_impact_counts_human_clicks_per_share_and_network(amb_client, ambassa
     assert soup.select_one(".app-share-clicks").get_text() == "3"
     assert "Bluesky" in soup.get_text()
     assert soup.select_one("#impact-chart-data") is not None
+
+
+def test_my_impact_gives_the_charts_figures_as_a_table(amb_client, ambassador):
+    recorded = share(ambassador=ambassador, network="bluesky")
+    services.clicks_store([click_event(recorded.link, visitor=f"v{i}") for i in range(2)])
+    soup = BeautifulSoup(amb_client.get(reverse("sharing:impact")).content, "html.parser")
+    rows = [[cell.get_text() for cell in row.select("td")] for row in soup.select("details table tbody tr")]
+    assert len(rows) == 30
+    assert rows[-1] == [date_format(timezone.localdate(), "l j F"), "2"]
 
 
 def test_my_impact_shows_only_my_own_figures(amb_client, org, charter):
