@@ -159,6 +159,20 @@ class TestProposing:
         response = client.get(reverse("story_consent_form", args=[story.pk]))
         assert response.status_code == 200 and b"".join(response.streaming_content) == MINIMAL_PDF
 
+    def test_a_curator_sees_each_note_field_with_its_own_label(self, client, ambassador, curator):
+        from collections import Counter
+
+        from bs4 import BeautifulSoup
+
+        story = make_story(ambassador, kind="job_seeker")
+        client.force_login(curator)
+        soup = BeautifulSoup(client.get(reverse("story_detail", args=[story.pk])).content, "html.parser")
+        ids = Counter(element["id"] for element in soup.select("[id]"))
+        assert not [name for name, count in ids.items() if count > 1]
+        notes = soup.select("main textarea[name=note]")
+        assert len(notes) == 2  # recording a withdrawal, declining the story
+        assert all(soup.select_one(f"label[for={note['id']}]") for note in notes)
+
     def test_a_future_consent_date_is_refused(self, ambassador):
         import datetime as dt
 
