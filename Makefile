@@ -6,6 +6,13 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
+# The links the demo hands out (tracked links /s/<code>, links in e-mails) point at the
+# address `make run` serves, so that `make run PORT=8001` gives links that work; a
+# SITE_URL set in the environment or in .env wins.
+ifeq ($(strip $(SITE_URL)$(shell grep -s '^SITE_URL=' .env)),)
+RUN_SITE_URL := SITE_URL=http://$(HOST):$(PORT)
+endif
+
 .PHONY: run test lint format bench messages totp worker install install-dev clean help
 
 help:
@@ -30,11 +37,11 @@ install-dev: $(VENV)/.dev
 
 run: $(VENV)/.runtime
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py seed_demo
+	$(RUN_SITE_URL) $(PY) manage.py seed_demo
 	@echo ""
 	@echo "Le worker Celery (avec beat) tourne en arrière-plan sur le broker embarqué (var/celery)."
 	@echo "Application : http://$(HOST):$(PORT)/   (Ctrl+C pour arrêter)"
-	@trap 'kill 0' INT TERM EXIT; \
+	@trap 'kill 0' INT TERM EXIT; $(if $(RUN_SITE_URL),export $(RUN_SITE_URL);) \
 	  $(VENV)/bin/celery -A advocacy worker --beat --pool=solo --loglevel=WARNING \
 	    --schedule=var/celerybeat-schedule > var/celery.log 2>&1 & \
 	  $(PY) manage.py runserver $(HOST):$(PORT)

@@ -31,10 +31,13 @@ class HandleForm(DsfrForm):
         help_text=_("Par exemple @prenom_nom, ou l’adresse de votre profil."),
     )
     instance = forms.CharField(
-        label=_("Instance (Mastodon uniquement)"),
+        label=_("Instance Mastodon"),
         max_length=253,
         required=False,
-        help_text=_("Par exemple mastodon.social"),
+        help_text=_(
+            "Le serveur de votre compte, par exemple mastodon.social. Inutile si votre identifiant "
+            "l’indique déjà (@prenom@mastodon.social)."
+        ),
     )
     follower_count = forms.IntegerField(
         label=_("Nombre d’abonné·es (approximatif)"),

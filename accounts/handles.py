@@ -113,7 +113,11 @@ def validate_bluesky(raw: str) -> CanonicalHandle:
 
 
 def validate_mastodon(raw: str, instance: str = "") -> CanonicalHandle:
+    """A Mastodon account. An error about the instance typed in its own field carries the
+    code "instance", so that forms show it under that field rather than the handle's."""
     value = raw.strip()
+    # Where a wrong instance came from: its own field, or the handle (@name@host, a URL).
+    instance_code = "instance" if instance.strip() else "invalid"
     if "://" in value:
         parts = urlsplit(value)
         instance = instance or (parts.hostname or "")
@@ -122,17 +126,22 @@ def validate_mastodon(raw: str, instance: str = "") -> CanonicalHandle:
     if "@" in value:
         value, _sep, from_handle = value.partition("@")
         if instance and from_handle.lower() != instance.lower():
-            raise ValidationError(_("L’instance indiquée ne correspond pas à celle de l’identifiant."))
+            raise ValidationError(
+                _("L’instance indiquée ne correspond pas à celle de l’identifiant."), code=instance_code
+            )
         instance = from_handle
+        instance_code = "invalid"
     instance = instance.strip().lower().removeprefix("https://").strip("/")
     if not re.fullmatch(r"[A-Za-z0-9_]{1,30}", value):
         raise ValidationError(
             _("Un nom d’utilisateur Mastodon compte de 1 à 30 caractères : lettres sans accent, chiffres et « _ ».")
         )
     if not instance:
-        raise ValidationError(_("Indiquez l’instance Mastodon, par exemple « mastodon.social »."))
+        raise ValidationError(_("Indiquez l’instance Mastodon, par exemple « mastodon.social »."), code="instance")
     if not _is_domain(instance):
-        raise ValidationError(_("L’instance Mastodon doit être un nom de domaine, par exemple « mastodon.social »."))
+        raise ValidationError(
+            _("L’instance Mastodon doit être un nom de domaine, par exemple « mastodon.social »."), code=instance_code
+        )
     # Mastodon usernames are case-insensitive for lookups.
     return CanonicalHandle(value.lower(), instance)
 

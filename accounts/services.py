@@ -106,7 +106,8 @@ def handle_save(
     try:
         canonical = canonical_handle(network, handle, instance)
     except ValidationError as exc:
-        raise DomainError(exc.messages[0], field="handle") from exc
+        field = "instance" if exc.error_list[0].code == "instance" else "handle"
+        raise DomainError(exc.messages[0], field=field) from exc
     if follower_count is not None and follower_count < 0:
         raise DomainError(_("Le nombre d’abonné·es ne peut pas être négatif."), field="follower_count")
 

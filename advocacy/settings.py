@@ -265,6 +265,12 @@ ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 # Signing up is only open to staff addresses; an empty list accepts any address
 # (useful for the demo and for tests).
 STAFF_EMAIL_DOMAINS = env.list("STAFF_EMAIL_DOMAINS", default=[])
+if not DEBUG and not STAFF_EMAIL_DOMAINS:
+    # Anybody could otherwise open an account, join the programme and read what is meant
+    # for staff (briefs, discussions), and their shares would count in the figures.
+    raise ImproperlyConfigured(
+        "STAFF_EMAIL_DOMAINS must list the staff e-mail domains that may sign up when DEBUG is off."
+    )
 
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="#AvecPôleEmploi")

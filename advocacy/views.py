@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.template import loader
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from accounts.access import Decision, Role, has_mfa, public, roles_of, rule_for, signed_in
@@ -112,11 +113,25 @@ def error_403(request, exception=None):
     return render(request, "errors/403.html", {"exception": exception}, status=403)
 
 
+def _is_api(request) -> bool:
+    return request.path.startswith("/api/v1/")
+
+
+def _api_error(code: str, message, status: int) -> JsonResponse:
+    # The API's one error format (advocacy.api), also for what never reached DRF: an
+    # address that matches no endpoint, an error outside the view's own handling.
+    return JsonResponse({"error": {"code": code, "message": str(message), "fields": {}}}, status=status)
+
+
 def error_404(request, exception=None):
+    if _is_api(request):
+        return _api_error("not_found", _("Ressource introuvable."), 404)
     return render(request, "errors/404.html", status=404)
 
 
 def error_500(request):
+    if _is_api(request):
+        return _api_error("server_error", _("Erreur du serveur : réessayez dans un instant."), 500)
     # Rendered without the request's context processors: when the database is what
     # failed, looking up the signed-in person would fail again.
     html = loader.get_template("errors/500.html").render({"BRAND": settings.BRAND, "is_error_page": True})

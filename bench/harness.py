@@ -35,6 +35,7 @@ def environment() -> dict:
             "DEBUG": "false",
             "SECRET_KEY": os.environ.get("BENCH_SECRET_KEY") or secrets.token_urlsafe(50),
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "STAFF_EMAIL_DOMAINS": "demo.avecpoleemploi.fr",
             "SECURE_SSL_REDIRECT": "false",
             "DATABASE_URL": os.environ["BENCH_DATABASE_URL"],
             "REDIS_URL": os.environ["BENCH_REDIS_URL"],
@@ -56,7 +57,15 @@ def setup_django(env: dict) -> None:
 
     if settings.configured:
         return
-    for key in ("DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "SECURE_SSL_REDIRECT", "DATABASE_URL", "REDIS_URL"):
+    for key in (
+        "DEBUG",
+        "SECRET_KEY",
+        "ALLOWED_HOSTS",
+        "STAFF_EMAIL_DOMAINS",
+        "SECURE_SSL_REDIRECT",
+        "DATABASE_URL",
+        "REDIS_URL",
+    ):
         os.environ[key] = env[key]
     for key in ("CLICK_BUFFER_KEY", "CACHE_KEY_PREFIX", "STATIC_ROOT", "LOG_LEVEL", "SITE_URL"):
         os.environ[key] = env[key]

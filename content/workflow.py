@@ -213,6 +213,17 @@ def _check_window(kit: Kit) -> None:
         raise DomainError(_("L’expiration doit suivre la publication."), field="expires_at")
 
 
+def _check_not_expired(kit: Kit) -> None:
+    # A draft may keep an old date while it is written; a kit sent to review or approved
+    # with it would be published and expired within the minute.
+    if kit.expires_at and kit.expires_at <= timezone.now():
+        raise DomainError(
+            _("La date d’expiration est passée : changez-la, ou videz-la pour un kit sans expiration."),
+            field="expires_at",
+            code="expired_window",
+        )
+
+
 @transaction.atomic
 def kit_create(
     *,
@@ -360,6 +371,7 @@ def kit_submit(*, kit: Kit, by: User, comment: str = "") -> Kit:
     _require(by, Role.CURATOR)
     kit = Kit.objects.select_for_update().get(pk=kit.pk)
     _allowed(kit, "submit")
+    _check_not_expired(kit)
     if not kit.texts.exists():
         raise DomainError(_("Ajoutez au moins un texte suggéré avant de soumettre."), code="no_text")
     findings = kit_findings(kit)
@@ -395,6 +407,7 @@ def kit_approve(*, kit: Kit, by: User, comment: str = "") -> Kit:
         raise DomainError(_("Vous ne pouvez pas approuver un kit que vous avez écrit."), code="four_eyes")
     if by.pk == kit.last_editor_id:
         raise DomainError(_("Vous ne pouvez pas approuver un kit que vous avez modifié en dernier."), code="four_eyes")
+    _check_not_expired(kit)
     blocking = [f for f in kit_findings(kit) if f["severity"] == "blocking"]
     if blocking:
         raise DomainError(

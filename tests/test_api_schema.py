@@ -1,5 +1,7 @@
 """The OpenAPI schema is valid, and fuzzing every endpoint never yields a server error."""
 
+import json
+
 import pytest
 import schemathesis
 from django.core import signals
@@ -56,3 +58,18 @@ schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
 @settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
 def test_no_server_error_under_fuzzing(db, keep_test_connection, case, token):
     case.call_and_validate(headers={"Authorization": f"Token {token}"}, checks=[not_a_server_error])
+
+
+def test_an_unknown_api_address_answers_in_the_apis_error_format(client, db):
+    response = client.get("/api/v1/pas-de-point-d-acces/")
+    assert response.status_code == 404 and response["Content-Type"] == "application/json"
+    assert response.json() == {"error": {"code": "not_found", "message": "Ressource introuvable.", "fields": {}}}
+    assert "<html" in client.get("/pas-de-page/").content.decode()  # pages keep their HTML page
+
+
+def test_a_server_error_in_the_api_answers_in_the_apis_error_format(rf):
+    from advocacy.views import error_500
+
+    response = error_500(rf.get("/api/v1/kits/"))
+    assert response.status_code == 500
+    assert json.loads(response.content)["error"]["code"] == "server_error"

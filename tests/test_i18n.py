@@ -78,3 +78,17 @@ def test_pages_speak_english_when_asked(client, db):
     body = response.content.decode()
     assert '<html lang="en"' in body
     assert "Sign in" in body and "Se connecter" not in body
+
+
+def test_templates_never_print_a_title_cased_month():
+    """Django's "M" prints "Déc" for décembre: French writes its months in lower case."""
+    import re
+
+    offenders = []
+    for template in ROOT.glob("**/templates/**/*.html"):
+        if SKIP & set(template.relative_to(ROOT).parts):
+            continue
+        for fmt in re.findall(r"""\|date:(?:"([^"]*)"|'([^']*)')""", template.read_text()):
+            if "M" in "".join(fmt).replace("\\M", ""):
+                offenders.append(f"{template.relative_to(ROOT)}: {''.join(fmt)}")
+    assert not offenders, offenders

@@ -13,11 +13,12 @@ PRODUCTION = {
     "DEBUG": "false",
     "SECRET_KEY": "k" * 20 + "-production-secret-for-tests-only-" + "z" * 20,
     "ALLOWED_HOSTS": "ambassadeurs.example.fr",
+    "STAFF_EMAIL_DOMAINS": "francetravail.fr",
 }
 
 
 def _run(code, env_overrides, tmp_path):
-    unset = ("DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    unset = ("DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "STAFF_EMAIL_DOMAINS", "DJANGO_ALLOW_ASYNC_UNSAFE")
     env = {k: v for k, v in os.environ.items() if k not in unset}
     env.update(DATABASE_URL=f"sqlite:///{tmp_path / 'prod.sqlite3'}", DJANGO_SETTINGS_MODULE="advocacy.settings")
     env.pop("REDIS_URL", None)
@@ -44,6 +45,14 @@ def test_missing_allowed_hosts_stops_start_up(tmp_path):
     result = _run(SETUP, {"DEBUG": "false", "SECRET_KEY": PRODUCTION["SECRET_KEY"]}, tmp_path)
     assert result.returncode != 0
     assert "ALLOWED_HOSTS must list" in result.stderr
+
+
+def test_open_sign_up_for_any_address_stops_start_up(tmp_path):
+    production_without_domains = {k: v for k, v in PRODUCTION.items() if k != "STAFF_EMAIL_DOMAINS"}
+    result = _run(SETUP, production_without_domains, tmp_path)
+    assert result.returncode != 0
+    assert "STAFF_EMAIL_DOMAINS must list" in result.stderr
+    assert _run(SETUP, PRODUCTION, tmp_path).returncode == 0
 
 
 def test_import_recovery_without_any_wait_stops_start_up(tmp_path):

@@ -182,23 +182,39 @@ def share_check(request, slug):
     if kit is None:
         raise Http404
     text = (request.POST.get("text") or "").strip()[: services.MAX_TEXT_LENGTH]
+    # Every channel is checked as the share itself will be (e-mail and plain copy by the
+    # general rules only), so a text too long for X still leaves LinkedIn open.
     findings_by_key = {}
     if text:
-        for channel in (Channel.X, Channel.LINKEDIN, Channel.FACEBOOK, Channel.BLUESKY, Channel.MASTODON):
-            for finding in services.guideline_findings(kit=kit, channel=channel, text=text):
+        for channel in Channel:
+            for finding in services.guideline_findings(kit=kit, channel=channel.value, text=text):
                 key = (getattr(finding, "rule_id", None), str(getattr(finding, "message", "")))
                 entry = findings_by_key.setdefault(key, {"finding": finding, "channels": []})
-                entry["channels"].append(Channel(channel).label)
+                entry["channels"].append(channel)
     findings = list(findings_by_key.values())
+    blocked = [
+        channel
+        for channel in Channel
+        if any(
+            channel in entry["channels"] and getattr(entry["finding"], "severity", "") == "blocking"
+            for entry in findings
+        )
+    ]
     for entry in findings:
-        if len(entry["channels"]) == 5:
-            entry["channels"] = []  # applies everywhere: no need to list the networks
+        # A finding on every channel needs no list of networks.
+        entry["channels"] = [] if len(entry["channels"]) == len(Channel) else [c.label for c in entry["channels"]]
     same = services.colleagues_with_same_text(kit=kit, text=text, ambassador=request.user) if text else 0
-    blocking = any(getattr(e["finding"], "severity", "") == "blocking" for e in findings)
     return render(
         request,
         "sharing/_checks.html",
-        {"findings": findings, "same_text_count": same, "blocking": blocking, "text": text},
+        {
+            "findings": findings,
+            "same_text_count": same,
+            "blocked": blocked,
+            "blocks_every_channel": len(blocked) == len(Channel),
+            "blocked_labels": ", ".join(str(channel.label) for channel in blocked),
+            "text": text,
+        },
     )
 
 
@@ -239,7 +255,11 @@ def impact(request):
         "values": figures.clicks_per_day,
         "label": _("Clics de personnes"),
     }
-    return render(request, "sharing/impact.html", {"figures": figures, "shares": shares, "chart": chart})
+    # The chart's figures as a table too, for who cannot see the chart.
+    daily = list(zip(figures.days, figures.clicks_per_day, strict=True))
+    return render(
+        request, "sharing/impact.html", {"figures": figures, "shares": shares, "chart": chart, "daily": daily}
+    )
 
 
 @public

@@ -1,6 +1,10 @@
 """Template helpers used across the site."""
 
+import html as html_module
+import re
+
 from django import template
+from django.utils.html import strip_tags
 
 from advocacy import richtext as richtext_module
 
@@ -26,12 +30,25 @@ def form_fields(form):
     return {"form": form}
 
 
+# Where a block of rich text ends (a paragraph, a list item, a line break).
+_BLOCK_END = re.compile(r"(?i)<br\s*/?>|</(?:p|li|h[1-6]|div|blockquote)>")
+
+
 @register.filter
 def plaintext(html) -> str:
-    """Rich text as one line of plain text, words kept apart where blocks ended."""
-    import re
-
-    from django.utils.html import strip_tags
-
-    spaced = re.sub(r"(?i)<br\s*/?>|</(p|li|h[1-6]|div|blockquote)>", " ", str(html or ""))
-    return " ".join(strip_tags(spaced).split())
+    """Rich text as one line of plain text. Blocks stay apart: one that ends without
+    punctuation, such as a list item, is followed by " · ", so that "42 agences" and
+    "Inscription gratuite" do not read as one sentence. The text is plain, not HTML."""
+    # Unescaped here because the template escapes the line again ("&amp;" would show).
+    # Runs of spaces and line breaks become one space; a no-break space stays (French
+    # typography puts one before ":", "?" and "!").
+    blocks = (
+        re.sub(r"[ \t\r\n\f\v]+", " ", html_module.unescape(strip_tags(block))).strip()
+        for block in _BLOCK_END.split(str(html or ""))
+    )
+    line = ""
+    for block in filter(None, blocks):
+        if line:
+            line += " " if line[-1] in ".!?:;…»)" else " · "
+        line += block
+    return line

@@ -139,21 +139,21 @@ est prévenue.</p>
         "Questions fréquentes",
         "Volontariat, temps de travail, comptes personnels, données.",
         """
-<h3>Suis-je obligé·e de partager ?</h3>
+<h2>Suis-je obligé·e de partager ?</h2>
 <p>Non. Le programme repose sur le volontariat : vous choisissez ce que vous partagez, quand, et sur quel
 réseau. Quitter le programme se fait en un clic depuis votre profil, sans conséquence.</p>
-<h3>Dois-je utiliser mon compte personnel ?</h3>
+<h2>Dois-je utiliser mon compte personnel ?</h2>
 <p>Vous partagez depuis vos propres comptes. Le hashtag #AvecPôleEmploi indique que vous vous exprimez en
 tant qu’agent·e, c’est une exigence de transparence de la charte.</p>
-<h3>Puis-je modifier le texte proposé ?</h3>
+<h2>Puis-je modifier le texte proposé ?</h2>
 <p>Oui, c’est même encouragé : voir « Personnaliser un message ». Gardez le lien, le hashtag et les chiffres exacts.</p>
-<h3>Que voit mon manager ?</h3>
+<h2>Que voit mon manager ?</h2>
 <p>Les managers voient la portée des partages de leur périmètre. Vous pouvez choisir depuis votre profil de ne
 pas apparaître dans les classements.</p>
-<h3>Qu’est-ce que la plateforme sait de mes comptes ?</h3>
+<h2>Qu’est-ce que la plateforme sait de mes comptes ?</h2>
 <p>Uniquement ce que vous déclarez (identifiant, nombre approximatif d’abonné·es) et les partages faits
 depuis la plateforme. Vous pouvez exporter ou faire effacer vos données depuis votre profil.</p>
-<h3>Un contenu a été retiré : que faire ?</h3>
+<h2>Un contenu a été retiré : que faire ?</h2>
 <p>Supprimez votre publication dès que possible et confirmez-le dans la plateforme. Un retrait n’est jamais
 un reproche : il protège les personnes et l’institution.</p>
 """,

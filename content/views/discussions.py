@@ -18,6 +18,7 @@ from content.views import form_error, paginate
 def _thread(request, kit):
     """The thread page (or, for htmx, the refreshed list after posting)."""
     form = MessageForm(request.POST or None)
+    status = ""
     if request.method == "POST" and form.is_valid():
         try:
             discussions.message_post(author=request.user, body=form.cleaned_data["body"], kit=kit)
@@ -25,8 +26,14 @@ def _thread(request, kit):
             form_error(form, exc)
         else:
             form = MessageForm()
+            status = _("Votre message est publié.")
             if not request.htmx:
                 return redirect(request.path)
+    if request.method == "POST" and request.htmx:
+        # htmx replaces the thread, focused field included: focus goes back to the field,
+        # and the page's live region says what happened.
+        form.fields["body"].widget.attrs["autofocus"] = True
+        status = status or _("Votre message n’est pas publié : corrigez-le.")
     page_obj = paginate(request, discussions.messages_in(kit=kit))
     context = {
         "kit": kit,
@@ -34,6 +41,7 @@ def _thread(request, kit):
         "page_obj": page_obj,
         "is_moderator": can(request.user, Role.MODERATOR),
         "post_url": request.path,
+        "status": status,
     }
     if request.htmx:
         return render(request, "content/discussions/thread_body.html", context)

@@ -108,6 +108,13 @@ def _selected_units(form) -> set[int]:
     return selected
 
 
+def _changes_request(kit: Kit | None):
+    """The moderator's last request, shown above the editor while the changes are made."""
+    if kit is None or kit.status != S.CHANGES_REQUESTED:
+        return None
+    return kit.transitions.filter(to_status=S.CHANGES_REQUESTED).select_related("by").order_by("-at", "-pk").first()
+
+
 def _render_editor(request, *, kit, form, texts, visual_form=None, status=200):
     return render(
         request,
@@ -118,6 +125,7 @@ def _render_editor(request, *, kit, form, texts, visual_form=None, status=200):
             "texts": texts,
             "visual_form": visual_form or VisualForm(),
             "units": unit_groups(_selected_units(form)),
+            "changes_request": _changes_request(kit),
         },
         status=status,
     )

@@ -98,8 +98,9 @@ def story_detail(request, pk):
             "is_author": story.author_id == request.user.pk,
             "can_edit": story.author_id == request.user.pk and story.status in stories.EDITABLE_STATUSES,
             "changes": stories.story_changes(story=story),
-            "decline_form": StoryDeclineForm(),
-            "withdraw_form": ConsentWithdrawForm(),
+            # Both forms have a "note": distinct ids keep each label on its own field.
+            "decline_form": StoryDeclineForm(auto_id="decline_%s"),
+            "withdraw_form": ConsentWithdrawForm(auto_id="withdraw_%s"),
         },
     )
 

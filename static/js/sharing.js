@@ -64,14 +64,15 @@
     document.body.dispatchEvent(new CustomEvent("shared"));
   });
 
-  // Blocking guideline findings disable the network buttons until the text is fixed.
+  // A blocking guideline finding disables the buttons of the channels it applies to (a
+  // text too long for X still goes to LinkedIn) until the text is fixed.
   document.addEventListener("htmx:afterSwap", function (event) {
     if (event.target.id !== "checks") return;
-    var checks = event.target.querySelector("[data-blocking]");
-    var blocking = checks && checks.getAttribute("data-blocking") === "true";
+    var checks = event.target.querySelector("[data-blocked]");
+    var blocked = checks ? checks.getAttribute("data-blocked").split(" ").filter(Boolean) : [];
     document.querySelectorAll(".app-share-button").forEach(function (b) {
       if (b.getAttribute("data-channel") === "mastodon" && b.hasAttribute("aria-describedby")) return;
-      b.disabled = blocking;
+      b.disabled = blocked.indexOf(b.getAttribute("data-channel")) !== -1;
     });
   });
 })();

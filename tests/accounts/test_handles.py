@@ -94,6 +94,29 @@ def test_handle_page_shows_the_network_rule_on_bad_input(client, ambassador):
     assert not ambassador.handles.filter(network="x").exists()
 
 
+def test_handle_page_shows_a_wrong_mastodon_instance_under_the_instance_field(client, ambassador):
+    client.force_login(ambassador)
+    response = client.post("/profil/reseaux/mastodon/", {"handle": "@camille", "instance": "pas un domaine"})
+    form = response.context["form"]
+    assert form.errors == {
+        "instance": ["L’instance Mastodon doit être un nom de domaine, par exemple « mastodon.social »."]
+    }
+    missing = client.post("/profil/reseaux/mastodon/", {"handle": "camille", "instance": ""})
+    assert list(missing.context["form"].errors) == ["instance"]
+    # An instance written in the handle itself is the handle's error.
+    in_handle = client.post("/profil/reseaux/mastodon/", {"handle": "@camille@pas un domaine", "instance": ""})
+    assert list(in_handle.context["form"].errors) == ["handle"]
+
+
+def test_handle_api_names_the_instance_field_when_the_instance_is_wrong(api_client, ambassador):
+    api_client.force_login(ambassador)
+    response = api_client.post(
+        "/api/v1/me/handles/", {"network": "mastodon", "handle": "camille", "instance": "pas un domaine"}, format="json"
+    )
+    assert response.status_code == 400
+    assert list(response.json()["error"]["fields"]) == ["instance"]
+
+
 def test_handle_api_returns_a_structured_error(api_client, ambassador):
     api_client.force_login(ambassador)
     response = api_client.post("/api/v1/me/handles/", {"network": "bluesky", "handle": "camille"}, format="json")

@@ -30,6 +30,16 @@ def test_joining_without_ticking_the_box_explains_why(client, staff, charter):
     assert not staff.has_opted_in
 
 
+def test_a_refused_join_opens_where_the_box_is_not_at_the_top_of_the_charter(client, staff, charter):
+    from bs4 import BeautifulSoup
+
+    client.force_login(staff)
+    soup = BeautifulSoup(client.post("/programme/", {"version": charter.number}).content, "html.parser")
+    form = soup.select_one("main form[method=post]")
+    assert form["action"] == "/programme/#accepter" and form["id"] == "accepter"
+    assert form.select_one("#id_accept") is not None
+
+
 def test_accepting_an_outdated_version_is_refused(client, staff, charter):
     newer = published_charter(title="Charte v2")
     client.force_login(staff)
@@ -68,6 +78,18 @@ def test_leaving_is_one_click_and_immediate(client, ambassador):
     assert not SocialHandle.objects.filter(user=ambassador).exists()
     period = ProgrammeMembership.objects.get(user=ambassador)
     assert period.left_at is not None
+
+
+def test_someone_who_left_can_join_again_from_the_programme_page(client, ambassador, charter):
+    client.force_login(ambassador)
+    client.post("/programme/quitter/")
+    page = client.get("/programme/").content.decode()
+    assert "Je rejoins le programme" in page
+    response = client.post("/programme/", {"version": charter.number, "accept": "on"})
+    assert response.status_code == 302
+    ambassador.refresh_from_db()
+    assert ambassador.has_opted_in
+    assert ProgrammeMembership.objects.filter(user=ambassador).count() == 2
 
 
 def test_leaving_twice_says_so(client, staff):

@@ -97,3 +97,36 @@ def test_ambassador_shares_to_x_and_sees_the_click(phone_person, ambassador):
     assert page.inner_text("#figure-clicks") == "1"
     assert sorted(page.locator(".app-share-clicks").all_inner_texts()) == ["0", "1"]  # X, then LinkedIn
     phone_person.screenshot("3-impact")
+
+
+def test_a_text_too_long_for_x_still_goes_to_linkedin(phone_person, ambassador):
+    from content.models import GuidelineRule
+
+    GuidelineRule.objects.create(
+        kind=GuidelineRule.Kind.LENGTH, severity=GuidelineRule.Severity.BLOCKING, explanation="Trop long."
+    )
+    kit = live_kit(title="Un long récit d’agence")
+    page = phone_person.page
+    phone_person.sign_in(ambassador.email, PASSWORD)
+    phone_person.goto(f"/partager/{kit.slug}/")
+    page.fill("#share-text", "Une matinée de plus à l’agence avec les recruteurs du bassin. " * 6)
+    page.wait_for_selector("#checks [data-blocked='x bluesky']")
+    assert page.is_disabled("button[value=x]") and page.is_disabled("button[value=bluesky]")
+    assert page.is_enabled("button[value=linkedin]") and page.is_enabled("button[value=email]")
+    phone_person.screenshot("long-text")
+
+
+def test_the_chosen_theme_looks_chosen(phone_person, ambassador):
+    from tests.content.factories import topic
+
+    youth = topic("Jeunes")
+    live_kit(title="Kit jeunes", topics=[youth])
+    topic("Formation")
+    page = phone_person.page
+    phone_person.sign_in(ambassador.email, PASSWORD)
+    phone_person.goto(f"/partager/?theme={youth.slug}")
+    background = "el => getComputedStyle(el).backgroundColor"
+    chosen = page.locator(".fr-tag[aria-current=page]")
+    assert chosen.inner_text() == "Jeunes"
+    assert chosen.evaluate(background) != page.locator(".fr-tag", has_text="Formation").evaluate(background)
+    phone_person.screenshot("theme")

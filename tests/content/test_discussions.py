@@ -30,6 +30,23 @@ def test_ambassador_posts_in_the_general_space_with_htmx(client, ambassador):
     assert posted.kit is None and posted.author == ambassador
 
 
+def test_posting_with_htmx_keeps_the_focus_on_the_field_and_says_what_happened(client, ambassador):
+    from bs4 import BeautifulSoup
+
+    client.force_login(ambassador)
+    page = BeautifulSoup(client.get(reverse("discussion_general")).content, "html.parser")
+    assert page.select_one("#thread-status[role=status]") is not None  # the live region stays in the page
+    posted = client.post(reverse("discussion_general"), {"body": "Bonjour !"}, HTTP_HX_REQUEST="true")
+    fragment = BeautifulSoup(posted.content, "html.parser")
+    assert fragment.select_one("#thread-status[hx-swap-oob=innerHTML]").get_text() == "Votre message est publié."
+    assert fragment.select_one("textarea[name=body]").has_attr("autofocus")
+    refused = BeautifulSoup(
+        client.post(reverse("discussion_general"), {"body": " "}, HTTP_HX_REQUEST="true").content, "html.parser"
+    )
+    assert "n’est pas publié" in refused.select_one("#thread-status").get_text()
+    assert refused.select_one("textarea[name=body]").has_attr("autofocus")
+
+
 def test_posting_without_htmx_redirects_back(client, ambassador, live_kit):
     client.force_login(ambassador)
     url = reverse("discussion_kit", args=[live_kit.slug])

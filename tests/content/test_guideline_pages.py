@@ -305,3 +305,17 @@ def test_demo_step_is_registered():
     from advocacy import demo
 
     assert "Bonnes pratiques, histoires du terrain et discussions" in [name for _o, name, _f in demo.STEPS]
+
+
+def test_demo_pages_start_their_headings_under_the_pages_title():
+    """The page's title is its h1: the body starts at h2 and never skips a level (RGAA 9.1)."""
+    import re
+
+    from content.demo import guideline_pages
+
+    for slug, _title, _summary, body in guideline_pages.PAGES:
+        levels = [int(level) for level in re.findall(r"<h([1-6])", body)]
+        previous = 1
+        for level in levels:
+            assert level <= previous + 1, f"{slug}: h{level} after h{previous}"
+            previous = level

@@ -257,6 +257,16 @@ def test_request_changes_needs_a_comment_and_records_it(moderator_client):
     assert "« Retirez le superlatif. »" in body
 
 
+def test_the_editor_shows_what_the_moderator_asked_to_change(client, curator, moderator):
+    kit = make_kit(author=curator, status=S.SUBMITTED)
+    workflow.kit_request_changes(kit=kit, by=moderator, comment="Retirez le superlatif.")
+    client.force_login(curator)
+    body = page_text(client.get(reverse("kit_edit", args=[kit.pk])))
+    assert "Modifications demandées" in body and "Retirez le superlatif." in body
+    draft = make_kit(author=curator)
+    assert "Modifications demandées" not in page_text(client.get(reverse("kit_edit", args=[draft.pk])))
+
+
 def test_moderator_approves_a_scheduled_kit(moderator_client, moderator):
     kit = make_kit(status=S.SUBMITTED, publish_at=timezone.now() + timedelta(days=3))
     response = moderator_client.post(reverse("kit_approve", args=[kit.pk]), {"approve-comment": "OK"})

@@ -117,6 +117,16 @@ class TestProposing:
         assert "taille maximale" in response.content.decode()
         assert not Story.objects.exists()
 
+    def test_a_refused_proposal_says_so_above_the_form(self, client, ambassador):
+        from bs4 import BeautifulSoup
+
+        client.force_login(ambassador)
+        response = client.post(reverse("story_propose"), story_form(kind="employer"))
+        soup = BeautifulSoup(response.content, "html.parser")
+        summary = soup.select_one("main .fr-alert--error")
+        assert "Votre histoire n’est pas encore envoyée" in summary.get_text()
+        assert summary.find_next("form") is not None  # above the form, where the page opens
+
     def test_testimonial_without_consent_is_refused(self, client, ambassador):
         client.force_login(ambassador)
         response = client.post(reverse("story_propose"), story_form(kind="employer"))
@@ -148,6 +158,20 @@ class TestProposing:
         client.force_login(curator)
         response = client.get(reverse("story_consent_form", args=[story.pk]))
         assert response.status_code == 200 and b"".join(response.streaming_content) == MINIMAL_PDF
+
+    def test_a_curator_sees_each_note_field_with_its_own_label(self, client, ambassador, curator):
+        from collections import Counter
+
+        from bs4 import BeautifulSoup
+
+        story = make_story(ambassador, kind="job_seeker")
+        client.force_login(curator)
+        soup = BeautifulSoup(client.get(reverse("story_detail", args=[story.pk])).content, "html.parser")
+        ids = Counter(element["id"] for element in soup.select("[id]"))
+        assert not [name for name, count in ids.items() if count > 1]
+        notes = soup.select("main textarea[name=note]")
+        assert len(notes) == 2  # recording a withdrawal, declining the story
+        assert all(soup.select_one(f"label[for={note['id']}]") for note in notes)
 
     def test_a_future_consent_date_is_refused(self, ambassador):
         import datetime as dt

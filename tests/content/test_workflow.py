@@ -165,6 +165,18 @@ def test_expiry_must_follow_publication(curator):
         make_kit(author=curator, publish_at=now + timedelta(days=2), expires_at=now + timedelta(days=1))
 
 
+def test_a_kit_already_past_its_expiry_is_neither_submitted_nor_approved(curator, moderator):
+    kit = make_kit(author=curator, expires_at=timezone.now() - timedelta(days=1))  # a draft may keep it
+    with pytest.raises(DomainError) as refused:
+        workflow.kit_submit(kit=kit, by=curator)
+    assert refused.value.code == "expired_window" and refused.value.field == "expires_at"
+    kit = make_kit(author=curator, status=S.SUBMITTED, expires_at=timezone.now() + timedelta(hours=1))
+    Kit.objects.filter(pk=kit.pk).update(expires_at=timezone.now() - timedelta(minutes=1))  # time passed in review
+    with pytest.raises(DomainError):
+        workflow.kit_approve(kit=kit, by=moderator)
+    assert Kit.objects.get(pk=kit.pk).status == S.SUBMITTED
+
+
 # --- Property: no kit is ever published without a second person's approval ----------
 
 ACTIONS = ("edit", "submit", "request_changes", "approve", "publish_due", "retract", "archive")

@@ -8,6 +8,7 @@ from bs4 import BeautifulSoup
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from advocacy.sharing import buffer, services
 from advocacy.sharing.models import Share
@@ -52,6 +53,16 @@ def test_feed_filters_by_topic(amb_client):
     assert _titles(amb_client.get(reverse("sharing:feed"), {"theme": youth.slug})) == ["Kit jeunes"]
 
 
+def test_feed_says_when_a_theme_has_nothing_for_me_and_leads_back_to_every_theme(amb_client):
+    live_kit(title="Autre kit")
+    empty = topic("Formation")
+    response = amb_client.get(reverse("sharing:feed"), {"theme": empty.slug})
+    soup = BeautifulSoup(response.content, "html.parser")
+    assert "Aucun contenu à partager sur ce thème pour le moment." in soup.get_text()
+    assert "Vous serez prévenu" not in soup.get_text()
+    assert soup.find("a", string="Voir les contenus de tous les thèmes")["href"] == reverse("sharing:feed")
+
+
 def test_feed_is_paginated(amb_client):
     for i in range(14):
         live_kit(title=f"Kit {i}")
@@ -67,6 +78,22 @@ def test_feed_says_where_i_already_shared(amb_client, ambassador):
     response = amb_client.get(reverse("sharing:feed"))
     soup = BeautifulSoup(response.content, "html.parser")
     assert "Déjà partagé : X, LinkedIn" in soup.select_one(".app-shared").get_text()
+
+
+def test_feed_card_keeps_a_briefs_list_items_and_entities_readable(amb_client, ambassador):
+    kit = live_kit(
+        title="Semaine de l’emploi",
+        brief="<p>Des ateliers.</p><ul><li>42 agences participantes</li>"
+        "<li>Inscription gratuite &amp; ouverte</li></ul>",
+    )
+    share(ambassador=ambassador, kit=kit, network="x")
+    soup = BeautifulSoup(amb_client.get(reverse("sharing:feed")).content, "html.parser")
+    assert soup.select_one(".fr-card__desc").get_text() == (
+        "Des ateliers. 42 agences participantes · Inscription gratuite & ouverte"
+    )
+    assert " ".join(soup.select_one(".fr-card__detail").get_text().split()).endswith(" · Déjà partagé : X")
+    # DSFR draws the detail as a flex row: one child keeps the spaces around "·".
+    assert len(soup.select(".fr-card__detail > *")) == 1
 
 
 def test_a_cached_card_still_says_only_my_own_shares(client, ambassador, org, charter):
@@ -192,6 +219,18 @@ def test_share_page_of_a_kit_not_meant_for_me_is_not_found(amb_client, org):
     assert amb_client.get(reverse("sharing:share", kwargs={"slug": kit.slug})).status_code == 404
 
 
+def test_share_page_ties_each_suggestion_button_to_its_text_and_warns_of_new_windows(amb_client, ambassador):
+    kit = live_kit(texts=[{"body": "Premier angle #AvecPôleEmploi", "networks": []}])
+    recorded = share(ambassador=ambassador, kit=kit, network="x")
+    services.share_attach_post(share=recorded, by=ambassador, post_url="https://x.com/camille/status/1")
+    soup = BeautifulSoup(amb_client.get(reverse("sharing:share", kwargs={"slug": kit.slug})).content, "html.parser")
+    button = soup.select_one("button[data-use-text]")
+    assert soup.find(id=button["aria-describedby"]).get_text() == "Premier angle #AvecPôleEmploi"
+    for link in soup.select("main a[target=_blank]"):
+        assert link.get("title", "").endswith("(nouvelle fenêtre)"), link
+    assert "fr-sr-only" not in soup.select_one("#share-status")["class"]
+
+
 def test_share_page_tells_a_refused_share(amb_client):
     kit = live_kit()
     response = amb_client.post(reverse("sharing:share", kwargs={"slug": kit.slug}), {"text": " ", "network": "x"})
@@ -227,6 +266,15 @@ def test_my_impact_counts_human_clicks_per_share_and_network(amb_client, ambassa
     assert soup.select_one(".app-share-clicks").get_text() == "3"
     assert "Bluesky" in soup.get_text()
     assert soup.select_one("#impact-chart-data") is not None
+
+
+def test_my_impact_gives_the_charts_figures_as_a_table(amb_client, ambassador):
+    recorded = share(ambassador=ambassador, network="bluesky")
+    services.clicks_store([click_event(recorded.link, visitor=f"v{i}") for i in range(2)])
+    soup = BeautifulSoup(amb_client.get(reverse("sharing:impact")).content, "html.parser")
+    rows = [[cell.get_text() for cell in row.select("td")] for row in soup.select("details table tbody tr")]
+    assert len(rows) == 30
+    assert rows[-1] == [date_format(timezone.localdate(), "l j F"), "2"]
 
 
 def test_my_impact_shows_only_my_own_figures(amb_client, org, charter):
@@ -276,6 +324,23 @@ def test_live_check_shows_the_guideline_findings(amb_client):
     )
     assert refused.status_code == 400
     assert not Share.objects.exists()
+
+
+def test_live_check_blocks_only_the_networks_a_long_text_does_not_fit(amb_client):
+    from content.models import GuidelineRule
+
+    GuidelineRule.objects.create(
+        kind=GuidelineRule.Kind.LENGTH, severity=GuidelineRule.Severity.BLOCKING, explanation="Trop long."
+    )
+    kit = live_kit()
+    # About 370 characters: too long for X (280) and Bluesky (300), not for LinkedIn or e-mail.
+    text = "Une matinée de plus à l’agence avec les recruteurs du bassin. " * 6
+    response = amb_client.post(reverse("sharing:share_check", kwargs={"slug": kit.slug}), {"text": text})
+    checks = BeautifulSoup(response.content, "html.parser").select_one(".app-checks")
+    assert checks["data-blocked"].split() == ["x", "bluesky"]
+    assert "Corrigez les points en rouge pour partager sur X, Bluesky." in checks.get_text()
+    shared = amb_client.post(reverse("sharing:share", kwargs={"slug": kit.slug}), {"text": text, "network": "linkedin"})
+    assert shared.status_code == 303
 
 
 def test_share_page_lets_its_form_reach_the_networks_and_nothing_else(amb_client, ambassador):
