@@ -14,9 +14,9 @@ NOT_STARTED = _("Cette période n’a pas encore commencé.")
 
 class ReportFilterForm(DsfrForm):
     PERIODS = (
-        ("7", _("7 derniers jours complets")),
-        ("30", _("30 derniers jours complets")),
-        ("90", _("90 derniers jours complets")),
+        ("7", _("7 derniers jours")),
+        ("30", _("30 derniers jours")),
+        ("90", _("90 derniers jours")),
         ("month", _("Un mois")),
         ("custom", _("Dates choisies")),
     )
