@@ -72,7 +72,8 @@ messages: $(VENV)/.dev
 	  mkdir -p $$app/locale; \
 	  (cd $$app && $(abspath $(PY)) $(CURDIR)/manage.py makemessages --locale en --no-obsolete --no-location) || exit 1; \
 	done
-	$(PY) manage.py compilemessages --locale en --ignore ".venv/*"
+	$(PY) locale/french_plurals.py
+	$(PY) manage.py compilemessages --locale en --locale fr --ignore ".venv/*"
 
 totp: $(VENV)/.runtime
 	@$(PY) manage.py demo_totp

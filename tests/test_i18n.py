@@ -92,3 +92,31 @@ def test_templates_never_print_a_title_cased_month():
             if "M" in "".join(fmt).replace("\\M", ""):
                 offenders.append(f"{template.relative_to(ROOT)}: {''.join(fmt)}")
     assert not offenders, offenders
+
+
+def test_the_french_catalogue_holds_every_plural_string_under_the_french_rule():
+    """French writes "0 message": the plural starts at 2 (see locale/french_plurals.py)."""
+    french = polib.pofile(str(ROOT / "locale/fr/LC_MESSAGES/django.po"))
+    assert french.metadata["Plural-Forms"] == "nplurals=2; plural=(n > 1);"
+    have = {(e.msgctxt, e.msgid) for e in french if e.translated()}
+    wanted = {(e.msgctxt, e.msgid) for path in CATALOGUES for e in polib.pofile(str(path)) if e.msgid_plural}
+    assert wanted and wanted <= have, f"run `make messages`: {sorted(wanted - have)[:5]}"
+    mo = {e.msgid: e.msgstr_plural for e in polib.mofile(str(ROOT / "locale/fr/LC_MESSAGES/django.mo"))}
+    assert mo == {e.msgid: e.msgstr_plural for e in french if e.translated()}, "run `make messages`"
+
+
+@pytest.mark.parametrize(
+    ("count", "french", "english"), [(0, "0 kit", "0 kits"), (1, "1 kit", "1 kit"), (2, "2 kits", "2 kits")]
+)
+def test_counts_agree_in_french_from_zero(count, french, english):
+    from django.template import Context, Template
+    from django.utils import translation
+
+    template = Template(
+        "{% load i18n %}{% blocktranslate count counter=n %}{{ counter }} kit{% plural %}"
+        "{{ counter }} kits{% endblocktranslate %}"
+    )
+    with translation.override("fr"):
+        assert template.render(Context({"n": count})) == french
+    with translation.override("en"):
+        assert template.render(Context({"n": count})) == english
