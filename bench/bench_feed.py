@@ -21,8 +21,12 @@ def _units():
     from accounts import services
     from accounts.models import OrgUnit
 
-    if not OrgUnit.objects.filter(code="bench-dg").exists():
-        head = services.org_unit_create(code="bench-dg", name="DG (banc)", kind=OrgUnit.Kind.NATIONAL)
+    # The campaign bench may have made "bench-dg" alone in the same database: ask for
+    # this bench's own agencies, not for the head office.
+    if not OrgUnit.objects.filter(code__startswith="bench-a-").exists():
+        head = OrgUnit.objects.filter(code="bench-dg").first() or services.org_unit_create(
+            code="bench-dg", name="DG (banc)", kind=OrgUnit.Kind.NATIONAL
+        )
         for r in range(3):
             region = services.org_unit_create(
                 code=f"bench-dr-{r}", name=f"DR {r}", kind=OrgUnit.Kind.REGION, parent=head

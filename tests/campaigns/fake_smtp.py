@@ -35,6 +35,14 @@ class _Handler(socketserver.StreamRequestHandler):
         self.wfile.flush()
 
     def handle(self):
+        try:
+            self._session()
+        except (ConnectionResetError, BrokenPipeError):
+            # The client died mid-session (the campaign bench kills workers on purpose):
+            # like "went away" below, the unfinished message is dropped.
+            return
+
+    def _session(self):
         server = self.server
         self.held = []
         self.reply("220 fake-smtp ESMTP ready")
