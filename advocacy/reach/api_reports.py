@@ -200,7 +200,7 @@ class ReportApi(APIView):
         report = reports.reach_report(
             user=request.user, period=query.validated_data["period_obj"], unit_id=query.validated_data.get("unit")
         )
-        extras = reports.national_extras(user=request.user, period=report.period) if report.is_national else None
+        extras = reports.national_extras(user=request.user, report=report)
         return Response(ReportOutput(report, context={"extras": extras}).data)
 
 

@@ -500,10 +500,11 @@ class NationalExtras:
     top_authors: list  # dicts: network, network_label, handle, name, posts, followers
 
 
-def national_extras(*, user, period: Period) -> NationalExtras:
-    """What only the web-social team sees: the volume of every followed hashtag and the
-    most active organic authors (of the programme's posts, as the organic figure counts
-    them: not those who only used a watched hashtag).
+def national_extras(*, user, report: Report) -> NationalExtras | None:
+    """What only the web-social team sees, on the whole organisation's report (None on any
+    other): the volume of every followed hashtag and the most active organic authors (of
+    the programme's posts, as the organic figure counts them: not those who only used a
+    watched hashtag). The page, its exports and the API all ask here.
 
     These read the collected posts themselves (an indexed range on posted_at): they are
     about public accounts and tags, which the roll-ups do not split by, and the volumes
@@ -511,8 +512,11 @@ def national_extras(*, user, period: Period) -> NationalExtras:
     """
     from advocacy.reach.models import Hashtag, SocialPost
 
+    if not report.is_national:
+        return None
     if not sees_national(user):
         raise Http404
+    period = report.period
     posts = SocialPost.objects.filter(posted_at__gte=period.start_instant, posted_at__lt=period.end_instant)
     tags = list(Hashtag.objects.filter(is_active=True).order_by("kind", "tag"))
     counts = (

@@ -22,10 +22,8 @@ def _filters(request) -> ReportFilterForm:
     )
 
 
-def _report(request):
-    form = _filters(request)
-    report = reports.reach_report(user=request.user, period=form.period(), unit_id=form.unit_id())
-    return form, report
+def _report(request, form: ReportFilterForm) -> reports.Report:
+    return reports.reach_report(user=request.user, period=form.period(), unit_id=form.unit_id())
 
 
 def chart_data(report: reports.Report) -> dict:
@@ -61,8 +59,9 @@ def chart_data(report: reports.Report) -> dict:
 
 @require_roles(*REPORT_ROLES)
 def report_dashboard(request):
-    form, report = _report(request)
-    extras = reports.national_extras(user=request.user, period=report.period) if report.is_national else None
+    form = _filters(request)
+    report = _report(request, form)
+    extras = reports.national_extras(user=request.user, report=report)
     query = request.GET.urlencode()
     return render(
         request,
@@ -80,7 +79,8 @@ def report_dashboard(request):
 
 @require_roles(*REPORT_ROLES)
 def report_export(request, fmt: str):
-    form, report = _report(request)
+    form = _filters(request)
+    report = _report(request, form)  # first: a unit outside the person's scope is a 404
     if form.errors:
         # The page shows its default period beside the message; a file downloaded without
         # a look would pass those figures off as the period asked for.
@@ -89,7 +89,7 @@ def report_export(request, fmt: str):
             _("Export impossible : %(errors)s Corrigez la période sur la page du rapport.") % {"errors": errors},
             content_type="text/plain; charset=utf-8",
         )
-    extras = reports.national_extras(user=request.user, period=report.period) if report.is_national else None
+    extras = reports.national_extras(user=request.user, report=report)
     if fmt == "xlsx":
         body, content_type = exports.report_xlsx(report, extras), exports.XLSX_CONTENT_TYPE
     else:
