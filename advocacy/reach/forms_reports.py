@@ -63,6 +63,10 @@ class ReportFilterForm(DsfrForm):
                 # Before working out its last day: December 9999 has no following month.
                 raise forms.ValidationError(NOT_STARTED)
             period = Period.month(month.year, month.month)
+            if period.end > today:
+                # The month in progress: its days so far, not days to come, which would
+                # show as empty days on the charts.
+                period = Period(period.start, today)
         elif kind == "custom":
             start, end = data.get("debut"), data.get("fin")
             if not start or not end:

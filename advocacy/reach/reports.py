@@ -81,13 +81,27 @@ class Period:
             and (self.end + timedelta(days=1)).day == 1
         )
 
+    @property
+    def is_month_to_date(self) -> bool:
+        """From the 1st of a month to a day before its end: the month so far."""
+        return (
+            self.start.day == 1
+            and (self.start.year, self.start.month) == (self.end.year, self.end.month)
+            and not self.is_calendar_month
+        )
+
     def previous(self) -> "Period":
         """The period of the same length just before; for a whole calendar month, the
         month before, so that the monthly report's "previous month" holds exactly the
-        figures of last month's report (the 30 days before March would start in January)."""
-        if self.is_calendar_month:
+        figures of last month's report (the 30 days before March would start in January);
+        for a month so far (1 to 7 December), the same days of the month before (1 to 7
+        November), cut at its end (1 to 30 March gives all of February)."""
+        if self.is_calendar_month or self.is_month_to_date:
             last = self.start - timedelta(days=1)
-            return Period.month(last.year, last.month)
+            month = Period.month(last.year, last.month)
+            if self.is_calendar_month:
+                return month
+            return Period(month.start, min(month.end, month.start + timedelta(days=self.end.day - 1)))
         return Period(self.start - timedelta(days=self.days), self.start - timedelta(days=1))
 
     def day_list(self) -> list[date]:

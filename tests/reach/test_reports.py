@@ -299,10 +299,34 @@ def test_a_unit_that_is_not_a_plain_number_is_not_found(client, manager, data, u
         (Period(date(2026, 4, 1), date(2026, 4, 30)), Period.month(2026, 3)),  # chosen as two dates
         (Period(date(2026, 3, 2), date(2026, 3, 31)), Period(date(2026, 1, 31), date(2026, 3, 1))),
         (Period(date(2026, 3, 29), date(2026, 3, 29)), Period(date(2026, 3, 28), date(2026, 3, 28))),
+        # A month so far: the same days of the month before, cut at its end.
+        (Period(date(2026, 12, 1), date(2026, 12, 7)), Period(date(2026, 11, 1), date(2026, 11, 7))),
+        (Period(date(2026, 3, 1), date(2026, 3, 30)), Period.month(2026, 2)),
+        (Period(date(2026, 1, 1), date(2026, 1, 1)), Period(date(2025, 12, 1), date(2025, 12, 1))),
     ],
 )
 def test_a_whole_month_is_compared_with_the_month_before(period, previous):
     assert period.previous() == previous
+
+
+def test_the_month_in_progress_runs_to_today_and_compares_with_the_same_days_of_last_month(
+    client, api_client, manager, data
+):
+    today = timezone.localdate()
+    response = _get(client, manager, "reach_reports", periode="month", mois=today.strftime("%Y-%m"))
+    report = response.context["report"]
+    assert (report.period.start, report.period.end) == (today.replace(day=1), today)  # no days to come
+    assert 'id="period-in-progress"' in response.content.decode()
+    last_month = today.replace(day=1) - timedelta(days=1)
+    assert report.previous_period.start == last_month.replace(day=1)
+    assert report.previous_period.end == min(last_month, last_month.replace(day=1) + timedelta(days=today.day - 1))
+    assert _get(client, manager, "reach_reports", periode="month").context["report"].period == report.period
+    api_client.force_authenticate(manager)
+    api = api_client.get(reverse("api_reach_report"), {"period": "month"}).json()
+    assert (api["period"]["end"], api["previous_period"]["end"]) == (
+        today.isoformat(),
+        report.previous_period.end.isoformat(),
+    )
 
 
 def test_the_previous_month_column_holds_last_months_figures(manager, ambassador):
