@@ -12,6 +12,7 @@ changes nothing.
 import csv
 import os
 import random
+import re
 import resource
 import statistics
 import sys
@@ -182,6 +183,67 @@ def server_floor() -> float:
     return elapsed
 
 
+def _timed_copy_of_posts(extra_ddl: list[str]) -> float:
+    """INSERT … SELECT of the stored posts into a bare copy of the posts table (columns
+    and defaults only) that has just `extra_ddl` added: one index or constraint at a time."""
+    from django.db import connection
+
+    from advocacy.reach.models import SocialPost
+
+    table = connection.ops.quote_name(SocialPost._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS bench_import_part")
+        cursor.execute(f"CREATE TABLE bench_import_part (LIKE {table} INCLUDING DEFAULTS)")
+        for statement in extra_ddl:
+            cursor.execute(statement)
+        cursor.execute("CHECKPOINT")
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO bench_import_part SELECT * FROM {table} ORDER BY id")  # noqa: S608
+    elapsed = time.perf_counter() - started
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE bench_import_part")
+    return elapsed
+
+
+def floor_parts(baseline: float) -> None:
+    """What the floor is made of: the table alone, then what each index and each foreign key
+    of the posts table adds to it, measured one at a time (their sum is near the floor)."""
+    from django.db import connection
+
+    from advocacy.reach.models import SocialPost
+
+    table = SocialPost._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.relname, pg_get_indexdef(i.indexrelid), con.conname, pg_get_constraintdef(con.oid) "
+            "FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+            "LEFT JOIN pg_constraint con ON con.conindid = i.indexrelid AND con.conrelid = i.indrelid "
+            "WHERE i.indrelid = %s::regclass ORDER BY c.relname",
+            [table],
+        )
+        indexes = cursor.fetchall()
+        cursor.execute(
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE conrelid = %s::regclass AND contype = 'f' ORDER BY conname",
+            [table],
+        )
+        foreign_keys = cursor.fetchall()
+    parts = []
+    for name, definition, constraint, constraint_definition in indexes:
+        if constraint:  # the primary key and the unique key: added as the constraints they are
+            ddl = f"ALTER TABLE bench_import_part ADD {constraint_definition}"
+        else:
+            ddl = re.sub(r"^CREATE (UNIQUE )?INDEX \S+ ON \S+", r"CREATE \1INDEX ON bench_import_part", definition)
+        parts.append((name, [ddl]))
+    parts.append(("foreign keys", [f"ALTER TABLE bench_import_part ADD {d}" for _name, d in foreign_keys]))
+    bare = _timed_copy_of_posts([])
+    print(f"  floor, table alone : {bare:8.2f} s  ({bare / baseline:.2f}x COPY; no index, no constraint)")
+    for name, ddl in parts:
+        extra = _timed_copy_of_posts(ddl) - bare
+        print(f"    + {name:<24}: {extra:+6.2f} s  ({extra / baseline:+.2f}x COPY)")
+
+
 def run(args):
     _setup_django()
     from django.db import connection
@@ -215,6 +277,7 @@ def run(args):
         assert SocialPost.objects.count() == job.rows_created, "re-import must not add posts"
         checks = checks_alone(path)
         floor = server_floor()
+        floor_parts(baseline)
 
     print(f"  ratio import / COPY: {first / baseline:8.2f}  (target ≤ 6)")
     print(f"  ratio re-import / COPY: {again / baseline:5.2f}")
