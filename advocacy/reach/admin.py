@@ -85,15 +85,7 @@ class ImportJobAdmin(admin.ModelAdmin):
 
 @admin.register(CollectorState)
 class CollectorStateAdmin(admin.ModelAdmin):
-    list_display = [
-        "key",
-        "last_run_at",
-        "last_success_at",
-        "last_error_at",
-        "resume_at",
-        "claimed_until",
-        "posts_seen",
-    ]
+    list_display = ["key", "last_run_at", "last_success_at", "last_error_at", "resume_at", "posts_seen"]
     readonly_fields = [
         "source", "key", "last_run_at", "last_success_at", "last_error", "last_error_at", "resume_at",
         "claimed_until", "until_id", "next_since_id", "posts_seen",
