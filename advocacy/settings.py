@@ -502,8 +502,15 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].setdefault("NetworkEnum", "accounts.
 # X API v2 recent search; an empty token switches the X collector off (logged once).
 X_BEARER_TOKEN = env.str("X_BEARER_TOKEN", default="")
 X_API_BASE_URL = env.str("X_API_BASE_URL", default="https://api.x.com").rstrip("/")
-# Longest wait for a rate-limit reset before a run gives up until its next turn.
-X_MAX_RATE_LIMIT_WAIT = env.int("X_MAX_RATE_LIMIT_WAIT", default=15 * 60)
+# Longest wait for a rate-limit reset that a run sleeps through; beyond it the query pauses
+# until the reset (recorded on its CollectorState) and the worker moves on. A long sleep
+# would hold a worker while beat keeps queueing runs behind it.
+X_MAX_RATE_LIMIT_WAIT = env.int("X_MAX_RATE_LIMIT_WAIT", default=10)
+if not 0 <= X_MAX_RATE_LIMIT_WAIT <= 60:
+    raise ImproperlyConfigured(
+        "X_MAX_RATE_LIMIT_WAIT must be between 0 and 60 seconds: a longer rate limit pauses the query "
+        "until X's reset time instead of holding a worker asleep."
+    )
 # Mastodon instances whose public hashtag timeline is read, e.g. "piaille.fr,mastodon.social".
 MASTODON_INSTANCES = env.list("MASTODON_INSTANCES", default=[])
 # Hosts serving our tracked links (/s/<code>), besides SITE_URL's.

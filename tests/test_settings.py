@@ -132,3 +132,10 @@ def test_other_security_headers(production_response):
     assert production_response["frame"] == "DENY"
     assert production_response["nosniff"] == "nosniff"
     assert production_response["referrer"] == "same-origin"
+
+
+def test_a_rate_limit_wait_long_enough_to_hold_a_worker_stops_start_up(tmp_path):
+    result = _run(SETUP, {"X_MAX_RATE_LIMIT_WAIT": "900"}, tmp_path)
+    assert result.returncode != 0
+    assert "X_MAX_RATE_LIMIT_WAIT must be between 0 and 60 seconds" in result.stderr
+    assert _run(SETUP, {"X_MAX_RATE_LIMIT_WAIT": "30"}, tmp_path).returncode == 0

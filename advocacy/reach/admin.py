@@ -85,8 +85,11 @@ class ImportJobAdmin(admin.ModelAdmin):
 
 @admin.register(CollectorState)
 class CollectorStateAdmin(admin.ModelAdmin):
-    list_display = ["key", "last_run_at", "last_success_at", "last_error_at", "posts_seen"]
-    readonly_fields = ["source", "key", "last_run_at", "last_success_at", "last_error", "last_error_at", "posts_seen"]
+    list_display = ["key", "last_run_at", "last_success_at", "last_error_at", "resume_at", "posts_seen"]
+    readonly_fields = [
+        "source", "key", "last_run_at", "last_success_at", "last_error", "last_error_at", "resume_at",
+        "claimed_until", "until_id", "next_since_id", "posts_seen",
+    ]  # fmt: skip
     # Clearing since_id makes the next run fetch everything the API still offers.
     fields = ["source", "key", "since_id", *readonly_fields[2:]]
 

@@ -163,6 +163,19 @@ class CollectorState(models.Model):
     # "x:avecpoleemploi" or "mastodon:piaille.fr:avecpoleemploi".
     key = models.CharField(_("requête"), max_length=300, unique=True)
     since_id = models.CharField(_("dernier identifiant vu"), max_length=100, blank=True)
+    # A run stopped part-way down X's pages (newest first) leaves a gap between since_id and
+    # the oldest post it read: the next runs read that gap first (until_id), and since_id
+    # moves to next_since_id, the newest post read, only once the gap is read.
+    until_id = models.CharField(_("rattrapage : reprendre avant l’identifiant"), max_length=100, blank=True)
+    next_since_id = models.CharField(_("rattrapage : identifiant le plus récent lu"), max_length=100, blank=True)
+    # Set from the API's rate-limit reset: runs skip the query until then instead of
+    # holding a worker asleep.
+    resume_at = models.DateTimeField(_("en pause jusqu’à"), null=True, blank=True)
+    # A run claims the query until this time (renewed page after page), so two runs never
+    # collect it at once; a dead worker's claim expires by itself.
+    claimed_until = models.DateTimeField(_("passage en cours jusqu’à"), null=True, blank=True)
+    # Numbers the claims: every write of a run is conditional on its own number.
+    claims = models.PositiveIntegerField(_("passages commencés"), default=0)
     last_run_at = models.DateTimeField(_("dernier passage"), null=True, blank=True)
     last_success_at = models.DateTimeField(_("dernier succès"), null=True, blank=True)
     last_error = models.TextField(_("dernière erreur"), blank=True)

@@ -3,15 +3,21 @@ and in reach.importing."""
 
 from celery import shared_task
 
+from advocacy.reach.collectors import BUSY
 from advocacy.reach.collectors import mastodon as mastodon_collector
 from advocacy.reach.collectors import x as x_collector
 
 
-@shared_task(ignore_result=True)
-def collect_x(refresh: bool = False):
-    # Posts are upserted and since_id only moves forward, so an overlapping run only
-    # fetches the same posts twice.
-    x_collector.collect_all(refresh=refresh)
+@shared_task(bind=True, ignore_result=True, max_retries=5)
+def collect_x(self, refresh: bool = False, only: list[str] | None = None):
+    # Each query is claimed by one run at a time; an overlapping run skips the queries
+    # another holds. A skipped regular run changes nothing (the next comes in a few
+    # minutes), but the refresh comes every six hours and beat queues it with a regular
+    # run: it retries the queries it found busy a minute later.
+    results = x_collector.collect_all(refresh=refresh, only=only)
+    busy = [key for key, outcome in results.items() if outcome == BUSY]
+    if refresh and busy:
+        raise self.retry(kwargs={"refresh": True, "only": busy}, countdown=60)
 
 
 @shared_task(ignore_result=True)

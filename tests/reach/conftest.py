@@ -1,5 +1,7 @@
 """Fixtures of the reach tests: followed hashtags and a local fake API server."""
 
+import socket
+
 import pytest
 
 from advocacy.reach import services
@@ -28,3 +30,11 @@ def api_server():
 @pytest.fixture(autouse=True)
 def _tracked_host(settings):
     settings.TRACKED_LINK_HOSTS = ["avecpoleemploi.fr"]
+
+
+@pytest.fixture
+def unused_port():
+    """A local port nothing listens on: connecting to it is refused, like a server that is down."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]

@@ -1,16 +1,25 @@
 """The Mastodon hashtag timeline collector, against recorded responses on 127.0.0.1."""
 
+import logging
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from accounts.models import Network
-from advocacy.reach.collectors import CollectorError, mastodon
+from advocacy.reach.collectors import CollectorError, Skipped, mastodon, query_claim
 from advocacy.reach.models import CollectorState, SocialPost
 from tests.reach.fake_server import recorded
 
 
 @pytest.fixture
-def collector(api_server):
-    return mastodon.MastodonCollector(instance="piaille.fr", base_url=api_server.base)
+def slept():
+    return []
+
+
+@pytest.fixture
+def collector(api_server, slept):
+    return mastodon.MastodonCollector(instance="piaille.fr", base_url=api_server.base, sleep=slept.append)
 
 
 def test_timeline_pages_are_followed_through_the_link_header(collector, api_server, programme_tag):
@@ -96,12 +105,100 @@ def test_same_status_read_on_two_instances_is_stored_once(api_server, programme_
     assert CollectorState.objects.count() == 2
 
 
-def test_an_error_keeps_since_id_and_is_recorded(collector, api_server, programme_tag):
-    api_server.queue({"status": 503, "body": {"error": "Service Unavailable"}})
-    with pytest.raises(CollectorError):
+def test_an_error_keeps_since_id_and_is_recorded(collector, api_server, programme_tag, slept):
+    api_server.queue(*[{"status": 503, "body": {"error": "Service Unavailable"}}] * 4)
+    with pytest.raises(CollectorError, match=r"503.*\(after 4 attempts\)"):
         collector.collect(hashtag=programme_tag)
     state = CollectorState.objects.get()
     assert state.since_id == "" and "503" in state.last_error
+    assert slept == [2, 4, 8] and state.claimed_until is None
+
+
+def test_a_transient_error_is_retried_after_a_short_backoff(collector, api_server, programme_tag, slept):
+    api_server.queue(
+        {"status": 502, "text": "<html><body><h1>502 Bad Gateway</h1></body></html>"},
+        recorded("mastodon/tag_page1.json", base=api_server.base),
+        recorded("mastodon/tag_empty.json"),
+    )
+
+    assert collector.collect(hashtag=programme_tag) == 2
+
+    assert slept == [2]
+    assert CollectorState.objects.get().since_id == "113546789012345678"
+
+
+def test_an_instance_that_is_down_is_retried_then_recorded(programme_tag, unused_port, slept):
+    collector = mastodon.MastodonCollector(
+        instance="piaille.fr", base_url=f"http://127.0.0.1:{unused_port}", sleep=slept.append
+    )
+    with pytest.raises(CollectorError, match=r"piaille.fr unreachable: .*\(after 4 attempts\)"):
+        collector.collect(hashtag=programme_tag)
+    assert slept == [2, 4, 8]
+    assert "unreachable" in CollectorState.objects.get().last_error
+
+
+def _read_first_page(collector, api_server, programme_tag):
+    api_server.queue(recorded("mastodon/tag_page1.json", base=api_server.base), recorded("mastodon/tag_empty.json"))
+    collector.collect(hashtag=programme_tag)
+
+
+def test_a_rate_limit_pauses_the_query_until_the_reset_and_keeps_what_was_read(
+    collector, api_server, programme_tag, slept, caplog
+):
+    _read_first_page(collector, api_server, programme_tag)
+    reset = (timezone.now() + timedelta(minutes=4)).replace(microsecond=0)
+    api_server.queue(
+        recorded("mastodon/tag_forward_page1.json", base=api_server.base),
+        recorded("mastodon/rate_limited.json", reset=reset.isoformat().replace("+00:00", ".000Z")),
+    )
+
+    with caplog.at_level(logging.WARNING, logger="advocacy.reach.collectors.mastodon"):
+        assert collector.collect(hashtag=programme_tag) == 2
+
+    assert slept == []
+    state = CollectorState.objects.get()
+    assert state.resume_at == reset and state.last_error == ""
+    # Read forward, the page before the limit is kept: the next run goes on after it.
+    assert state.since_id == "113546800000000002"
+    assert f"paused until {reset.isoformat()}" in caplog.text
+    with pytest.raises(Skipped, match="paused until"):
+        collector.collect(hashtag=programme_tag)
+    assert len(api_server.received) == 4
+
+
+def test_an_error_after_some_forward_pages_keeps_them_and_the_next_run_goes_on(collector, api_server, programme_tag):
+    _read_first_page(collector, api_server, programme_tag)
+    api_server.queue(
+        recorded("mastodon/tag_forward_page1.json", base=api_server.base),
+        *[{"status": 503, "body": {"error": "Service Unavailable"}}] * 4,
+    )
+    with pytest.raises(CollectorError):
+        collector.collect(hashtag=programme_tag)
+    assert CollectorState.objects.get().since_id == "113546800000000002"
+
+    api_server.queue(
+        recorded("mastodon/tag_forward_page2.json", base=api_server.base), recorded("mastodon/tag_empty.json")
+    )
+    assert collector.collect(hashtag=programme_tag) == 2
+    assert api_server.received[-2].query["min_id"] == ["113546800000000002"]
+    assert SocialPost.objects.count() == 6
+
+
+def test_a_first_run_stopped_part_way_starts_again_from_the_newest(collector, api_server, programme_tag):
+    """Read backward, the pages after an error were never read: since_id stays empty."""
+    api_server.queue(
+        recorded("mastodon/tag_page1.json", base=api_server.base),
+        recorded("mastodon/rate_limited.json", reset="2026-11-23T10:15:00.000Z"),
+    )
+    collector.collect(hashtag=programme_tag)
+    assert CollectorState.objects.get().since_id == ""
+
+
+def test_a_query_another_run_is_collecting_is_skipped_without_a_request(collector, api_server, programme_tag):
+    query_claim(key="mastodon:piaille.fr:avecpoleemploi", source=SocialPost.Source.MASTODON)
+    with pytest.raises(Skipped, match="another run"):
+        collector.collect(hashtag=programme_tag)
+    assert api_server.received == []
 
 
 def test_collect_all_reads_each_configured_instance(settings, programme_tag, api_server):

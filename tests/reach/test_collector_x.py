@@ -1,19 +1,28 @@
 """The X API v2 recent search collector, against recorded responses served on 127.0.0.1."""
 
 import logging
+import time
+from datetime import UTC, datetime, timedelta
 
 import pytest
+import requests
+import time_machine
+from django.db.models import F
+from django.utils import timezone
 
 from accounts.models import Network
-from advocacy.reach.collectors import CollectorError
+from advocacy.reach import tasks
+from advocacy.reach.collectors import BUSY, CollectorError, Skipped, query_claim
 from advocacy.reach.collectors import x as x_collector
 from advocacy.reach.models import CollectorState, SocialPost
 from tests.reach.fake_server import recorded
 
 
 class FakeClock:
-    def __init__(self, now=1_795_430_000.0):
-        self.now = now
+    """Starts at the real time: a pause it computes is compared with the database's now."""
+
+    def __init__(self, now=None):
+        self.now = float(int(time.time())) if now is None else now
         self.slept = []
 
     def time(self):
@@ -32,7 +41,7 @@ def clock():
 @pytest.fixture
 def collector(api_server, clock):
     return x_collector.XCollector(
-        token="test-bearer", base_url=api_server.base, sleep=clock.sleep, clock=clock.time, max_wait=900
+        token="test-bearer", base_url=api_server.base, sleep=clock.sleep, clock=clock.time, max_wait=10
     )
 
 
@@ -100,34 +109,102 @@ def test_pagination_follows_next_token(collector, api_server, programme_tag):
     assert SocialPost.objects.get(external_id="1992590432711483392").hashtag_list == ["avecpoleemploi"]
 
 
-def test_rate_limit_waits_until_reset_then_retries(collector, api_server, clock, programme_tag, caplog):
-    reset = int(clock.now) + 120
+def test_a_rate_limit_of_a_few_seconds_is_slept_through_then_retried(
+    collector, api_server, clock, programme_tag, caplog
+):
+    reset = int(clock.now) + 5
     api_server.queue(recorded("x/rate_limited.json", reset=reset), recorded("x/page_with_expansions.json"))
 
     with caplog.at_level(logging.WARNING, logger="advocacy.reach.collectors.x"):
         assert collector.collect(hashtag=programme_tag) == 2
 
-    assert clock.slept == [121]
+    assert clock.slept == [6]
     assert len(api_server.received) == 2
     assert api_server.received[0].query == api_server.received[1].query
-    assert "rate limit" in caplog.text and "121" in caplog.text
+    assert "rate limit" in caplog.text and "6 s" in caplog.text
+    assert CollectorState.objects.get().resume_at is None
 
 
-def test_rate_limit_beyond_the_longest_wait_fails_the_run_without_moving_since_id(
+def test_a_longer_rate_limit_pauses_the_query_until_the_reset_without_sleeping(
+    collector, api_server, clock, programme_tag, caplog
+):
+    reset = int(clock.now) + 900
+    api_server.queue(recorded("x/rate_limited.json", reset=reset))
+
+    with caplog.at_level(logging.WARNING, logger="advocacy.reach.collectors.x"):
+        assert collector.collect(hashtag=programme_tag) == 0
+
+    assert clock.slept == []  # no worker held asleep
+    state = CollectorState.objects.get()
+    resume_at = datetime.fromtimestamp(reset + 1, tz=UTC)
+    assert state.resume_at == resume_at
+    assert f"paused until {resume_at.isoformat()}" in caplog.text
+    # A rate limit is not a failure, and the query is free for the run after the reset.
+    assert state.last_error == "" and state.since_id == "" and state.claimed_until is None
+
+
+def test_runs_before_the_reset_skip_the_paused_query_and_the_others_are_collected(
+    settings, api_server, clock, programme_tag, watched_tag
+):
+    settings.X_BEARER_TOKEN = "test-bearer"
+    settings.X_API_BASE_URL = api_server.base
+    resume_at = timezone.now() + timedelta(minutes=12)
+    CollectorState.objects.create(key="x:avecpoleemploi", source=SocialPost.Source.X_API, resume_at=resume_at)
+    api_server.queue(recorded("x/empty.json"))
+
+    results = x_collector.collect_all()
+
+    assert results == {"avecpoleemploi": f"paused until {resume_at.isoformat()}", "tweetecommepoleemploi": 0}
+    assert [r.query["query"][0] for r in api_server.received] == ["#TweeteCommePoleEmploi -is:retweet"]
+
+
+def test_after_the_reset_the_paused_query_is_collected_again(collector, api_server, clock, programme_tag):
+    api_server.queue(recorded("x/rate_limited.json", reset=int(clock.now) + 900))
+    collector.collect(hashtag=programme_tag)
+    api_server.queue(recorded("x/page_with_expansions.json"))
+
+    with time_machine.travel(timezone.now() + timedelta(minutes=16), tick=False):
+        assert collector.collect(hashtag=programme_tag) == 2
+
+    state = CollectorState.objects.get()
+    assert state.resume_at is None and state.since_id == "1992587301245706240"
+
+
+def test_a_run_stopped_part_way_never_moves_since_id_past_pages_it_did_not_read(
     collector, api_server, clock, programme_tag
 ):
-    api_server.queue(recorded("x/rate_limited.json", reset=int(clock.now) + 3600))
+    """X gives the newest first and next_token goes older: a run stopped after its first
+    page leaves unread posts between since_id and that page, which the next run reads."""
+    api_server.queue(recorded("x/page_with_expansions.json"))
+    collector.collect(hashtag=programme_tag)
+    first_since_id = "1992587301245706240"
+    # New posts: the newest page is read, then X says to wait a quarter of an hour.
+    api_server.queue(recorded("x/page1_of_2.json"), recorded("x/rate_limited.json", reset=int(clock.now) + 900))
 
-    with pytest.raises(CollectorError):
-        collector.collect(hashtag=programme_tag)
+    assert collector.collect(hashtag=programme_tag) == 1
 
-    assert clock.slept == []
     state = CollectorState.objects.get()
-    assert state.since_id == "" and "rate limit" in state.last_error
+    assert state.since_id == first_since_id
+    assert (state.until_id, state.next_since_id) == ("1992601115468918784", "1992601115468918784")
+    CollectorState.objects.update(resume_at=None)  # the reset has passed
+    api_server.queue(recorded("x/page2_of_2.json"))
+
+    assert collector.collect(hashtag=programme_tag) == 1
+
+    gap = api_server.received[-1].query
+    assert gap["since_id"] == [first_since_id] and gap["until_id"] == ["1992601115468918784"]
+    assert "next_token" not in gap  # a token X gave a quarter of an hour ago is not relied on
+    assert SocialPost.objects.filter(external_id="1992590432711483392").exists()
+    state = CollectorState.objects.get()
+    assert (state.since_id, state.until_id, state.next_since_id) == ("1992601115468918784", "", "")
+    api_server.queue(recorded("x/empty.json"))
+    collector.collect(hashtag=programme_tag)
+    assert api_server.received[-1].query["since_id"] == ["1992601115468918784"]
+    assert "until_id" not in api_server.received[-1].query
 
 
-def test_failure_half_way_keeps_stored_pages_and_since_id(collector, api_server, programme_tag):
-    api_server.queue(recorded("x/page1_of_2.json"), {"status": 503, "body": {"title": "Service Unavailable"}})
+def test_failure_half_way_keeps_stored_pages_and_since_id_and_remembers_the_gap(collector, api_server, programme_tag):
+    api_server.queue(recorded("x/page1_of_2.json"), *[{"status": 503, "body": {"title": "Service Unavailable"}}] * 4)
 
     with pytest.raises(CollectorError):
         collector.collect(hashtag=programme_tag)
@@ -135,6 +212,166 @@ def test_failure_half_way_keeps_stored_pages_and_since_id(collector, api_server,
     assert SocialPost.objects.count() == 1
     state = CollectorState.objects.get()
     assert state.since_id == "" and "503" in state.last_error
+    assert state.until_id == "1992601115468918784" and state.claimed_until is None
+    api_server.queue(recorded("x/page2_of_2.json"))
+    collector.collect(hashtag=programme_tag)
+    assert api_server.received[-1].query["until_id"] == ["1992601115468918784"]
+    assert CollectorState.objects.get().since_id == "1992601115468918784"
+
+
+def test_an_interrupted_refresh_leaves_since_id_and_the_gap_alone(collector, api_server, clock, programme_tag):
+    api_server.queue(recorded("x/page_with_expansions.json"))
+    collector.collect(hashtag=programme_tag)
+    api_server.queue(recorded("x/page1_of_2.json"), recorded("x/rate_limited.json", reset=int(clock.now) + 900))
+
+    collector.collect(hashtag=programme_tag, refresh=True)
+
+    state = CollectorState.objects.get()
+    assert (state.since_id, state.until_id, state.next_since_id) == ("1992587301245706240", "", "")
+    assert state.resume_at is not None
+
+
+def test_a_transient_error_is_retried_after_a_short_backoff(collector, api_server, clock, programme_tag):
+    api_server.queue(
+        {"status": 503, "body": {"title": "Service Unavailable"}},
+        {"status": 502, "text": "<html><body>502 Bad Gateway</body></html>"},
+        recorded("x/page_with_expansions.json"),
+    )
+
+    assert collector.collect(hashtag=programme_tag) == 2
+
+    assert clock.slept == [2, 4]
+    assert CollectorState.objects.get().last_error == ""
+
+
+def test_a_connection_that_keeps_failing_is_retried_a_few_times_then_recorded(clock, programme_tag, unused_port):
+    collector = x_collector.XCollector(
+        token="test-bearer", base_url=f"http://127.0.0.1:{unused_port}", sleep=clock.sleep, clock=clock.time
+    )
+
+    with pytest.raises(CollectorError, match=r"X API unreachable: .* \(after 4 attempts\)"):
+        collector.collect(hashtag=programme_tag)
+
+    assert clock.slept == [2, 4, 8]
+    state = CollectorState.objects.get()
+    assert "unreachable" in state.last_error and state.claimed_until is None
+
+
+def test_a_timeout_is_retried_like_a_connection_error(api_server, clock, programme_tag):
+    class FirstRequestTimesOut(requests.Session):
+        calls = 0
+
+        def get(self, *args, **kwargs):
+            self.calls += 1
+            if self.calls == 1:
+                raise requests.ReadTimeout("HTTPSConnectionPool(host='api.x.com'): Read timed out. (read timeout=30)")
+            return super().get(*args, **kwargs)
+
+    collector = x_collector.XCollector(
+        token="test-bearer", base_url=api_server.base, session=FirstRequestTimesOut(), sleep=clock.sleep,
+        clock=clock.time,
+    )  # fmt: skip
+    api_server.queue(recorded("x/page_with_expansions.json"))
+
+    assert collector.collect(hashtag=programme_tag) == 2
+    assert clock.slept == [2]
+
+
+def test_a_refused_request_is_not_retried(collector, api_server, clock, programme_tag):
+    api_server.queue(recorded("x/unauthorized.json"))
+    with pytest.raises(CollectorError):
+        collector.collect(hashtag=programme_tag)
+    assert clock.slept == [] and len(api_server.received) == 1
+
+
+def test_a_query_another_run_is_collecting_is_skipped_without_a_request(collector, api_server, programme_tag):
+    query_claim(key="x:avecpoleemploi", source=SocialPost.Source.X_API)
+
+    with pytest.raises(Skipped, match="another run"):
+        collector.collect(hashtag=programme_tag)
+
+    assert api_server.received == []
+
+
+def test_a_dead_runs_claim_expires_and_the_query_is_collected_again(collector, api_server, programme_tag):
+    query_claim(key="x:avecpoleemploi", source=SocialPost.Source.X_API)  # its worker then died
+    api_server.queue(recorded("x/page_with_expansions.json"))
+
+    with time_machine.travel(timezone.now() + timedelta(minutes=11), tick=False):
+        assert collector.collect(hashtag=programme_tag) == 2
+
+    state = CollectorState.objects.get()
+    assert state.claims == 2 and state.claimed_until is None and state.since_id == "1992587301245706240"
+
+
+def test_a_run_whose_claim_was_taken_over_writes_nothing_on_the_state(api_server, clock, programme_tag):
+    """A run so slow that its claim expired, and a later run took the query: the slow one
+    stops at its next page and leaves since_id to the run that now owns the query."""
+
+    class AnotherRunTakesOverAfterTheFirstPage(requests.Session):
+        def get(self, *args, **kwargs):
+            response = super().get(*args, **kwargs)
+            CollectorState.objects.update(claims=F("claims") + 1, since_id="1992601115468918784")
+            return response
+
+    collector = x_collector.XCollector(
+        token="test-bearer", base_url=api_server.base, session=AnotherRunTakesOverAfterTheFirstPage(),
+        sleep=clock.sleep, clock=clock.time,
+    )  # fmt: skip
+    api_server.queue(recorded("x/page1_of_2.json"), recorded("x/page2_of_2.json"))
+
+    assert collector.collect(hashtag=programme_tag) == 1
+
+    assert len(api_server.received) == 1
+    state = CollectorState.objects.get()
+    assert state.since_id == "1992601115468918784" and state.claimed_until is not None
+
+
+def test_collect_all_reports_a_busy_query_and_collects_the_others(settings, api_server, programme_tag, watched_tag):
+    settings.X_BEARER_TOKEN = "test-bearer"
+    settings.X_API_BASE_URL = api_server.base
+    query_claim(key="x:avecpoleemploi", source=SocialPost.Source.X_API)
+    api_server.queue(recorded("x/empty.json"))
+
+    assert x_collector.collect_all() == {"avecpoleemploi": BUSY, "tweetecommepoleemploi": 0}
+
+
+def test_a_refresh_that_found_a_query_busy_is_retried_for_that_query_only(
+    settings, api_server, programme_tag, watched_tag, monkeypatch
+):
+    settings.X_BEARER_TOKEN = "test-bearer"
+    settings.X_API_BASE_URL = api_server.base
+    query_claim(key="x:avecpoleemploi", source=SocialPost.Source.X_API)
+    api_server.queue(recorded("x/empty.json"))
+    retried = []
+
+    class Retry(Exception):
+        pass
+
+    def retry(**options):
+        retried.append(options)
+        return Retry()
+
+    monkeypatch.setattr(tasks.collect_x, "retry", retry)
+    with pytest.raises(Retry):
+        tasks.collect_x.run(refresh=True)
+    assert retried == [{"kwargs": {"refresh": True, "only": ["avecpoleemploi"]}, "countdown": 60}]
+
+    CollectorState.objects.filter(key="x:avecpoleemploi").update(claimed_until=None)
+    api_server.queue(recorded("x/empty.json"))
+    tasks.collect_x.run(**retried[0]["kwargs"])
+    assert [r.query["query"][0] for r in api_server.received[1:]] == [
+        "(#AvecPôleEmploi OR #AvecPoleEmploi) -is:retweet"
+    ]
+
+
+def test_a_regular_run_that_found_a_query_busy_is_not_retried(settings, api_server, programme_tag, monkeypatch):
+    settings.X_BEARER_TOKEN = "test-bearer"
+    settings.X_API_BASE_URL = api_server.base
+    query_claim(key="x:avecpoleemploi", source=SocialPost.Source.X_API)
+    monkeypatch.setattr(tasks.collect_x, "retry", lambda **options: pytest.fail("retried"))
+    tasks.collect_x.run()
+    assert api_server.received == []
 
 
 def test_deleted_author_keeps_the_post_without_author(collector, api_server, programme_tag):

@@ -1,12 +1,119 @@
-"""Collectors: each reads one network's API and hands batches of posts to reach.ingestion."""
+"""Collectors: each reads one network's API and hands batches of posts to reach.ingestion.
 
-from datetime import datetime
+This module holds what both collectors share: the claim a run takes on its query (one run
+at a time), the pause after a rate limit, and the GET that retries transient failures.
+"""
 
+import logging
+from datetime import datetime, timedelta
+
+import requests
+from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+
+from advocacy.reach.models import CollectorState
+
+logger = logging.getLogger(__name__)
+
+# A run renews its claim after every page; a worker that died loses it after this long.
+CLAIM_DURATION = timedelta(minutes=10)
+# Answers a server gives when it is briefly unwell; a few retries ride them out.
+TRANSIENT_STATUSES = frozenset({500, 502, 503, 504})
+# Seconds between attempts: three retries, 14 s of waiting at most, then the run records
+# the error and the next run (a few minutes later) tries again.
+RETRY_DELAYS = (2, 4, 8)
+# What collect_all reports for a query another run is collecting.
+BUSY = "busy: another run is collecting it"
 
 
 class CollectorError(Exception):
     """A run could not complete; the message is stored on the collector's state."""
+
+
+class RateLimited(CollectorError):
+    """The API refuses more requests until `until`: the query pauses, no worker waits."""
+
+    def __init__(self, message: str, *, until: datetime):
+        super().__init__(message)
+        self.until = until
+
+
+class Skipped(Exception):
+    """The query is not collected by this run: paused after a rate limit, or another run
+    holds it. Not a failure: nothing is recorded as an error."""
+
+
+class ClaimLost(Exception):
+    """The run's claim expired and another run took the query: this one stops writing."""
+
+
+def query_claim(*, key: str, source: str, now: datetime | None = None) -> CollectorState:
+    """Claim the query `key` for this run, or raise Skipped.
+
+    A conditional UPDATE, so two workers (beat's run and a manual one, or a slow run and
+    the next) never collect the same query at once and race on since_id. The claim
+    expires by itself after CLAIM_DURATION without renewal (a dead worker); the returned
+    state's `claims` numbers this run, and every later write is conditional on it.
+    """
+    now = now or timezone.now()
+    state, _created = CollectorState.objects.get_or_create(key=key, defaults={"source": source})
+    if state.resume_at and state.resume_at > now:
+        raise Skipped(f"paused until {state.resume_at.isoformat()}")
+    free = Q(claimed_until__isnull=True) | Q(claimed_until__lte=now)
+    not_paused = Q(resume_at__isnull=True) | Q(resume_at__lte=now)
+    taken = CollectorState.objects.filter(free, not_paused, pk=state.pk).update(
+        claimed_until=now + CLAIM_DURATION, claims=F("claims") + 1, resume_at=None
+    )
+    if not taken:
+        logger.info("collector query %s: another run is collecting it; skipped", key)
+        raise Skipped(BUSY)
+    return CollectorState.objects.get(pk=state.pk)
+
+
+def query_still_mine(state: CollectorState):
+    """The query's row while the run that claimed `state` owns it: the filter of its writes."""
+    return CollectorState.objects.filter(pk=state.pk, claims=state.claims)
+
+
+def query_claim_renew(state: CollectorState) -> None:
+    """Extend the run's claim after a page; ClaimLost when another run took the query."""
+    if not query_still_mine(state).update(claimed_until=timezone.now() + CLAIM_DURATION):
+        raise ClaimLost(f"collector query {state.key}: claim {state.claims} was taken over by a later run")
+
+
+def query_release(state: CollectorState, **changes) -> bool:
+    """End the run: write `changes` and free the query, unless another run took it over."""
+    written = query_still_mine(state).update(claimed_until=None, **changes)
+    if not written:
+        logger.warning("collector query %s: claim %s was taken over; its results are not written", state.key,
+                       state.claims)  # fmt: skip
+    return bool(written)
+
+
+def http_get(session, url: str, *, params: dict, headers: dict, timeout: float, sleep, service: str):
+    """GET `url`, retrying connection errors, timeouts and 500/502/503/504 after RETRY_DELAYS.
+
+    Any other answer is returned as it is (the caller reads 200s and 429s); a failure that
+    outlasts the retries raises CollectorError with what the last attempt got.
+    """
+    attempts = len(RETRY_DELAYS) + 1
+    for attempt in range(1, attempts + 1):
+        try:
+            response = session.get(url, params=params, headers=headers, timeout=timeout)
+        except (requests.ConnectionError, requests.Timeout) as exc:
+            problem = f"{service} unreachable: {exc}"
+        except requests.RequestException as exc:
+            raise CollectorError(f"{service} unreachable: {exc}") from exc
+        else:
+            if response.status_code not in TRANSIENT_STATUSES:
+                return response
+            problem = f"{service} answered {response.status_code}: {response.text[:300]}"
+        if attempt == attempts:
+            raise CollectorError(f"{problem} (after {attempts} attempts)")
+        delay = RETRY_DELAYS[attempt - 1]
+        logger.warning("%s; attempt %d of %d, next in %d s", problem, attempt, attempts, delay)
+        sleep(delay)
 
 
 def json_body(response, *, service: str, expected: type):

@@ -1,6 +1,9 @@
 """Mastodon: the public hashtag timeline (/api/v1/timelines/tag/:hashtag) of each
 configured instance: a first run reads back from the newest through the Link header
-(max_id), later runs read forward from the newest status seen (min_id).
+(max_id), later runs read forward from the newest status seen (min_id), keeping their
+progress even when they stop part-way. A 429 pauses the query until the instance's
+`X-RateLimit-Reset`; transient failures are retried a few times; one run at a time
+collects a query (see collectors.query_claim).
 
 Mastodon folds case and accents in hashtags itself, so one timeline per tag is enough.
 A status is stored under its URI, which is the same on every instance that shows it,
@@ -11,17 +14,31 @@ import html
 import logging
 import re
 import time
+from datetime import timedelta
 from urllib.parse import parse_qs, quote, urlsplit
 
 import requests
 from django.conf import settings
+from django.db.models import F
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from accounts.models import Network
 from advocacy.reach import hashtags
-from advocacy.reach.collectors import CollectorError, json_body, posted_at
+from advocacy.reach.collectors import (
+    ClaimLost,
+    CollectorError,
+    RateLimited,
+    Skipped,
+    http_get,
+    json_body,
+    posted_at,
+    query_claim,
+    query_claim_renew,
+    query_release,
+)
 from advocacy.reach.ingestion import Matcher, PostData, posts_upsert
-from advocacy.reach.models import CollectorState, Hashtag, SocialPost
+from advocacy.reach.models import Hashtag, SocialPost
 
 logger = logging.getLogger(__name__)
 
@@ -82,12 +99,16 @@ class MastodonCollector:
         self.sleep = sleep
 
     def _get(self, url: str, params: dict):
-        try:
-            response = self.session.get(
-                url, params=params, timeout=self.timeout, headers={"User-Agent": "AvecPoleEmploi-reach/1.0"}
-            )
-        except requests.RequestException as exc:
-            raise CollectorError(f"{self.instance} unreachable: {exc}") from exc
+        response = http_get(
+            self.session, url, params=params, timeout=self.timeout, sleep=self.sleep, service=self.instance,
+            headers={"User-Agent": "AvecPoleEmploi-reach/1.0"},
+        )  # fmt: skip
+        if response.status_code == 429:
+            # Mastodon's limit is per address over five minutes; its reset is an ISO 8601 time.
+            until = parse_datetime(response.headers.get("X-RateLimit-Reset") or "")
+            if until is None or until.tzinfo is None:
+                until = timezone.now() + timedelta(minutes=5)
+            raise RateLimited(f"{self.instance} rate limit: reset at {until.isoformat()}", until=until)
         if response.status_code != 200:
             raise CollectorError(f"{self.instance} answered {response.status_code}: {response.text[:300]}")
         return response
@@ -138,53 +159,79 @@ class MastodonCollector:
         logger.info("Mastodon %s: %d pages read, the next run goes on from %s", self.instance, MAX_PAGES, min_id)
 
     def collect(self, *, hashtag: Hashtag, matcher: Matcher | None = None) -> int:
+        """Read the tag's new statuses; returns statuses stored.
+
+        Raises Skipped when the query is paused or another run holds it, CollectorError
+        when the run fails (recorded). Reading forward, every page follows the last without
+        a gap, so a run stopped part-way (error, rate limit, page limit) keeps its progress
+        as since_id. A first run reads backward from the newest: it sets since_id only when
+        it ends (a failed first run starts again from the newest).
+        """
         matcher = matcher or Matcher()
         tag = hashtags.spelling_variants(hashtag.tag)[-1]
-        state, _ = CollectorState.objects.get_or_create(
-            key=f"mastodon:{self.instance}:{hashtag.normalized}", defaults={"source": SocialPost.Source.MASTODON}
-        )
+        state = query_claim(key=f"mastodon:{self.instance}:{hashtag.normalized}", source=SocialPost.Source.MASTODON)
         now = timezone.now()
+        forward = bool(state.since_id)
         newest, seen = state.since_id, 0
         try:
             for statuses in self.pages(tag=tag, since_id=state.since_id):
                 try:
+                    page_newest = newest
                     for status in statuses:
-                        if not newest or int(status["id"]) > int(newest):
-                            newest = status["id"]
+                        if not page_newest or int(status["id"]) > int(page_newest):
+                            page_newest = status["id"]
                     posts = parse_statuses(statuses, instance=self.instance)
                 except (KeyError, TypeError, ValueError) as exc:
                     raise CollectorError(f"answer not understood ({type(exc).__name__}: {exc})") from exc
                 result = posts_upsert(posts=posts, source=SocialPost.Source.MASTODON, matcher=matcher)
                 seen += len(posts) - len(result.skipped)
+                newest = page_newest
+                query_claim_renew(state)
+        except ClaimLost as exc:
+            logger.warning("Mastodon collection of #%s on %s stopped: %s", hashtag.tag, self.instance, exc)
+            return seen
+        except RateLimited as exc:
+            logger.warning("%s: paused until %s", exc, exc.until.isoformat())
+            query_release(
+                state, resume_at=exc.until, last_run_at=now, posts_seen=F("posts_seen") + seen,
+                **({"since_id": newest} if forward else {}),
+            )  # fmt: skip
+            return seen
         except CollectorError as exc:
             logger.error("Mastodon collection of #%s on %s failed: %s", hashtag.tag, self.instance, exc)
-            CollectorState.objects.filter(pk=state.pk).update(
-                last_run_at=now, last_error=str(exc)[:2000], last_error_at=timezone.now(),
-                posts_seen=state.posts_seen + seen,
+            query_release(
+                state, last_run_at=now, last_error=str(exc)[:2000], last_error_at=timezone.now(),
+                posts_seen=F("posts_seen") + seen, **({"since_id": newest} if forward else {}),
             )  # fmt: skip
             raise CollectorError(str(exc)) from exc
-        CollectorState.objects.filter(pk=state.pk).update(
-            since_id=newest, last_run_at=now, last_success_at=timezone.now(), last_error="",
-            posts_seen=state.posts_seen + seen,
+        except BaseException:
+            query_release(state)
+            raise
+        query_release(
+            state, since_id=newest, last_run_at=now, last_success_at=timezone.now(), last_error="",
+            posts_seen=F("posts_seen") + seen,
         )  # fmt: skip
         return seen
 
 
-def collect_all(*, base_urls: dict[str, str] | None = None) -> dict[str, int | str]:
+def collect_all(*, base_urls: dict[str, str] | None = None, sleep=time.sleep) -> dict[str, int | str]:
     """Every active hashtag on every configured instance; one failure does not stop the rest.
 
-    `base_urls` maps an instance to another address (tests serve it locally)."""
+    `base_urls` maps an instance to another address (tests serve it locally). Values:
+    statuses stored, or why not."""
     results: dict[str, int | str] = {}
     if not settings.MASTODON_INSTANCES:
         return results
     matcher = Matcher()
     tags = list(Hashtag.objects.filter(is_active=True))
     for instance in settings.MASTODON_INSTANCES:
-        collector = MastodonCollector(instance=instance, base_url=(base_urls or {}).get(instance))
+        collector = MastodonCollector(instance=instance, base_url=(base_urls or {}).get(instance), sleep=sleep)
         for hashtag in tags:
             key = f"{instance}:{hashtag.normalized}"
             try:
                 results[key] = collector.collect(hashtag=hashtag, matcher=matcher)
+            except Skipped as exc:
+                results[key] = str(exc)
             except CollectorError as exc:
                 results[key] = f"error: {exc}"
     return results

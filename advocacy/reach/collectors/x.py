@@ -1,9 +1,14 @@
 """X API v2 recent search: posts carrying our hashtags, with their authors and metrics.
 
 One query per followed hashtag, asking for every spelling X treats as different (with
-and without accents). Runs are incremental (`since_id`), follow `next_token`, and on a
-429 wait until the reset time X gives in `x-rate-limit-reset`. Without a bearer token
-the collector is off, which is logged once per process.
+and without accents). Runs are incremental (`since_id`) and follow `next_token`; a run
+stopped part-way records the gap it left (`until_id`), read first by the next runs, so no
+post is skipped. On a 429 the query waits until the reset time X gives in
+`x-rate-limit-reset` (logged): a few seconds asleep (X_MAX_RATE_LIMIT_WAIT), longer as a
+pause recorded on its CollectorState, which later runs skip until the reset, so no worker
+is held. One run at a time collects a query (see collectors.query_claim); transient
+failures are retried a few times. Without a bearer token the collector is off, which is
+logged once per process.
 """
 
 import logging
@@ -12,11 +17,23 @@ from datetime import UTC, datetime, timedelta
 
 import requests
 from django.conf import settings
+from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import Network
 from advocacy.reach import hashtags
-from advocacy.reach.collectors import CollectorError, json_body, posted_at
+from advocacy.reach.collectors import (
+    ClaimLost,
+    CollectorError,
+    RateLimited,
+    Skipped,
+    http_get,
+    json_body,
+    posted_at,
+    query_claim,
+    query_claim_renew,
+    query_release,
+)
 from advocacy.reach.ingestion import Matcher, PostData, posts_upsert
 from advocacy.reach.models import CollectorState, Hashtag, SocialPost
 
@@ -79,7 +96,7 @@ def parse_page(page: dict) -> list[PostData]:
 
 class XCollector:
     def __init__(self, *, token: str, base_url: str, session=None, sleep=time.sleep, clock=time.time,
-                 max_wait: int = 15 * 60, timeout: float = 30):  # fmt: skip
+                 max_wait: int = 10, timeout: float = 30):  # fmt: skip
         self.token = token
         self.base_url = base_url.rstrip("/")
         self.session = session or requests.Session()
@@ -90,15 +107,15 @@ class XCollector:
 
     def _get(self, params: dict) -> dict:
         for _attempt in range(MAX_ATTEMPTS):
-            try:
-                response = self.session.get(
-                    self.base_url + SEARCH_PATH,
-                    params=params,
-                    headers={"Authorization": f"Bearer {self.token}", "User-Agent": "AvecPoleEmploi-reach/1.0"},
-                    timeout=self.timeout,
-                )
-            except requests.RequestException as exc:
-                raise CollectorError(f"X API unreachable: {exc}") from exc
+            response = http_get(
+                self.session,
+                self.base_url + SEARCH_PATH,
+                params=params,
+                headers={"Authorization": f"Bearer {self.token}", "User-Agent": "AvecPoleEmploi-reach/1.0"},
+                timeout=self.timeout,
+                sleep=self.sleep,
+                service="X API",
+            )
             if response.status_code == 429:
                 self._wait_for_reset(response)
                 continue
@@ -106,21 +123,26 @@ class XCollector:
                 hint = _HINTS.get(response.status_code, "")
                 raise CollectorError(f"X API answered {response.status_code}{hint}: {response.text[:300]}")
             return json_body(response, service="X API", expected=dict)
-        raise CollectorError(f"X API still rate-limited after {MAX_ATTEMPTS} attempts")
+        raise RateLimited(
+            f"X API still rate-limited after {MAX_ATTEMPTS} attempts",
+            until=datetime.fromtimestamp(self.clock() + 60, tz=UTC),
+        )
 
     def _wait_for_reset(self, response) -> None:
+        """Sleep through a rate limit that ends within max_wait seconds; a longer one
+        raises RateLimited, and the query pauses until the reset without holding a worker."""
         reset = response.headers.get("x-rate-limit-reset")
         try:
             wait = max(0.0, int(reset) - self.clock()) + 1
         except (TypeError, ValueError):
             wait = 60.0  # no usable reset header: a minute is X's smallest window
-        if wait > self.max_wait:
-            raise CollectorError(f"X API rate limit: reset in {wait:.0f} s, more than {self.max_wait} s")
         reset_at = datetime.fromtimestamp(self.clock() + wait, tz=UTC)
+        if wait > self.max_wait:
+            raise RateLimited(f"X API rate limit: reset in {wait:.0f} s, at {reset_at.isoformat()}", until=reset_at)
         logger.warning("X API rate limit reached: waiting %.0f s, until %s", wait, reset_at.isoformat())
         self.sleep(wait)
 
-    def pages(self, *, query: str, since_id: str = "", start_time: datetime | None = None):
+    def pages(self, *, query: str, since_id: str = "", until_id: str = "", start_time: datetime | None = None):
         params = {
             "query": query,
             "max_results": 100,
@@ -130,6 +152,8 @@ class XCollector:
         }
         if since_id:
             params["since_id"] = since_id
+        if until_id:
+            params["until_id"] = until_id
         if start_time is not None:
             params["start_time"] = start_time.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         while True:
@@ -141,43 +165,92 @@ class XCollector:
             params = {**params, "next_token": next_token}
 
     def collect(self, *, hashtag: Hashtag, refresh: bool = False, matcher: Matcher | None = None) -> int:
-        """Fetch new posts for `hashtag` (or the last seven days with `refresh`); returns posts stored."""
+        """Fetch new posts for `hashtag` (or the last seven days with `refresh`); returns posts stored.
+
+        Raises Skipped when the query is paused or another run holds it, CollectorError
+        when the run fails (recorded on the query's state). A rate limit longer than
+        max_wait ends the run early, not in error: what was read is kept, the pause is
+        recorded, and the next run after the reset goes on from there.
+
+        X gives the newest posts first and next_token goes older, so since_id may only
+        move to the newest post read once every page down to the old since_id is read. A
+        run stopped part-way records the gap instead (until_id, next_since_id), which the
+        next runs read first.
+        """
         matcher = matcher or Matcher()
-        state, _ = CollectorState.objects.get_or_create(
-            key=f"x:{hashtag.normalized}", defaults={"source": SocialPost.Source.X_API}
-        )
+        state = query_claim(key=f"x:{hashtag.normalized}", source=SocialPost.Source.X_API)
         now = timezone.now()
-        newest, seen = "", 0
+        if refresh:
+            since_id, until_id = "", ""
+        else:
+            since_id, until_id = state.since_id, state.until_id
+        newest, oldest, seen = "", "", 0
         try:
             for page in self.pages(
                 query=build_query(hashtag.tag),
-                since_id="" if refresh else state.since_id,
+                since_id=since_id,
+                until_id=until_id,
                 start_time=now - RECENT_WINDOW if refresh else None,
             ):
-                newest = newest or page.get("meta", {}).get("newest_id", "")
                 try:
                     posts = parse_page(page)
+                    ids = [int(post.external_id) for post in posts]
                 except (KeyError, TypeError, ValueError) as exc:
                     raise CollectorError(f"X API answer not understood ({type(exc).__name__}: {exc})") from exc
                 result = posts_upsert(posts=posts, source=SocialPost.Source.X_API, matcher=matcher)
                 seen += len(posts) - len(result.skipped)
+                if ids:
+                    newest, oldest = _newer(newest, str(max(ids))), _older(oldest, str(min(ids)))
+                query_claim_renew(state)
+        except ClaimLost as exc:
+            logger.warning("X collection of #%s stopped: %s", hashtag.tag, exc)
+            return seen
+        except RateLimited as exc:
+            logger.warning("X API rate limit for #%s: paused until %s (%s)", hashtag.tag, exc.until.isoformat(), exc)
+            query_release(
+                state, resume_at=exc.until, last_run_at=now, posts_seen=F("posts_seen") + seen,
+                **({} if refresh else _gap_after_stop(state, newest=newest, oldest=oldest)),
+            )  # fmt: skip
+            return seen
         except CollectorError as exc:
             logger.error("X collection of #%s failed: %s", hashtag.tag, exc)
-            CollectorState.objects.filter(pk=state.pk).update(
-                last_run_at=now, last_error=str(exc)[:2000], last_error_at=timezone.now(),
-                posts_seen=state.posts_seen + seen,
+            query_release(
+                state, last_run_at=now, last_error=str(exc)[:2000], last_error_at=timezone.now(),
+                posts_seen=F("posts_seen") + seen,
+                **({} if refresh else _gap_after_stop(state, newest=newest, oldest=oldest)),
             )  # fmt: skip
             raise
-        # since_id only moves forward, and only once every page of the run is stored:
-        # a run that failed half-way is taken again from the same point.
-        since_id = state.since_id
-        if newest and (not since_id or int(newest) > int(since_id)):
-            since_id = newest
-        CollectorState.objects.filter(pk=state.pk).update(
-            since_id=since_id, last_run_at=now, last_success_at=timezone.now(), last_error="",
-            posts_seen=state.posts_seen + seen,
+        except BaseException:
+            query_release(state)
+            raise
+        # Every page down to since_id (or, for a refresh, down to seven days back, as far as
+        # X reaches) is read: since_id moves forward, never back, and the gap is closed.
+        query_release(
+            state, since_id=_newer(state.since_id, state.next_since_id, newest), until_id="", next_since_id="",
+            last_run_at=now, last_success_at=timezone.now(), last_error="", posts_seen=F("posts_seen") + seen,
         )  # fmt: skip
         return seen
+
+
+def _newer(*ids: str) -> str:
+    """The newest of X post ids (numbers that grow with time); "" when none is given."""
+    return max((i for i in ids if i), key=int, default="")
+
+
+def _older(*ids: str) -> str:
+    return min((i for i in ids if i), key=int, default="")
+
+
+def _gap_after_stop(state: CollectorState, *, newest: str, oldest: str) -> dict:
+    """Where the next run resumes after this one stopped part-way.
+
+    The posts above `oldest` down from the first page were read; those between since_id
+    and `oldest` were not. since_id stays, the next run reads below `oldest` (until_id),
+    and since_id will move to the newest post read (next_since_id) when the gap is read.
+    """
+    if not oldest:
+        return {}  # nothing read: the gap, if any, is unchanged
+    return {"until_id": oldest, "next_since_id": _newer(state.next_since_id, newest)}
 
 
 def collector_from_settings(**kwargs) -> XCollector | None:
@@ -195,16 +268,24 @@ def collector_from_settings(**kwargs) -> XCollector | None:
     )
 
 
-def collect_all(*, refresh: bool = False, collector: XCollector | None = None) -> dict[str, int | str]:
-    """Run the X collector for every active hashtag; one hashtag failing does not stop the others."""
+def collect_all(
+    *, refresh: bool = False, collector: XCollector | None = None, only: list[str] | None = None
+) -> dict[str, int | str]:
+    """Run the X collector for every active hashtag (those normalized in `only`, if given);
+    one hashtag failing does not stop the others. Values: posts stored, or why not."""
     collector = collector or collector_from_settings()
     if collector is None:
         return {}
     matcher = Matcher()
     results: dict[str, int | str] = {}
-    for hashtag in Hashtag.objects.filter(is_active=True):
+    hashtags_to_collect = Hashtag.objects.filter(is_active=True)
+    if only is not None:
+        hashtags_to_collect = hashtags_to_collect.filter(normalized__in=only)
+    for hashtag in hashtags_to_collect:
         try:
             results[hashtag.normalized] = collector.collect(hashtag=hashtag, refresh=refresh, matcher=matcher)
+        except Skipped as exc:
+            results[hashtag.normalized] = str(exc)
         except CollectorError as exc:
             results[hashtag.normalized] = f"error: {exc}"
     return results
