@@ -491,3 +491,37 @@ def test_a_post_without_a_readable_date_fails_the_run_without_moving_since_id(co
         collector.collect(hashtag=programme_tag)
 
     assert CollectorState.objects.get().since_id == ""
+
+
+def test_a_since_id_older_than_recent_search_reaches_is_replaced_by_the_last_seven_days(
+    collector, api_server, clock, programme_tag, caplog
+):
+    """X only takes the id of a post of the last seven days: a query left unread for longer
+    (collector off, token revoked) reads the seven days X still has and goes on from there,
+    instead of failing on every run."""
+    old = "1519056945277198339"
+    CollectorState.objects.create(key="x:avecpoleemploi", source=SocialPost.Source.X_API, since_id=old)
+    api_server.queue(
+        recorded("x/since_id_too_old.json", since_id=old, reset=int(clock.now) + 900),
+        recorded("x/page_with_expansions.json"),
+    )
+    assert collector.collect(hashtag=programme_tag) == 2
+    refused, window = api_server.received
+    assert refused.query["since_id"] == [old]
+    assert "since_id" not in window.query and "start_time" in window.query
+    state = CollectorState.objects.get()
+    assert (state.since_id, state.last_error) == ("1992587301245706240", "")
+    assert "older than recent search reaches" in caplog.text
+    api_server.queue(recorded("x/empty.json"))
+    collector.collect(hashtag=programme_tag)
+    assert api_server.received[-1].query["since_id"] == ["1992587301245706240"]
+
+
+def test_another_bad_request_is_recorded_not_mistaken_for_an_old_since_id(collector, api_server, programme_tag):
+    api_server.queue(
+        {"status": 400, "headers": {}, "body": {"errors": [{"parameters": {"query": ["("]}, "message": "bad"}]}}
+    )
+    with pytest.raises(x_collector.CollectorError):
+        collector.collect(hashtag=programme_tag)
+    assert len(api_server.received) == 1
+    assert "400" in CollectorState.objects.get().last_error

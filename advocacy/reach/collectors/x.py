@@ -11,6 +11,7 @@ failures are retried a few times. Without a bearer token the collector is off, w
 logged once per process.
 """
 
+import itertools
 import logging
 import time
 from datetime import UTC, datetime, timedelta
@@ -94,6 +95,21 @@ def parse_page(page: dict) -> list[PostData]:
     return posts
 
 
+class CursorTooOld(CollectorError):
+    """X refused since_id or until_id: recent search only takes the id of a post of the
+    last seven days, so a query left unread for longer (collector off, token revoked)
+    cannot go on from where it stopped."""
+
+
+def _refused_cursor(response) -> bool:
+    """Whether a 400 names since_id or until_id among the parameters it refuses."""
+    try:
+        errors = response.json().get("errors") or []
+        return any({"since_id", "until_id"} & set(error.get("parameters") or {}) for error in errors)
+    except (ValueError, AttributeError, TypeError):
+        return False
+
+
 class XCollector:
     def __init__(self, *, token: str, base_url: str, session=None, sleep=time.sleep, clock=time.time,
                  max_wait: int = 10, timeout: float = 30):  # fmt: skip
@@ -119,6 +135,8 @@ class XCollector:
             if response.status_code == 429:
                 self._wait_for_reset(response)
                 continue
+            if response.status_code == 400 and _refused_cursor(response):
+                raise CursorTooOld(f"X API refused the run's cursor: {response.text[:300]}")
             if response.status_code != 200:
                 hint = _HINTS.get(response.status_code, "")
                 raise CollectorError(f"X API answered {response.status_code}{hint}: {response.text[:300]}")
@@ -186,12 +204,28 @@ class XCollector:
             since_id, until_id = state.since_id, state.until_id
         newest, oldest, seen = "", "", 0
         try:
-            for page in self.pages(
-                query=build_query(hashtag.tag),
-                since_id=since_id,
-                until_id=until_id,
-                start_time=now - RECENT_WINDOW if refresh else None,
-            ):
+            try:
+                pages = self.pages(
+                    query=build_query(hashtag.tag),
+                    since_id=since_id,
+                    until_id=until_id,
+                    start_time=now - RECENT_WINDOW if refresh else None,
+                )
+                first = next(pages, None)
+            except CursorTooOld:
+                # The last post read is more than seven days old: read the seven days X
+                # still has, like a refresh, and go on from their newest post. Posts of
+                # the days in between are out of recent search's reach (a file import
+                # from a listening tool can bring them).
+                logger.warning(
+                    "X collection of #%s: since_id %s is older than recent search reaches; reading the last seven "
+                    "days instead, posts between them are not collected",
+                    hashtag.tag, since_id,
+                )  # fmt: skip
+                refresh = True
+                pages = self.pages(query=build_query(hashtag.tag), start_time=now - RECENT_WINDOW)
+                first = next(pages, None)
+            for page in itertools.chain([first] if first is not None else [], pages):
                 try:
                     posts = parse_page(page)
                     ids = [int(post.external_id) for post in posts]
