@@ -1,10 +1,15 @@
 """Error pages: in French, on the site's layout, never blank."""
 
+import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
+from django.template import loader
+from django.template.loader_tags import ExtendsNode
 from django.urls import reverse
 from rest_framework.request import Request
 
 from advocacy.api import exception_handler
+from advocacy.views import error_500
 
 
 def test_a_get_on_a_form_only_address_shows_a_page_not_a_blank(client, ambassador):
@@ -107,3 +112,36 @@ def test_a_permission_error_raised_in_a_view_reads_as_the_api_refusals(rf):
         "message": "Vous n’avez pas accès à cette ressource.",
         "fields": {},
     }
+
+
+# --- The site's error pages ---------------------------------------------------------------
+
+ERROR_PAGES = {
+    "errors/403.html": ("Accès refusé", "Erreur 403"),
+    "errors/404.html": ("Page non trouvée", "Erreur 404"),
+    "errors/405.html": ("Cette adresse ne s’ouvre pas directement", "Erreur 405"),
+    "429.html": ("Trop de tentatives", "Erreur 429"),
+    "errors/500.html": ("Erreur inattendue", "Erreur 500"),
+}
+
+
+@pytest.mark.parametrize("name", ERROR_PAGES)
+def test_every_error_page_is_the_one_error_layout(name, rf, db):
+    template = loader.get_template(name)
+    assert template.template.nodelist.get_nodes_by_type(ExtendsNode)[0].parent_name.var == "errors/base.html"
+    request = rf.get("/")
+    request.user = AnonymousUser()
+    body = template.render({}, request)
+    heading, code = ERROR_PAGES[name]
+    assert f"<title>{heading} — " in body
+    assert f"<h1>{heading}</h1>" in body and code in body
+    assert body.count("<h1>") == 1
+
+
+def test_the_500_page_renders_without_the_database_nor_the_context_processors(rf):
+    # No db fixture: any query would fail the test, as it would fail when the database is down.
+    response = error_500(rf.get("/contenus/"))
+    assert response.status_code == 500
+    body = response.content.decode()
+    assert "<h1>Erreur inattendue</h1>" in body and '<html lang="fr"' in body
+    assert '<a class="fr-btn" href="/">' in body
