@@ -2,6 +2,7 @@
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.html import strip_tags
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -43,6 +44,13 @@ def guideline_page_save(
     page.title = title
     page.summary = summary.strip()
     page.body = richtext.sanitize(body)
+    if not strip_tags(page.body).strip():
+        # Also when the body only held what sanitising removes (a script, an image):
+        # the page would be published blank.
+        raise DomainError(
+            _("Écrivez le contenu de la page : du texte, pas seulement des images ou du code, qui sont retirés."),
+            field="body",
+        )
     page.position = position
     page.updated_by = by
     page.updated_at = timezone.now()

@@ -1,12 +1,20 @@
-"""Writes locale/fr/LC_MESSAGES/django.po: the French plural rule for every plural string.
+"""Writes locale/fr/LC_MESSAGES/django.po: the French plural rule for every plural string,
+and the few corrections the site makes to its libraries' French.
 
 The interface is written in French, so French needs no translation, but gettext picks a
 plural form with a catalogue's own rule and, for a string in no catalogue, with the
 English one (n == 1): "0 messages", where French writes "0 message" (plural from 2 on).
 This catalogue holds each plural string of the English catalogues as its own French
 "translation", under the French rule. `make messages` writes and compiles it.
+
+A project catalogue takes precedence over the libraries' own, so it also corrects them:
+django-allauth's French (sign-in, sign-up, password reset, MFA) writes straight
+apostrophes where the site writes ’, and django-dsfr marks an optional field
+« (Optionnel) » where the site writes « (facultatif) ». Only the strings that need it are written here, taken from
+the installed allauth, so an upgrade is followed by running `make messages` again.
 """
 
+import re
 import sys
 from pathlib import Path
 
@@ -14,6 +22,46 @@ import polib
 
 ROOT = Path(__file__).resolve().parent.parent
 SKIP = {".venv", "var", "staticfiles", "node_modules"}
+
+# Strings of other libraries the site words differently in French.
+OVERRIDES = {
+    # django-dsfr's mark of an optional field (DSFR_MARK_OPTIONAL_FIELDS), « (Optionnel) »
+    # in its catalogue, capitalised mid-label; the site's labels write « (facultatif) ».
+    "(Optional)": "(facultatif)",
+}
+
+# An apostrophe between two letters, outside an HTML tag (an attribute could be quoted
+# with one).
+_APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")
+_TAG = re.compile(r"(<[^>]*>)")
+
+
+def typographic(text: str) -> str:
+    return "".join(part if part.startswith("<") else _APOSTROPHE.sub("\u2019", part) for part in _TAG.split(text))
+
+
+def library_corrections(seen: set) -> list:
+    """allauth's French entries written with straight apostrophes, rewritten with ’."""
+    import allauth
+
+    source = Path(allauth.__file__).parent / "locale" / "fr" / "LC_MESSAGES" / "django.po"
+    entries = []
+    for entry in polib.pofile(str(source)):
+        key = (entry.msgctxt, entry.msgid)
+        if entry.obsolete or "fuzzy" in entry.flags or key in seen or not entry.translated():
+            continue
+        if entry.msgid_plural:
+            plural = {int(k): typographic(v) for k, v in entry.msgstr_plural.items()}
+            if plural == {int(k): v for k, v in entry.msgstr_plural.items()}:
+                continue
+            fields = {"msgid_plural": entry.msgid_plural, "msgstr_plural": plural}
+        else:
+            if typographic(entry.msgstr) == entry.msgstr:
+                continue
+            fields = {"msgstr": typographic(entry.msgstr)}
+        seen.add(key)
+        entries.append(polib.POEntry(msgctxt=entry.msgctxt, msgid=entry.msgid, flags=list(entry.flags), **fields))
+    return entries
 
 
 def main() -> None:
@@ -42,11 +90,15 @@ def main() -> None:
                     flags=[flag for flag in entry.flags if flag.endswith("-format")],
                 )
             )
+    for msgid, msgstr in OVERRIDES.items():
+        seen.add((None, msgid))
+        catalogue.append(polib.POEntry(msgid=msgid, msgstr=msgstr))
+    catalogue.extend(library_corrections(seen))
     catalogue.sort(key=lambda e: (e.msgctxt or "", e.msgid))
     target = ROOT / "locale" / "fr" / "LC_MESSAGES" / "django.po"
     target.parent.mkdir(parents=True, exist_ok=True)
     catalogue.save(str(target))
-    print(f"{target.relative_to(ROOT)}: {len(catalogue)} plural strings", file=sys.stderr)
+    print(f"{target.relative_to(ROOT)}: {len(catalogue)} strings", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import polib
 import pytest
+from django.urls import reverse
 
 ROOT = Path(__file__).resolve().parent.parent
 SKIP = {".venv", "var", "staticfiles", "node_modules"}
@@ -120,3 +121,18 @@ def test_counts_agree_in_french_from_zero(count, french, english):
         assert template.render(Context({"n": count})) == french
     with translation.override("en"):
         assert template.render(Context({"n": count})) == english
+
+
+def test_allauth_pages_write_the_sites_apostrophe(client, db):
+    # django-allauth's French writes "n'avez"; the project catalogue corrects it
+    # (locale/french_plurals.py).
+    body = client.get(reverse("account_login")).content.decode()
+    assert "Si vous n’avez pas encore créé de compte" in body
+    assert "n'avez" not in body
+
+
+def test_optional_fields_say_facultatif_in_french(client, ambassador):
+    client.force_login(ambassador)
+    body = client.get(reverse("guidelines_check")).content.decode()
+    assert "Réseau\xa0(facultatif)" in body or "Réseau (facultatif)" in body
+    assert "(Optionnel)" not in body and "(Optional)" not in body

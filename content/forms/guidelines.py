@@ -8,13 +8,20 @@ from advocacy.forms import DsfrForm
 
 
 class GuidelineCheckForm(DsfrForm):
-    text = forms.CharField(label=_("Texte"), required=False, max_length=70000, widget=forms.Textarea)
+    text = forms.CharField(
+        label=_("Texte"),
+        max_length=70000,
+        widget=forms.Textarea,
+        error_messages={"required": _("Écrivez ou collez le texte à vérifier.")},
+    )
     network = forms.ChoiceField(label=_("Réseau"), choices=[("", _("Tous"))] + list(Network.choices), required=False)
     link = forms.CharField(label=_("Lien"), required=False, max_length=2000)
 
 
 class GuidelinePageForm(DsfrForm):
-    title = forms.CharField(label=_("Titre"), max_length=200)
+    title = forms.CharField(
+        label=_("Titre"), max_length=200, error_messages={"required": _("Donnez un titre à la page.")}
+    )
     slug = forms.SlugField(
         label=_("Adresse"),
         max_length=80,
@@ -25,7 +32,7 @@ class GuidelinePageForm(DsfrForm):
     body = forms.CharField(
         label=_("Contenu"),
         widget=forms.Textarea(attrs={"rows": 18}),
-        required=False,
+        error_messages={"required": _("Écrivez le contenu de la page.")},
         help_text=_(
             "HTML simple : paragraphes, titres h2 et h3, listes, liens, gras, citations. "
             "Tout le reste (scripts, styles, images) est retiré à l’enregistrement."

@@ -218,6 +218,7 @@ class RequiredCommentForm(DsfrForm):
     comment = forms.CharField(
         label=_("Ce qu’il faut modifier"),
         max_length=2000,
+        error_messages={"required": _("Dites ce qu’il faut modifier.")},
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
@@ -226,6 +227,7 @@ class RetractForm(DsfrForm):
     reason = forms.CharField(
         label=_("Motif du retrait"),
         max_length=2000,
+        error_messages={"required": _("Le motif du retrait est obligatoire.")},
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Les ambassadeur·rices qui l’ont partagé le liront avec la demande de suppression."),
     )

@@ -316,9 +316,24 @@ def _actions(kit: Kit, user) -> dict:
     }
 
 
-def _render_kit(request, kit: Kit, *, forms=None, status=200):
+# Which flag of _actions shows each action's form.
+ACTION_FLAGS = {
+    "submit": "can_submit",
+    "approve": "can_approve",
+    "changes": "can_request_changes",
+    "retract": "can_retract",
+    "archive": "can_archive",
+}
+
+
+def _render_kit(request, kit: Kit, *, forms=None, refusal=None, status=200):
     forms = forms or {}
     versions = list(kit.versions.all())
+    actions = _actions(kit, request.user)
+    if refusal is not None:
+        # Shown in the refused action's form, or at the top of the actions when the kit
+        # has moved on and that form is gone (another moderator approved it first).
+        refusal = {**refusal, "in_form": actions[ACTION_FLAGS[refusal["action"]]]}
     return render(
         request,
         "content/kits/detail.html",
@@ -330,7 +345,8 @@ def _render_kit(request, kit: Kit, *, forms=None, status=200):
             "versions": versions,
             "warnings": [f for f in kit.findings if f.get("severity") == "warning"],
             "blocking": [f for f in kit.findings if f.get("severity") == "blocking"],
-            "actions": _actions(kit, request.user),
+            "actions": actions,
+            "refusal": refusal,
             "submit_form": forms.get("submit") or CommentForm(prefix="submit"),
             "changes_form": forms.get("changes") or RequiredCommentForm(prefix="changes"),
             "approve_form": forms.get("approve") or CommentForm(prefix="approve"),
@@ -386,9 +402,10 @@ def _action(request, pk, *, name, form_class, run):
             return redirect("kit_detail", pk=kit.pk)
     else:
         reason = _("complétez le formulaire de l’action.")
-    # Refused: the page again, with what the person typed and the reason.
-    messages.error(request, _("L’action n’a pas abouti : %(reason)s") % {"reason": reason})
-    return _render_kit(request, _get_kit(request, pk), forms={name: form}, status=400)
+    # Refused: the page again, with what the person typed and the reason next to the
+    # action (the page focuses it: at the top of the page, a phone would not show it).
+    refusal = {"action": name, "message": _("L’action n’a pas abouti : %(reason)s") % {"reason": reason}}
+    return _render_kit(request, _get_kit(request, pk), forms={name: form}, refusal=refusal, status=400)
 
 
 @require_roles(Role.CURATOR)

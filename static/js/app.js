@@ -11,6 +11,14 @@
     }
   });
 
+  // A page rendered again after a refused action (a kit that cannot be submitted, say)
+  // shows the reason next to the action, which a phone shows far below the top: focus
+  // it, which scrolls it into view and has screen readers read it.
+  var focusOnLoad = document.querySelector("[data-focus-on-load]");
+  if (focusOnLoad) {
+    focusOnLoad.focus();
+  }
+
   // <button data-copy-target="#id"> copies the text of #id to the clipboard.
   document.addEventListener("click", function (event) {
     var button = event.target.closest("[data-copy-target]");

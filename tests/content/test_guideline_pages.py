@@ -54,6 +54,28 @@ class TestPages:
         body = shown.split('class="app-richtext">', 1)[1].split("</div>", 1)[0]
         _no_payload(body)
 
+    @pytest.mark.parametrize(
+        ("body", "message"),
+        [
+            ("", "Écrivez le contenu de la page."),
+            ("   ", "Écrivez le contenu de la page."),
+            (
+                "<script>alert(1)</script><img src=x>",
+                "Écrivez le contenu de la page : du texte, pas seulement des images ou du code, qui sont retirés.",
+            ),
+        ],
+    )
+    def test_a_page_without_text_is_refused_on_its_content_field(self, client, curator, body, message):
+        client.force_login(curator)
+        response = client.post(reverse("guideline_page_create"), {"title": "FAQ", "body": body, "position": 0})
+        assert response.status_code == 200
+        form = response.context["form"]
+        assert form.errors == {"body": [message]}
+        page = response.content.decode()
+        # Shown under the field, linked to it, not at the top of the form.
+        assert '<div id="id_body-desc-error">' in page and message in page.split('id="id_body-desc-error"')[1]
+        assert not GuidelinePage.objects.exists()
+
     def test_a_row_written_around_the_service_is_sanitised_on_display(self, client, ambassador):
         GuidelinePage.objects.create(
             slug="faq", title="FAQ", body='<p>Ok</p><script>alert(1)</script><img onerror="x">'
@@ -63,15 +85,15 @@ class TestPages:
         assert "alert(1)" not in shown and "onerror" not in shown
 
     def test_editing_keeps_the_address_unique(self, curator):
-        pages.guideline_page_save(by=curator, title="FAQ", body="")
-        other = pages.guideline_page_save(by=curator, title="Autre", body="")
+        pages.guideline_page_save(by=curator, title="FAQ", body="<p>x</p>")
+        other = pages.guideline_page_save(by=curator, title="Autre", body="<p>x</p>")
         with pytest.raises(DomainError):
-            pages.guideline_page_save(by=curator, page=other, slug="faq", title="Autre", body="")
+            pages.guideline_page_save(by=curator, page=other, slug="faq", title="Autre", body="<p>x</p>")
 
     def test_only_curators_and_admins_edit(self, ambassador, moderator):
         for person in (ambassador, moderator):
             with pytest.raises(DomainError):
-                pages.guideline_page_save(by=person, title="FAQ", body="")
+                pages.guideline_page_save(by=person, title="FAQ", body="<p>x</p>")
 
     def test_index_links_to_the_charter_and_lists_pages(self, client, staff, curator):
         pages.guideline_page_save(by=curator, title="Ce qu’il ne faut pas publier", body="<p>x</p>")
@@ -148,6 +170,20 @@ class TestLiveCheck:
         assert "Le hashtag #AvecPôleEmploi est obligatoire." in page
         assert "sur 280 permis" in page
 
+    def test_an_empty_text_is_asked_for_on_its_field(self, client, ambassador):
+        client.force_login(ambassador)
+        response = client.post(reverse("guidelines_check"), {"text": "  ", "network": "x"})
+        assert response.context["form"].errors == {"text": ["Écrivez ou collez le texte à vérifier."]}
+        page = response.content.decode()
+        assert "est obligatoire" not in page and "Aucun point à corriger" not in page
+
+    def test_an_emptied_text_asks_for_one_while_typing(self, client, ambassador):
+        client.force_login(ambassador)
+        response = client.post(reverse("guidelines_check"), {"text": "", "network": "x"}, HTTP_HX_REQUEST="true")
+        page = response.content.decode()
+        assert "Écrivez ou collez le texte à vérifier : il est vérifié pendant que vous écrivez." in page
+        assert "Le hashtag #AvecPôleEmploi est obligatoire." not in page and "0 caractères" not in page
+
     def test_without_htmx_the_whole_page_is_returned(self, client, ambassador):
         client.force_login(ambassador)
         response = client.post(reverse("guidelines_check"), {"text": "Bonjour #AvecPôleEmploi", "network": "bluesky"})
@@ -210,7 +246,7 @@ def test_demo_seeds_useful_pages_a_story_and_messages_once(db, org, charter):
 
 def test_guideline_index_query_count_is_constant(client, ambassador, curator):
     client.force_login(ambassador)
-    pages.guideline_page_save(by=curator, title="Page 0", body="")
+    pages.guideline_page_save(by=curator, title="Page 0", body="<p>…</p>")
     client.get(reverse("guidelines_index"))
 
     def count():

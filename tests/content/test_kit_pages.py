@@ -248,7 +248,7 @@ def test_request_changes_needs_a_comment_and_records_it(moderator_client):
     kit = make_kit(status=S.SUBMITTED)
     url = reverse("kit_request_changes", args=[kit.pk])
     response = moderator_client.post(url, {"changes-comment": ""})
-    assert response.status_code == 400 and "Ce champ est obligatoire" in page_text(response)
+    assert response.status_code == 400 and "Dites ce qu’il faut modifier." in page_text(response)
     response = moderator_client.post(url, {"changes-comment": "Retirez le superlatif."})
     assert response.status_code == 302
     kit.refresh_from_db()
@@ -280,6 +280,38 @@ def test_a_stale_action_is_a_message_not_a_server_error(moderator_client):
     response = moderator_client.post(reverse("kit_approve", args=[kit.pk]), {})
     assert response.status_code == 400
     assert "Impossible depuis le statut" in page_text(response)
+
+
+def _refusals(response) -> list[str]:
+    return re.findall(
+        r'<div class="fr-alert[^"]*" role="alert" id="action-refusal" tabindex="-1" data-focus-on-load>',
+        response.content.decode(),
+    )
+
+
+def test_a_refused_action_is_told_in_its_form_and_takes_the_focus(moderator_client):
+    # On a phone the top of the page is far from the actions: the reason is shown in the
+    # refused action's form, once, and focused when the page loads (static/js/app.js).
+    kit = make_kit(status=S.SUBMITTED)
+    response = moderator_client.post(reverse("kit_request_changes", args=[kit.pk]), {"changes-comment": ""})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert len(_refusals(response)) == 1
+    form = page.split(f'action="/contenus/{kit.pk}/demander-des-modifications/"', 1)[1].split("</form>", 1)[0]
+    assert "L’action n’a pas abouti : complétez le formulaire de l’action." in form and "data-focus-on-load" in form
+    assert "Dites ce qu’il faut modifier." in form
+    # Not also at the top of the page, where a screen reader would read it twice.
+    assert "pas abouti" not in page.split("<h1", 1)[0]
+
+
+def test_an_action_no_longer_possible_is_told_at_the_top_of_the_actions(moderator_client):
+    kit = make_kit(status=S.DRAFT)
+    response = moderator_client.post(reverse("kit_approve", args=[kit.pk]), {})
+    assert response.status_code == 400
+    assert len(_refusals(response)) == 1
+    actions = response.content.decode().split('id="actions-title"', 1)[1]
+    assert actions.index("data-focus-on-load") < actions.index("</section>")
+    assert "Impossible depuis le statut" in actions.split("</div>", 1)[0]
 
 
 def test_retract_needs_a_reason(moderator_client):
