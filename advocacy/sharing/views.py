@@ -245,11 +245,19 @@ def my_shares(request, slug):
     return render(request, "sharing/_my_shares.html", {"kit": kit, "my_shares": shares, "post_form": PostUrlForm()})
 
 
+IMPACT_SHARES_PAGE_SIZE = 50
+
+
 @require_roles(Role.AMBASSADOR)
 def impact(request):
-    """My impact: my shares, the people who clicked, per network and over time."""
+    """My impact: my shares, the people who clicked, per network and over time.
+
+    The figures count every share and click; only the list of shares is paginated.
+    """
     figures = selectors.impact_of(user=request.user)
-    shares = selectors.shares_of(user=request.user)[:100]
+    shares = Paginator(selectors.shares_of(user=request.user), IMPACT_SHARES_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     chart = {
         "labels": [day.strftime("%d/%m") for day in figures.days],
         "values": figures.clicks_per_day,
