@@ -114,6 +114,8 @@ TEMPLATES = [
                 "advocacy.context_processors.platform",
                 "advocacy.campaigns.context_processors.campaigns",
             ],
+            # After Django's builtins: its `date` filter writes « 1er décembre » in French.
+            "builtins": ["advocacy.templatetags.french_dates"],
         },
     },
 ]

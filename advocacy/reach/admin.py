@@ -3,6 +3,7 @@ imports and collector states. Hashtags are saved through reach.services."""
 
 from django import forms
 from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
 
 from advocacy.errors import DomainError
 from advocacy.reach import services
@@ -13,6 +14,13 @@ class HashtagAdminForm(forms.ModelForm):
     class Meta:
         model = Hashtag
         fields = ["tag", "kind", "is_active"]
+        help_texts = {
+            "kind": _(
+                "Les publications qui ne portent que des hashtags surveillés ne comptent pas dans les rapports. "
+                "Après un changement, les jours où ce hashtag a été publié sont recalculés dans les minutes "
+                "qui suivent."
+            ),
+        }
 
 
 @admin.register(Hashtag)

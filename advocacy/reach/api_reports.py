@@ -170,7 +170,14 @@ class ReportOutput(serializers.Serializer):
     trend = TrendOutput(many=True)
     networks = NetworkOutput(many=True)
     sub_units = SubUnitOutput(many=True)
-    top_kits = KitOutput(many=True)
+    top_kits = KitOutput(
+        many=True, help_text="Kits les plus partagés de la période : par partages, puis par clics (10 au plus)"
+    )
+    top_kits_by_clicks = KitOutput(
+        many=True,
+        help_text="Kits les plus cliqués de la période : par clics de personnes sur leurs liens suivis, puis par "
+        "partages (10 au plus)",
+    )
     top_ambassadors = AmbassadorOutput(many=True)
     national = serializers.SerializerMethodField(
         help_text="Pour l’équipe web social, sur toute l’organisation : le volume des hashtags suivis et les "

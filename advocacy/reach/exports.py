@@ -91,6 +91,11 @@ def report_sections(report: Report, extras: NationalExtras | None = None) -> lis
             [[row["title"], row["shares"], row["human_clicks"], row["posts"]] for row in report.top_kits],
         ),
         (
+            _("Kits les plus cliqués"),
+            [_("Kit"), _("Clics"), _("Partages"), _("Publications")],
+            [[row["title"], row["human_clicks"], row["shares"], row["posts"]] for row in report.top_kits_by_clicks],
+        ),
+        (
             _("Ambassadeur·rices les plus actif·ves"),
             [_("Ambassadeur·rice"), _("Unité"), _("Partages"), _("Clics"), _("Publications")],
             [

@@ -171,7 +171,10 @@ class Report:
     trend: list = field(default_factory=list)  # one dict per day: day + SERIES
     networks: list = field(default_factory=list)  # dicts: network + SUMMED
     sub_units: list = field(default_factory=list)  # dicts: unit (OrgUnit), label, is_direct + SUMMED
-    top_kits: list = field(default_factory=list)  # dicts: kit_id, title, shares, human_clicks, posts
+    # Two rankings of the same dicts (kit_id, title, shares, human_clicks, posts): the kits
+    # ambassadors shared most, and those whose links brought the most clicks.
+    top_kits: list = field(default_factory=list)
+    top_kits_by_clicks: list = field(default_factory=list)
     top_ambassadors: list = field(default_factory=list)  # dicts: name, unit, shares, human_clicks, posts
 
     @property
@@ -426,25 +429,43 @@ class _Reads:
             rows.append({"unit": parent, "label": str(label), "is_direct": True, **direct})
         return rows
 
-    def top_kits(self, period: Period) -> list[dict]:
+    def top_kits(self, period: Period) -> tuple[list[dict], list[dict]]:
+        """The kits most shared in the period (by shares, then clicks) and those whose links
+        brought the most clicks (by clicks, then shares), in one scan ranked both ways.
+
+        "Most shared" is what the title says: a kit shared before the period but clicked
+        in it has no place there, and a kit without a click none among the most clicked.
+        """
         scope, params = self.scope("r.unit_id")
         rows = self.rows(
-            "SELECT r.kit_id, k.title, SUM(r.shares) AS s, SUM(r.human_clicks) AS c, SUM(r.ambassador_posts) AS p "  # noqa: S608
+            "SELECT kit_id, title, s, c, p, by_shares, by_clicks FROM ("  # noqa: S608
+            "SELECT r.kit_id, k.title, SUM(r.shares) AS s, SUM(r.human_clicks) AS c, SUM(r.ambassador_posts) AS p, "
+            "ROW_NUMBER() OVER (ORDER BY SUM(r.shares) DESC, SUM(r.human_clicks) DESC, r.kit_id) AS by_shares, "
+            "ROW_NUMBER() OVER (ORDER BY SUM(r.human_clicks) DESC, SUM(r.shares) DESC, r.kit_id) AS by_clicks "
             f"FROM {self.reach} r JOIN {Kit._meta.db_table} k ON k.id = r.kit_id "
             f"WHERE {scope} AND r.day >= %s AND r.day <= %s "
-            f"GROUP BY r.kit_id, k.title ORDER BY c DESC, s DESC, r.kit_id LIMIT {TOP}",
+            f"GROUP BY r.kit_id, k.title) ranked WHERE by_shares <= {TOP} OR by_clicks <= {TOP}",
             [*params, self.day(period.start), self.day(period.end)],
         )
-        return [
-            {
-                "kit_id": kit_id,
-                "title": title,
-                "shares": _int(s) or 0,
-                "human_clicks": _int(c) or 0,
-                "posts": _int(p) or 0,
-            }
-            for kit_id, title, s, c, p in rows
+        kits = [
+            (
+                by_shares,
+                by_clicks,
+                {
+                    "kit_id": kit_id,
+                    "title": title,
+                    "shares": _int(s) or 0,
+                    "human_clicks": _int(c) or 0,
+                    "posts": _int(p) or 0,
+                },
+            )
+            for kit_id, title, s, c, p, by_shares, by_clicks in rows
         ]
+        most_shared = [kit for rank, _c, kit in sorted(kits, key=lambda k: k[0]) if rank <= TOP and kit["shares"]]
+        most_clicked = [
+            kit for _s, rank, kit in sorted(kits, key=lambda k: k[1]) if rank <= TOP and kit["human_clicks"]
+        ]
+        return most_shared, most_clicked
 
     def top_ambassadors(self, period: Period) -> list[dict]:
         """From the per-ambassador roll-up; a person who declined rankings is not named.
@@ -490,6 +511,7 @@ def _reach_report(*, user, period: Period, unit: OrgUnit | None, unit_id: int | 
     unit_ids = list(OrgUnit.objects.filter(path__startswith=unit.path).values_list("pk", flat=True)) if unit else None
     reads = _Reads(unit_ids)
     both = reads.both_periods(period, previous)
+    top_kits, top_kits_by_clicks = reads.top_kits(period)
     active, active_before = reads.active(period, previous)
     enrolled, enrolled_before = reads.enrolled(period, previous)
     return Report(
@@ -503,7 +525,8 @@ def _reach_report(*, user, period: Period, unit: OrgUnit | None, unit_id: int | 
         trend=reads.trend(period),
         networks=reads.networks(period),
         sub_units=reads.sub_units(unit, period),
-        top_kits=reads.top_kits(period),
+        top_kits=top_kits,
+        top_kits_by_clicks=top_kits_by_clicks,
         top_ambassadors=reads.top_ambassadors(period),
     )
 

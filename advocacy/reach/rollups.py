@@ -108,6 +108,15 @@ class DayFigures:
     people: dict  # (ambassador_id, unit_id) -> {counter: value}
 
 
+def watched_tags() -> set[str]:
+    """The normalised tags whose posts alone are not the programme's reach (programme_posts).
+
+    Switched off or not: a watched hashtag no longer collected leaves its posts what they
+    were, mentions of the institution.
+    """
+    return set(Hashtag.objects.filter(kind=Hashtag.Kind.WATCHED).values_list("normalized", flat=True))
+
+
 def programme_posts(posts):
     """`posts` without those collected only for a watched hashtag.
 
@@ -116,7 +125,7 @@ def programme_posts(posts):
     the institution, not reach of the programme, and counting it would inflate the
     posts, likes and potential reach the reports show.
     """
-    watched = list(Hashtag.objects.filter(kind=Hashtag.Kind.WATCHED).values_list("normalized", flat=True))
+    watched = sorted(watched_tags())
     if not watched:
         return posts
     # Tags are stored as " a b " (hashtags.to_field), each once: removing every watched
@@ -282,13 +291,16 @@ def _people_rows(day: date, figures: DayFigures) -> list[AmbassadorDaily]:
 
 def rollup_day(day: date) -> int:
     """Recompute `day` whole: delete its rows and insert the new ones in one transaction."""
+    began = timezone.now()
     figures = compute_day(day)
     with transaction.atomic():
         ReachDaily.objects.filter(day=day).delete()
         AmbassadorDaily.objects.filter(day=day).delete()
         ReachDaily.objects.bulk_create(_unit_rows(day, figures), batch_size=1000)
         AmbassadorDaily.objects.bulk_create(_people_rows(day, figures), batch_size=1000)
-        DirtyDay.objects.filter(day=day).delete()
+        # A mark made while the day was being computed (a hashtag changed kind meanwhile)
+        # asks for what this pass may not have seen: it stays for the next one.
+        DirtyDay.objects.filter(day=day, marked_at__lte=began).delete()
     return len(figures.units)
 
 
@@ -303,8 +315,44 @@ def rollup_days(start: date, end: date) -> int:
 
 
 def days_mark_dirty(days) -> None:
-    """Ask the next refresh to recompute these days (an import of old posts, say)."""
-    DirtyDay.objects.bulk_create([DirtyDay(day=d) for d in set(days)], ignore_conflicts=True)
+    """Ask the next refresh to recompute these days (an import of old posts, say).
+
+    A day already marked gets the time of this mark: a pass computing it right now
+    began before, so it keeps the mark (see rollup_day).
+    """
+    now = timezone.now()
+    DirtyDay.objects.bulk_create(
+        [DirtyDay(day=d, marked_at=now) for d in set(days)],
+        update_conflicts=True,
+        unique_fields=["day"],
+        update_fields=["marked_at"],
+    )
+
+
+def days_of_tags(tags) -> set[date]:
+    """The Europe/Paris days on which a collected post carried one of these normalised tags."""
+    tags = list(tags)
+    if not tags:
+        return set()
+    carries = Q()
+    for tag in tags:
+        carries |= Q(hashtags__contains=f" {tag} ")
+    paris = timezone.get_default_timezone()
+    return set(
+        SocialPost.objects.filter(carries)
+        .annotate(d=TruncDate("posted_at", tzinfo=paris))
+        .values_list("d", flat=True)
+        .distinct()
+        .order_by()
+    )
+
+
+def tags_mark_dirty(tags) -> set[date]:
+    """Mark for recomputation every day a post carried one of `tags`: those tags became
+    watched or stopped being watched, which changes what the day's posts count for."""
+    days = days_of_tags(tags)
+    days_mark_dirty(days)
+    return days
 
 
 # A batch of posts carries the time its write began (ingestion.rows_store) but is seen

@@ -22,7 +22,16 @@ logger = logging.getLogger(__name__)
 
 def hashtag_save(*, tag: str, kind: str = Hashtag.Kind.PROGRAMME, is_active: bool = True,
                  hashtag: Hashtag | None = None) -> Hashtag:  # fmt: skip
-    """Follow a hashtag (or change one). Two spellings of one tag are one hashtag."""
+    """Follow a hashtag (or change one). Two spellings of one tag are one hashtag.
+
+    The roll-ups leave out posts that carry only watched tags (rollups.programme_posts):
+    when this save changes which tags are watched (a kind changed, a watched hashtag
+    respelt as another tag, a new watched hashtag already on stored posts), the days
+    those posts were published are marked for recomputation, in the background once
+    the change is committed (it reads every post carrying the tags).
+    """
+    from advocacy.reach import rollups
+
     written = unicodedata.normalize("NFKC", tag).strip().lstrip("#").strip()
     if hashtags.extract(f"#{written}") != [written]:
         raise DomainError(_("Un hashtag s’écrit d’un seul mot : lettres, chiffres et « _ »."), field="tag")
@@ -34,10 +43,20 @@ def hashtag_save(*, tag: str, kind: str = Hashtag.Kind.PROGRAMME, is_active: boo
         clash = clash.exclude(pk=hashtag.pk)
     if clash.exists():
         raise Conflict(_("Ce hashtag est déjà suivi, sous une autre graphie peut-être."), field="tag")
+    watched_before = rollups.watched_tags()
     obj = hashtag or Hashtag()
     obj.tag, obj.normalized, obj.kind, obj.is_active = written, normalized, kind, is_active
     obj.save()
+    changed = watched_before ^ rollups.watched_tags()
+    if changed:
+        transaction.on_commit(partial(_queue_tags_recount, sorted(changed)))
     return obj
+
+
+def _queue_tags_recount(tags: list[str]) -> None:
+    from advocacy.reach import tasks
+
+    tasks.tags_mark_dirty.delay(tags)
 
 
 def import_job_create(*, file, original_name: str, format: str, mapping: dict, default_network: str = "",

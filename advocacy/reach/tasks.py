@@ -82,6 +82,14 @@ def rollup_refresh():
 
 
 @shared_task(ignore_result=True)
+def tags_mark_dirty(tags: list[str]):
+    # Marking a day twice only refreshes its mark; the next refresh recomputes the days.
+    from advocacy.reach import rollups
+
+    rollups.tags_mark_dirty(tags)
+
+
+@shared_task(ignore_result=True)
 def monthly_reports_send():
     from advocacy.reach import monthly
     from advocacy.reach.forms_reports import previous_month

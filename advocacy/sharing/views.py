@@ -6,7 +6,6 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_POST
 from accounts.access import Role, public, require_roles
 from accounts.models import Network, SocialHandle
 from accounts.services import can_share
+from advocacy import dates
 from advocacy.errors import DomainError
 from advocacy.sharing import selectors, services
 from advocacy.sharing.forms import PostUrlForm, ShareForm
@@ -82,7 +82,7 @@ def _feed_cards(kits) -> dict:
         for kit in selectors.feed_card_kits(ids=missing):
             published = ""
             if kit.published_at:
-                published = _("Publié le %(date)s") % {"date": date_format(localtime(kit.published_at), "j F Y")}
+                published = _("Publié le %(date)s") % {"date": dates.date_format(localtime(kit.published_at), "j F Y")}
             fresh[keys[kit.pk]] = (render_to_string("sharing/_feed_card.html", {"kit": kit}), published)
         cache.set_many(fresh, FEED_CARD_SECONDS)
         cards.update(fresh)
@@ -245,11 +245,19 @@ def my_shares(request, slug):
     return render(request, "sharing/_my_shares.html", {"kit": kit, "my_shares": shares, "post_form": PostUrlForm()})
 
 
+IMPACT_SHARES_PAGE_SIZE = 50
+
+
 @require_roles(Role.AMBASSADOR)
 def impact(request):
-    """My impact: my shares, the people who clicked, per network and over time."""
+    """My impact: my shares, the people who clicked, per network and over time.
+
+    The figures count every share and click; only the list of shares is paginated.
+    """
     figures = selectors.impact_of(user=request.user)
-    shares = selectors.shares_of(user=request.user)[:100]
+    shares = Paginator(selectors.shares_of(user=request.user), IMPACT_SHARES_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     chart = {
         "labels": [day.strftime("%d/%m") for day in figures.days],
         "values": figures.clicks_per_day,

@@ -4,13 +4,14 @@
   document.addEventListener("DOMContentLoaded", function () {
     var canvas = document.getElementById("impact-chart");
     var source = document.getElementById("impact-chart-data");
-    if (!canvas || !source || typeof window.Chart === "undefined") return;
+    if (!canvas || !source || typeof window.appCharts === "undefined") return;
     var data = JSON.parse(source.textContent);
-    new window.Chart(canvas, {
+    // Colours come from the DSFR theme, light or dark (static/js/charts.js).
+    window.appCharts.draw(canvas, {
       type: "line",
       data: {
         labels: data.labels,
-        datasets: [{ label: data.label, data: data.values, borderColor: "#000091", backgroundColor: "#e3e3fd", fill: true, tension: 0.2 }],
+        datasets: [{ label: data.label, data: data.values, fill: true, tension: 0.2 }],
       },
       options: {
         responsive: true,

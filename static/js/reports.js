@@ -2,13 +2,10 @@
    (Chart.js, vendored). The tables beside each chart hold the same numbers. */
 (function () {
   "use strict";
-  var COLOURS = ["#000091", "#e1000f", "#18753c", "#b34000", "#6a6af4"];
-
+  // Colours come from the DSFR theme, light or dark (static/js/charts.js).
   function datasets(series, filled) {
-    return series.map(function (s, i) {
-      return { label: s.label, data: s.values, borderColor: COLOURS[i % COLOURS.length],
-        backgroundColor: COLOURS[i % COLOURS.length], fill: false, tension: 0, borderWidth: 2,
-        pointRadius: filled ? 0 : 2 };
+    return series.map(function (s) {
+      return { label: s.label, data: s.values, fill: false, tension: 0, borderWidth: 2, pointRadius: filled ? 0 : 2 };
     });
   }
 
@@ -46,7 +43,7 @@
         y: { ticks: { autoSkip: false, callback: function (value, index) { return wrapped[index]; } } },
       };
     }
-    new window.Chart(canvas, {
+    window.appCharts.draw(canvas, {
       type: type,
       data: { labels: block.labels, datasets: datasets(block.series, type === "line") },
       options: {
@@ -79,7 +76,7 @@
   document.addEventListener("DOMContentLoaded", function () {
     followPeriodFields();
     var source = document.getElementById("report-chart-data");
-    if (!source || typeof window.Chart === "undefined") return;
+    if (!source || typeof window.appCharts === "undefined") return;
     var data = JSON.parse(source.textContent);
     draw("chart-trend", "line", data.trend);
     draw("chart-networks", "bar", data.networks);

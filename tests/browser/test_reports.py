@@ -101,3 +101,74 @@ def test_typing_dates_or_a_month_picks_that_kind_of_period(desktop, manager, amb
 
     page.fill("#id_mois", f"{days_ago(1):%Y-%m}")
     assert page.input_value("#id_periode") == "month"
+
+
+CHART_COLOURS = """(id) => {
+  const chart = Chart.getChart(id);
+  const background = getComputedStyle(document.documentElement).getPropertyValue("--background-default-grey").trim();
+  return {
+    theme: document.documentElement.getAttribute("data-fr-theme"),
+    background: background,
+    ticks: [chart.options.scales.x.ticks.color, chart.options.scales.y.ticks.color],
+    legend: chart.options.plugins.legend.labels.color,
+    series: chart.data.datasets.map((d) => d.borderColor),
+  };
+}"""
+
+
+def _luminance(colour: str) -> float:
+    colour = colour.lstrip("#")
+    if len(colour) == 3:
+        colour = "".join(c * 2 for c in colour)
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def _contrast(a: str, b: str) -> float:
+    high, low = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def _assert_readable(colours):
+    background = colours["background"]
+    for text in [*colours["ticks"], colours["legend"]]:
+        assert _contrast(text, background) >= 4.5, (colours["theme"], text, background)
+    for line in colours["series"]:  # graphical objects: 3:1 (RGAA 3.3)
+        assert _contrast(line, background) >= 3, (colours["theme"], line, background)
+
+
+def test_charts_are_readable_in_the_light_and_the_dark_theme(desktop, manager, ambassador):
+    for age, count in ((1, 5), (3, 8)):
+        clicks(shared(ambassador=ambassador, day=days_ago(age)).link, day=days_ago(age), human=count)
+    rollups.rollup_days(days_ago(10), days_ago(0))
+    page = desktop.page
+    desktop.sign_in(manager.email, PASSWORD)
+    desktop.goto("/observatoire/rapports/")
+    page.wait_for_function("() => document.getElementById('chart-networks').dataset.drawn === 'true'")
+    light = {chart: page.evaluate(CHART_COLOURS, chart) for chart in ("chart-trend", "chart-networks", "chart-units")}
+    for colours in light.values():
+        assert colours["theme"] == "light"
+        _assert_readable(colours)
+
+    # The system turns dark (as the « Paramètres d’affichage » dialog would): the charts follow.
+    page.emulate_media(color_scheme="dark")
+    page.wait_for_function("() => document.documentElement.getAttribute('data-fr-theme') === 'dark'")
+    for chart in ("chart-trend", "chart-networks", "chart-units"):
+        colours = page.evaluate(CHART_COLOURS, chart)
+        assert colours["theme"] == "dark" and colours["background"] != light[chart]["background"]
+        _assert_readable(colours)
+    desktop.screenshot("charts-dark")
+
+
+def test_my_impact_chart_is_readable_in_the_dark_theme(desktop, ambassador):
+    clicks(shared(ambassador=ambassador, day=days_ago(1)).link, day=days_ago(1), human=3)
+    page = desktop.page
+    page.emulate_media(color_scheme="dark")
+    desktop.sign_in(ambassador.email, PASSWORD)
+    desktop.goto("/mon-impact/")
+    page.wait_for_function("() => typeof Chart !== 'undefined' && Chart.getChart('impact-chart') !== undefined")
+    colours = page.evaluate(CHART_COLOURS, "impact-chart")
+    assert colours["theme"] == "dark"
+    _assert_readable(colours)
+    desktop.screenshot("impact-dark")

@@ -483,3 +483,12 @@ def test_preview_shows_the_live_guideline_findings_of_each_text(curator_client):
     assert 'id="kit-findings" hx-swap-oob="true"' in body
     assert "Règles éditoriales — texte suggéré 1" in body and "Règles éditoriales — texte suggéré 2" in body
     assert '<mark class="app-mark app-mark--blocking"' in body and ">préféré</mark>" in body
+
+
+def test_calendar_writes_the_first_of_the_month_the_french_way(moderator_client):
+    make_kit(status=S.APPROVED, title="Le premier", publish_at=datetime(2030, 7, 1, 9, 30, tzinfo=PARIS))
+    body = page_text(moderator_client.get(reverse("kit_calendar"), {"mois": "2030-07"}))
+    assert "Semaine du 1er juillet au 7 juillet" in body
+    assert "lundi 1er juillet" in body
+    assert "Semaine du 8 juillet au 14 juillet" in body
+    assert " 1 juillet" not in body

@@ -683,3 +683,86 @@ def test_large_figures_are_grouped_by_thousands(client, curator, data):
         f"{BRE_CLICKS + OCC_CLICKS:,}".replace(",", "\xa0")
         in tile[: tile.index("</p>", tile.index("app-figure__value"))]
     )
+
+
+@pytest.fixture
+def shared_kit_and_clicked_kit(manager, ambassador, org, charter):
+    """« Souvent partagé » shared 3 times, clicked twice; « Très cliqué » shared once, clicked 40 times;
+    « Partagé puis oublié » shared before the period, clicked once in it."""
+    often = live_kit(title="Souvent partagé")
+    for network in ("x", "linkedin", "facebook"):
+        share = shared(ambassador=ambassador, kit=often, network=network, day=days_ago(2))
+    clicks(share.link, day=days_ago(2), human=2)
+    clicked = shared(ambassador=ambassador, kit=live_kit(title="Très cliqué"), network="x", day=days_ago(2))
+    clicks(clicked.link, day=days_ago(2), human=40)
+    forgotten = shared(ambassador=ambassador, kit=live_kit(title="Partagé puis oublié"), day=days_ago(45))
+    clicks(forgotten.link, day=days_ago(3), human=1)
+    rollups.rollup_days(days_ago(60), days_ago(0))
+
+
+def _titles(rows):
+    return [row["title"] for row in rows]
+
+
+def test_the_most_shared_kits_are_ranked_by_shares_and_the_most_clicked_by_clicks_everywhere(
+    client, api_client, manager, shared_kit_and_clicked_kit
+):
+    by_shares = ["Souvent partagé", "Très cliqué"]  # a kit not shared in the period is not « most shared »
+    by_clicks = ["Très cliqué", "Souvent partagé", "Partagé puis oublié"]
+    report = reach_report(user=manager, period=Period.last_days(30))
+    assert (_titles(report.top_kits), _titles(report.top_kits_by_clicks)) == (by_shares, by_clicks)
+
+    page = _get(client, manager, "reach_reports").content.decode()
+    for table_id, titles in (("table-kits", by_shares), ("table-kits-clicks", by_clicks)):
+        table = page[page.index(f'<table id="{table_id}">') :]
+        table = table[: table.index("</table>")]
+        assert re.findall(r'<th scope="row"[^>]*>([^<]+)</th>', table) == titles
+    assert "Kits les plus partagés" in page and "Kits les plus cliqués" in page
+
+    csv_rows = list(
+        csv.reader(
+            io.StringIO(
+                _get(client, manager, "reach_reports_export", kwargs={"fmt": "csv"}).content.decode("utf-8-sig")
+            ),
+            delimiter=";",
+        )
+    )
+    for title, header, titles in (
+        ("Kits les plus partagés", ["Kit", "Partages", "Clics", "Publications"], by_shares),
+        ("Kits les plus cliqués", ["Kit", "Clics", "Partages", "Publications"], by_clicks),
+    ):
+        start = csv_rows.index([title])
+        assert csv_rows[start + 1] == header
+        assert [row[0] for row in csv_rows[start + 2 : start + 2 + len(titles)]] == titles
+        assert csv_rows[start + 2 + len(titles)] == []
+    workbook = load_workbook(io.BytesIO(_get(client, manager, "reach_reports_export", kwargs={"fmt": "xlsx"}).content))
+    assert [r[0] for r in workbook["Kits les plus partagés"].iter_rows(min_row=2, values_only=True)] == by_shares
+    assert [r[0] for r in workbook["Kits les plus cliqués"].iter_rows(min_row=2, values_only=True)] == by_clicks
+    assert [r[1] for r in workbook["Kits les plus cliqués"].iter_rows(min_row=2, values_only=True)] == [40, 2, 1]
+
+    api_client.force_authenticate(manager)
+    body = api_client.get(reverse("api_reach_report")).json()
+    assert (_titles(body["top_kits"]), _titles(body["top_kits_by_clicks"])) == (by_shares, by_clicks)
+
+
+def test_the_monthly_report_ranks_kits_as_the_page_does(manager, ambassador, org, charter):
+    from django.core import mail
+
+    from advocacy.reach import monthly
+    from advocacy.reach.forms_reports import previous_month
+
+    day = previous_month().start.replace(day=10)
+    often = live_kit(title="Souvent partagé")
+    for network in ("x", "linkedin"):
+        shared(ambassador=ambassador, kit=often, network=network, day=day)
+    clicks(shared(ambassador=ambassador, kit=live_kit(title="Très cliqué"), day=day).link, day=day, human=9)
+    rollups.rollup_day(day)
+
+    assert monthly.monthly_report_send(manager_id=manager.pk)
+    _name, content, _type = mail.outbox[0].attachments[0]
+    workbook = load_workbook(io.BytesIO(content))
+    assert [r[0] for r in workbook["Kits les plus partagés"].iter_rows(min_row=2, values_only=True)] == [
+        "Souvent partagé",
+        "Très cliqué",
+    ]
+    assert [r[0] for r in workbook["Kits les plus cliqués"].iter_rows(min_row=2, values_only=True)] == ["Très cliqué"]

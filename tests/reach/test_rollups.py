@@ -304,3 +304,151 @@ def test_a_post_with_a_tracked_link_counts_for_the_share_made_before_it(org, amb
     shared(ambassador=ambassador, kit=kit, network="x", day=day + timedelta(days=1))
     rollups.rollup_day(day)
     assert _row(day, unit=org["a-bre-1"], network="x", kit=kit).ambassador_posts == 1
+
+
+# --- A hashtag changes kind, spelling or comes in: the days it was posted are recomputed ---
+
+
+def _national_figures(user, day):
+    from advocacy.reach.reports import Period, reach_report
+
+    return reach_report(user=user, period=Period(day, day)).figures
+
+
+def _unchanged_by_reconcile(day) -> bool:
+    return rollups.reconcile(day, day, fix=False) == []
+
+
+def _admin_save_hashtag(client, admin_user, hashtag, **changes):
+    client.force_login(admin_user)
+    data = {"tag": hashtag.tag, "kind": hashtag.kind, "is_active": "on" if hashtag.is_active else "", **changes}
+    response = client.post(f"/admin/reach/hashtag/{hashtag.pk}/change/", {k: v for k, v in data.items() if v})
+    assert response.status_code == 302
+    return response
+
+
+@pytest.fixture
+def recruiting_tag(db):
+    from advocacy.reach import services
+
+    return services.hashtag_save(tag="PoleEmploiRecrute")
+
+
+@pytest.fixture
+def rolled_up(day, recruiting_tag, programme_tag, watched_tag):
+    """One organic post with each tag on `day`, collected an hour ago and rolled up since."""
+    post(day=day, hashtags=" poleemploirecrute ", likes=5, followers=300)
+    post(day=day, hashtags=" avecpoleemploi ", likes=1, followers=10)
+    post(day=day, hashtags=" tweetecommepoleemploi ", likes=50, followers=9000)
+    _collected_long_ago()
+    rollups.rollup_days(day, day)
+    rollups.rollup_refresh()  # the first pass only sets its marks
+    return day
+
+
+def _collected_long_ago():
+    """Posts collected an hour ago: the refresh no longer looks at their days by itself."""
+    from django.utils import timezone
+
+    from advocacy.reach.models import SocialPost
+
+    SocialPost.objects.update(fetched_at=timezone.now() - timedelta(hours=1))
+
+
+def test_a_programme_hashtag_made_watched_in_the_admin_is_taken_out_of_the_rolled_up_days(
+    client, admin_user, curator, rolled_up, recruiting_tag, django_capture_on_commit_callbacks
+):
+    day = rolled_up
+    assert _national_figures(curator, day)["organic_posts"] == 2
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _admin_save_hashtag(client, admin_user, recruiting_tag, kind="watched")
+    assert DirtyDay.objects.filter(day=day).exists()
+    rollups.rollup_refresh()  # what beat runs every few minutes
+
+    figures = _national_figures(curator, day)
+    assert (figures["organic_posts"], figures["likes"], figures["potential_reach"]) == (1, 1, 10)
+    assert _unchanged_by_reconcile(day)
+
+
+def test_a_watched_hashtag_made_programme_brings_its_posts_back(
+    curator, rolled_up, recruiting_tag, django_capture_on_commit_callbacks
+):
+    from advocacy.reach import services
+
+    day = rolled_up
+    with django_capture_on_commit_callbacks(execute=True):
+        services.hashtag_save(tag=recruiting_tag.tag, kind="watched", hashtag=recruiting_tag)
+    rollups.rollup_refresh()
+    assert _national_figures(curator, day)["organic_posts"] == 1
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.hashtag_save(tag=recruiting_tag.tag, kind="programme", hashtag=recruiting_tag)
+    rollups.rollup_refresh()
+    assert _national_figures(curator, day)["organic_posts"] == 2
+    assert _unchanged_by_reconcile(day)
+
+
+def test_a_watched_hashtag_respelt_as_another_tag_recomputes_the_days_of_both(
+    curator, rolled_up, watched_tag, django_capture_on_commit_callbacks
+):
+    from advocacy.reach import services
+
+    day = rolled_up
+    assert _national_figures(curator, day)["organic_posts"] == 2
+    # The watched hashtag now names another tag: the posts kept under the old one are reach again.
+    with django_capture_on_commit_callbacks(execute=True):
+        services.hashtag_save(tag="PoleEmploiRecrute2", kind="watched", hashtag=watched_tag)
+    rollups.rollup_refresh()
+    assert _national_figures(curator, day)["organic_posts"] == 3
+    assert _unchanged_by_reconcile(day)
+
+
+def test_a_new_watched_hashtag_takes_its_stored_posts_out_of_the_rolled_up_days(
+    curator, rolled_up, recruiting_tag, django_capture_on_commit_callbacks
+):
+    """Posts keep the tags they matched: a tag followed once, then renamed, is still on
+    them, and following it again as watched changes what they count for."""
+    from advocacy.reach import services
+
+    day = rolled_up
+    with django_capture_on_commit_callbacks(execute=True):
+        services.hashtag_save(tag="AutreTag", hashtag=recruiting_tag)
+        services.hashtag_save(tag="PoleEmploiRecrute", kind="watched")
+    rollups.rollup_refresh()
+    assert _national_figures(curator, day)["organic_posts"] == 1
+    assert _unchanged_by_reconcile(day)
+
+
+def test_switching_a_hashtag_off_keeps_the_reports_equal_to_reconcile(
+    client, admin_user, curator, rolled_up, recruiting_tag, watched_tag, django_capture_on_commit_callbacks
+):
+    """A hashtag switched off is no longer collected; the posts already collected keep
+    counting as they did (a watched one's stay out of the reach)."""
+    day = rolled_up
+    with django_capture_on_commit_callbacks(execute=True):
+        _admin_save_hashtag(client, admin_user, recruiting_tag, is_active="")
+        _admin_save_hashtag(client, admin_user, watched_tag, is_active="")
+    rollups.rollup_refresh()
+    assert _national_figures(curator, day)["organic_posts"] == 2
+    assert _unchanged_by_reconcile(day)
+
+
+def test_a_mark_made_while_its_day_is_recomputed_is_not_lost(rolled_up, monkeypatch):
+    """The day was computed before the change: its mark must survive that pass."""
+    day = rolled_up
+    compute_day = rollups.compute_day
+
+    def compute_then_mark(day):
+        figures = compute_day(day)
+        rollups.days_mark_dirty([day])  # a hashtag change committed meanwhile
+        return figures
+
+    monkeypatch.setattr(rollups, "compute_day", compute_then_mark)
+    rollups.rollup_day(day)
+    assert DirtyDay.objects.filter(day=day).exists()
+
+
+def test_hashtags_cannot_be_deleted_in_the_admin(client, admin_user, recruiting_tag):
+    client.force_login(admin_user)
+    assert client.get(f"/admin/reach/hashtag/{recruiting_tag.pk}/delete/").status_code in (302, 403)

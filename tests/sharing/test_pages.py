@@ -8,8 +8,8 @@ from bs4 import BeautifulSoup
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 
+from advocacy import dates
 from advocacy.sharing import buffer, services
 from advocacy.sharing.models import Share
 from content.models import Kit
@@ -274,7 +274,7 @@ def test_my_impact_gives_the_charts_figures_as_a_table(amb_client, ambassador):
     soup = BeautifulSoup(amb_client.get(reverse("sharing:impact")).content, "html.parser")
     rows = [[cell.get_text() for cell in row.select("td")] for row in soup.select("details table tbody tr")]
     assert len(rows) == 30
-    assert rows[-1] == [date_format(timezone.localdate(), "l j F"), "2"]
+    assert rows[-1] == [dates.date_format(timezone.localdate(), "l j F"), "2"]
 
 
 def test_my_impact_shows_only_my_own_figures(amb_client, org, charter):
@@ -284,6 +284,66 @@ def test_my_impact_shows_only_my_own_figures(amb_client, org, charter):
     soup = BeautifulSoup(amb_client.get(reverse("sharing:impact")).content, "html.parser")
     assert soup.select_one("#figure-clicks").get_text() == "0"
     assert colleague.last_name not in soup.get_text()
+
+
+def _many_shares(ambassador, count):
+    kit = live_kit(title="Kit partagé souvent")
+    recorded = [share(ambassador=ambassador, kit=kit, network="x") for _ in range(count)]
+    start = timezone.now() - dt.timedelta(days=count)
+    for n, row in enumerate(recorded):  # one a day, the first the oldest
+        Share.objects.filter(pk=row.pk).update(created_at=start + dt.timedelta(days=n))
+    return recorded
+
+
+def _share_rows(response):
+    soup = BeautifulSoup(response.content, "html.parser")
+    return soup, soup.select("#my-shares tbody tr")
+
+
+def test_my_impact_lists_every_share_page_by_page_and_counts_them_all(amb_client, ambassador):
+    from advocacy.sharing.views import IMPACT_SHARES_PAGE_SIZE
+
+    count = IMPACT_SHARES_PAGE_SIZE + 5
+    _many_shares(ambassador, count)
+    # The oldest share's link is another one: its clicks are on the last page only.
+    oldest = share(ambassador=ambassador, network="mastodon")
+    Share.objects.filter(pk=oldest.pk).update(created_at=timezone.now() - dt.timedelta(days=count + 10))
+    services.clicks_store([click_event(oldest.link, visitor=f"v{i}") for i in range(4)])
+
+    soup, rows = _share_rows(amb_client.get(reverse("sharing:impact")))
+    assert len(rows) == IMPACT_SHARES_PAGE_SIZE
+    assert soup.select_one("#figure-shares").get_text() == str(count + 1)
+    assert soup.select_one("#figure-clicks").get_text() == "4"
+    assert "Mastodon" in soup.select_one("#impact-channels").get_text()
+    pagination = soup.select_one("nav.fr-pagination")
+    assert pagination is not None and "1 / 2" in pagination.get_text()
+    next_link = pagination.select_one(".fr-pagination__link--next")["href"]
+    assert next_link == "?page=2#mes-partages"
+
+    soup, rows = _share_rows(amb_client.get(reverse("sharing:impact") + next_link.split("#")[0]))
+    assert len(rows) == 6
+    assert [cell.get_text() for cell in rows[-1].select("td")][1:] == [
+        "Mastodon",
+        dates.date_format(timezone.localtime(Share.objects.get(pk=oldest.pk).created_at), "j F Y"),
+        "4",
+    ]
+    assert soup.select_one("#figure-shares").get_text() == str(count + 1)
+
+
+def test_my_impact_past_the_last_page_shows_the_last_page(amb_client, ambassador):
+    _many_shares(ambassador, 3)
+    _soup, rows = _share_rows(amb_client.get(reverse("sharing:impact"), {"page": "99"}))
+    assert len(rows) == 3
+    assert amb_client.get(reverse("sharing:impact"), {"page": "abc"}).status_code == 200
+
+
+def test_my_impact_query_count_does_not_grow_with_shares(amb_client, ambassador, django_assert_max_num_queries):
+    _many_shares(ambassador, 2)
+    with django_assert_max_num_queries(40) as small:
+        amb_client.get(reverse("sharing:impact"))
+    _many_shares(ambassador, 60)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        amb_client.get(reverse("sharing:impact"))
 
 
 def test_drain_task_stores_buffered_clicks(client, ambassador):
