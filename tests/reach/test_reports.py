@@ -683,6 +683,10 @@ def test_large_figures_are_grouped_by_thousands(client, curator, data):
         f"{BRE_CLICKS + OCC_CLICKS:,}".replace(",", "\xa0")
         in tile[: tile.index("</p>", tile.index("app-figure__value"))]
     )
+    # The tables too: the sub-units' clicks add up to the tile, in the same writing.
+    cells = re.findall(r'class="fr-cell--right">([^<]*)</td>', page)
+    assert cells and not [cell for cell in cells if re.fullmatch(r"\d{4,}", cell)]
+    assert any(re.fullmatch(r"\d{1,3}(\xa0\d{3})+", cell) for cell in cells)
 
 
 @pytest.fixture
