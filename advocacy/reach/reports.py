@@ -470,6 +470,10 @@ class _Reads:
     def top_ambassadors(self, period: Period) -> list[dict]:
         """From the per-ambassador roll-up; a person who declined rankings is not named.
 
+        The most active are those who shared most in the period, then posted most with
+        the hashtag, then brought most clicks: what they did, not what others did with
+        it. Someone whose period holds only clicks on older shares is not listed.
+
         The unit shown is the person's current one, and only when it lies within the
         report's scope: someone who has since moved to another region still counts
         here, but where they went is not this manager's to read.
@@ -482,7 +486,8 @@ class _Reads:
             f"LEFT JOIN {self.units} pu ON pu.id = p.unit_id "
             f"WHERE {scope} AND a.day >= %s AND a.day <= %s "
             "GROUP BY a.ambassador_id, p.first_name, p.last_name, p.appears_in_rankings, p.unit_id, pu.name "
-            f"ORDER BY c DESC, s DESC, n DESC, a.ambassador_id LIMIT {TOP}",
+            "HAVING SUM(a.shares) > 0 OR SUM(a.posts) > 0 "
+            f"ORDER BY s DESC, n DESC, c DESC, a.ambassador_id LIMIT {TOP}",
             [*params, self.day(period.start), self.day(period.end)],
         )
         in_scope = None if self.unit_ids is None else set(self.unit_ids)

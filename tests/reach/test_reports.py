@@ -192,7 +192,8 @@ def test_rankings_hide_people_who_declined(manager, ambassador, data):
 
 def test_rankings_name_people_who_agreed(curator, data):
     names = [row["name"] for row in reach_report(user=curator, period=Period.last_days(30)).top_ambassadors]
-    assert names[0] == "Odile Occitane"
+    # Bretagne's ambassador shared twice and declined rankings; Odile shared once.
+    assert names == ["un·e ambassadeur·rice", "Odile Occitane"]
 
 
 @pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
@@ -770,3 +771,19 @@ def test_the_monthly_report_ranks_kits_as_the_page_does(manager, ambassador, org
         "Très cliqué",
     ]
     assert [r[0] for r in workbook["Kits les plus cliqués"].iter_rows(min_row=2, values_only=True)] == ["Très cliqué"]
+
+
+def test_the_most_active_ambassadors_are_those_who_shared_most_not_those_clicked_most(manager, org, data):
+    """Activity is what the person did: shares, then posts; clicks only break ties. Clicks
+    alone in the period, on a share made before it, are not activity."""
+    sharer = make_ambassador(unit=org["a-bre-1"], appears_in_rankings=True, first_name="Souvent", last_name="Partage")
+    clicked = make_ambassador(unit=org["a-bre-1"], appears_in_rankings=True, first_name="Tres", last_name="Clique")
+    idle = make_ambassador(unit=org["a-bre-1"], appears_in_rankings=True, first_name="Plus", last_name="Actif")
+    for network in ("x", "linkedin", "facebook"):
+        shared(ambassador=sharer, kit=data["kit"], network=network, day=days_ago(3))
+    clicks(shared(ambassador=clicked, kit=data["kit"], day=days_ago(3)).link, day=days_ago(3), human=500)
+    clicks(shared(ambassador=idle, kit=data["kit"], day=days_ago(80)).link, day=days_ago(3), human=900)
+    rollups.rollup_days(days_ago(90), days_ago(0))
+    names = [row["name"] for row in reach_report(user=manager, period=Period.last_days(30)).top_ambassadors]
+    assert names.index("Souvent Partage") < names.index("Tres Clique")
+    assert "Plus Actif" not in names
