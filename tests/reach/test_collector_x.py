@@ -525,3 +525,45 @@ def test_another_bad_request_is_recorded_not_mistaken_for_an_old_since_id(collec
         collector.collect(hashtag=programme_tag)
     assert len(api_server.received) == 1
     assert "400" in CollectorState.objects.get().last_error
+
+
+def test_a_refused_since_id_is_dropped_once_the_last_seven_days_are_read(collector, api_server, clock, programme_tag):
+    """A quiet hashtag (#TweeteCommePoleEmploi may go weeks without a post): its since_id
+    ages past seven days while the collector runs. Once the seven days are read, the
+    refused id is of no use: runs no longer send it, get a 400 and read the week twice."""
+    old = "1519056945277198339"
+    CollectorState.objects.create(key="x:avecpoleemploi", source=SocialPost.Source.X_API, since_id=old)
+    api_server.queue(
+        recorded("x/since_id_too_old.json", since_id=old, reset=int(clock.now) + 900), recorded("x/empty.json")
+    )
+    assert collector.collect(hashtag=programme_tag) == 0
+    assert CollectorState.objects.get().since_id == ""
+
+    api_server.queue(recorded("x/empty.json"))
+    assert collector.collect(hashtag=programme_tag) == 0
+    assert len(api_server.received) == 3
+    assert "since_id" not in api_server.received[-1].query
+
+
+def test_reading_the_last_seven_days_stopped_part_way_records_its_progress(collector, api_server, clock, programme_tag):
+    """After a refused since_id, the run reads the week like a first run: stopped by a rate
+    limit after its newest page, the next run reads the rest of the week below that page
+    instead of starting over from the newest (and being stopped at the same place)."""
+    old = "1519056945277198339"
+    CollectorState.objects.create(key="x:avecpoleemploi", source=SocialPost.Source.X_API, since_id=old)
+    api_server.queue(
+        recorded("x/since_id_too_old.json", since_id=old, reset=int(clock.now) + 900),
+        recorded("x/page1_of_2.json"),
+        recorded("x/rate_limited.json", reset=int(clock.now) + 900),
+    )
+    assert collector.collect(hashtag=programme_tag) == 1
+    state = CollectorState.objects.get()
+    assert (state.since_id, state.until_id, state.next_since_id) == ("", "1992601115468918784", "1992601115468918784")
+
+    CollectorState.objects.update(resume_at=None)  # the reset has passed
+    api_server.queue(recorded("x/page2_of_2.json"))
+    assert collector.collect(hashtag=programme_tag) == 1
+    rest = api_server.received[-1].query
+    assert "since_id" not in rest and rest["until_id"] == ["1992601115468918784"]
+    state = CollectorState.objects.get()
+    assert (state.since_id, state.until_id, state.next_since_id) == ("1992601115468918784", "", "")

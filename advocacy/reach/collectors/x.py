@@ -214,15 +214,17 @@ class XCollector:
                 first = next(pages, None)
             except CursorTooOld:
                 # The last post read is more than seven days old: read the seven days X
-                # still has, like a refresh, and go on from their newest post. Posts of
-                # the days in between are out of recent search's reach (a file import
-                # from a listening tool can bring them).
+                # still has and go on from their newest post. Posts of the days in between
+                # are out of recent search's reach (a file import from a listening tool can
+                # bring them). The refused ids are dropped, so the run records its progress
+                # like a first run: a stop part-way leaves a gap below what it read, and the
+                # next runs neither send the refused id again nor start the week over.
                 logger.warning(
                     "X collection of #%s: since_id %s is older than recent search reaches; reading the last seven "
                     "days instead, posts between them are not collected",
                     hashtag.tag, since_id,
                 )  # fmt: skip
-                refresh = True
+                state.since_id = state.until_id = state.next_since_id = ""
                 pages = self.pages(query=build_query(hashtag.tag), start_time=now - RECENT_WINDOW)
                 first = next(pages, None)
             for page in itertools.chain([first] if first is not None else [], pages):
@@ -279,12 +281,13 @@ def _gap_after_stop(state: CollectorState, *, newest: str, oldest: str) -> dict:
     """Where the next run resumes after this one stopped part-way.
 
     The posts above `oldest` down from the first page were read; those between since_id
-    and `oldest` were not. since_id stays, the next run reads below `oldest` (until_id),
-    and since_id will move to the newest post read (next_since_id) when the gap is read.
+    and `oldest` were not. since_id stays (empty when X refused it), the next run reads
+    below `oldest` (until_id), and since_id will move to the newest post read
+    (next_since_id) when the gap is read.
     """
     if not oldest:
         return {}  # nothing read: the gap, if any, is unchanged
-    return {"until_id": oldest, "next_since_id": _newer(state.next_since_id, newest)}
+    return {"since_id": state.since_id, "until_id": oldest, "next_since_id": _newer(state.next_since_id, newest)}
 
 
 def collector_from_settings(**kwargs) -> XCollector | None:
