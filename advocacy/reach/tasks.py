@@ -3,12 +3,16 @@ and in reach.importing."""
 
 from celery import shared_task
 
-from advocacy.reach.collectors import BUSY
+from advocacy.reach.collectors import BUSY, CLAIM_DURATION
 from advocacy.reach.collectors import mastodon as mastodon_collector
 from advocacy.reach.collectors import x as x_collector
 
+# A minute apart, for longer than a dead worker's claim lasts (collectors.CLAIM_DURATION).
+REFRESH_RETRY_SECONDS = 60
+REFRESH_RETRIES = int(CLAIM_DURATION.total_seconds() // REFRESH_RETRY_SECONDS) + 2
 
-@shared_task(bind=True, ignore_result=True, max_retries=5)
+
+@shared_task(bind=True, ignore_result=True, max_retries=REFRESH_RETRIES)
 def collect_x(self, refresh: bool = False, only: list[str] | None = None):
     # Each query is claimed by one run at a time; an overlapping run skips the queries
     # another holds. A skipped regular run changes nothing (the next comes in a few
@@ -17,7 +21,7 @@ def collect_x(self, refresh: bool = False, only: list[str] | None = None):
     results = x_collector.collect_all(refresh=refresh, only=only)
     busy = [key for key, outcome in results.items() if outcome == BUSY]
     if refresh and busy:
-        raise self.retry(kwargs={"refresh": True, "only": busy}, countdown=60)
+        raise self.retry(kwargs={"refresh": True, "only": busy}, countdown=REFRESH_RETRY_SECONDS)
 
 
 @shared_task(ignore_result=True)

@@ -231,3 +231,26 @@ def test_an_answer_that_is_not_a_timeline_fails_that_instance_clearly(
     assert results["piaille.fr:avecpoleemploi"].startswith(f"error: {says}")
     assert results["piaille.fr:tweetecommepoleemploi"] == 0  # the next hashtag is still collected
     assert CollectorState.objects.get(key="mastodon:piaille.fr:avecpoleemploi").last_error.startswith(says)
+
+
+def test_a_status_without_a_readable_date_is_left_out_and_the_run_goes_on(collector, api_server, programme_tag, caplog):
+    """One status an instance sends without what a post needs must not fail its page at
+    every run: it is left out and logged, the others are stored, since_id moves past it."""
+    page = recorded("mastodon/tag_page1.json", base=api_server.base)
+    broken = page["body"][0]
+    broken["created_at"] = "hier"
+    api_server.queue(page, recorded("mastodon/tag_empty.json"))
+    stored = collector.collect(hashtag=programme_tag)
+    assert stored == len(page["body"]) - 1
+    assert not SocialPost.objects.filter(external_id=broken["uri"]).exists()
+    state = CollectorState.objects.get()
+    assert (state.since_id, state.last_error) == (broken["id"], "")
+    assert "status left out" in caplog.text
+
+
+def test_an_impossible_reset_time_pauses_five_minutes(collector, api_server, programme_tag):
+    api_server.queue(recorded("mastodon/rate_limited.json", reset="2026-02-30T10:15:00.000Z"))
+    before = timezone.now()
+    collector.collect(hashtag=programme_tag)
+    state = CollectorState.objects.get()
+    assert before + timedelta(minutes=4) < state.resume_at <= timezone.now() + timedelta(minutes=5)

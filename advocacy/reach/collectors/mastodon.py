@@ -56,37 +56,61 @@ def plain_text(content: str) -> str:
 
 
 def parse_statuses(statuses: list, *, instance: str) -> list[PostData]:
+    """The public statuses of a timeline page, boosts left out.
+
+    A status without what a post needs (a readable date) is left out and logged: the
+    rest of the page is stored and the run goes on past it, rather than fail on it at
+    every run and never read further.
+    """
     posts = []
     for status in statuses:
         if status.get("reblog"):
             continue  # a boost carries the original's counters; the original is counted
         if status.get("visibility") not in (None, "public", "unlisted"):
             continue
-        account = status.get("account") or {}
-        username, _at, domain = (account.get("acct") or "").partition("@")
-        posts.append(
-            PostData(
-                network=Network.MASTODON,
-                external_id=status.get("uri") or status.get("url") or f"https://{instance}/{status['id']}",
-                posted_at=posted_at(status["created_at"]),
-                text=plain_text(status.get("content", "")),
-                url=status.get("url") or status.get("uri") or "",
-                author_external_id=account.get("url", "") or account.get("id", ""),
-                author_handle=username or account.get("username", ""),
-                # A local account's acct has no domain: it lives on the instance we read.
-                author_instance=domain or instance,
-                author_name=account.get("display_name") or account.get("username", ""),
-                author_followers=account.get("followers_count"),
-                reposts=status.get("reblogs_count"),
-                replies=status.get("replies_count"),
-                likes=status.get("favourites_count"),
-                quotes=status.get("quotes_count"),
-                impressions=None,  # Mastodon does not count views
-                extra_tags=[tag.get("name", "") for tag in status.get("tags", [])],
-                extra_urls=_HREF.findall(status.get("content", "")),
-            )
-        )
+        try:
+            posts.append(parse_status(status, instance=instance))
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            logger.warning(
+                "Mastodon %s: status left out, not understood (%s: %s): %.300r", instance, type(exc).__name__, exc,
+                status,
+            )  # fmt: skip
     return posts
+
+
+def parse_status(status: dict, *, instance: str) -> PostData:
+    account = status.get("account") or {}
+    username, _at, domain = (account.get("acct") or "").partition("@")
+    return PostData(
+        network=Network.MASTODON,
+        external_id=status.get("uri") or status.get("url") or f"https://{instance}/{status['id']}",
+        posted_at=posted_at(status["created_at"]),
+        text=plain_text(status.get("content", "")),
+        url=status.get("url") or status.get("uri") or "",
+        author_external_id=account.get("url", "") or account.get("id", ""),
+        author_handle=username or account.get("username", ""),
+        # A local account's acct has no domain: it lives on the instance we read.
+        author_instance=domain or instance,
+        author_name=account.get("display_name") or account.get("username", ""),
+        author_followers=account.get("followers_count"),
+        reposts=status.get("reblogs_count"),
+        replies=status.get("replies_count"),
+        likes=status.get("favourites_count"),
+        quotes=status.get("quotes_count"),
+        impressions=None,  # Mastodon does not count views
+        extra_tags=[tag.get("name", "") for tag in status.get("tags", [])],
+        extra_urls=_HREF.findall(status.get("content", "")),
+    )
+
+
+def _ids(statuses: list) -> list[str]:
+    """The ids of a page's statuses that have one (numbers, as Mastodon writes them)."""
+    ids = []
+    for status in statuses:
+        status_id = str(status.get("id", "")) if isinstance(status, dict) else ""
+        if status_id.isdigit():
+            ids.append(status_id)
+    return ids
 
 
 class MastodonCollector:
@@ -105,7 +129,10 @@ class MastodonCollector:
         )  # fmt: skip
         if response.status_code == 429:
             # Mastodon's limit is per address over five minutes; its reset is an ISO 8601 time.
-            until = parse_datetime(response.headers.get("X-RateLimit-Reset") or "")
+            try:
+                until = parse_datetime(response.headers.get("X-RateLimit-Reset") or "")
+            except ValueError:  # well formed but impossible (30 February)
+                until = None
             if until is None or until.tzinfo is None:
                 until = timezone.now() + timedelta(minutes=5)
             raise RateLimited(f"{self.instance} rate limit: reset at {until.isoformat()}", until=until)
@@ -149,10 +176,10 @@ class MastodonCollector:
             if not statuses:
                 return
             yield statuses
-            try:
-                newest = max(statuses, key=lambda status: int(status["id"]))["id"]
-            except (KeyError, TypeError, ValueError) as exc:
-                raise CollectorError(f"answer not understood ({type(exc).__name__}: {exc})") from exc
+            ids = _ids(statuses)
+            if not ids:
+                raise CollectorError(f"answer not understood (no status id in {response.text[:200]!r})")
+            newest = max(ids, key=int)
             if int(newest) <= int(min_id):  # an instance that ignores min_id: stop, not loop
                 return
             min_id = newest
@@ -177,9 +204,9 @@ class MastodonCollector:
             for statuses in self.pages(tag=tag, since_id=state.since_id):
                 try:
                     page_newest = newest
-                    for status in statuses:
-                        if not page_newest or int(status["id"]) > int(page_newest):
-                            page_newest = status["id"]
+                    for status_id in _ids(statuses):
+                        if not page_newest or int(status_id) > int(page_newest):
+                            page_newest = status_id
                     posts = parse_statuses(statuses, instance=self.instance)
                 except (KeyError, TypeError, ValueError) as exc:
                     raise CollectorError(f"answer not understood ({type(exc).__name__}: {exc})") from exc

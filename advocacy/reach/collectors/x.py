@@ -59,40 +59,52 @@ def build_query(tag: str) -> str:
 
 
 def parse_page(page: dict) -> list[PostData]:
-    """Turn one response of the recent search into posts, authors joined from `includes`."""
+    """Turn one response of the recent search into posts, authors joined from `includes`.
+
+    A post X gives without what a post needs (an id, a readable date) is left out and
+    logged: the rest of the page is stored, and the run goes on past it. Otherwise one
+    such post would fail its page on every run, and a gap holding it would never close.
+    """
     users = {user["id"]: user for user in page.get("includes", {}).get("users", [])}
     posts = []
     for tweet in page.get("data", []):
-        # A deleted or suspended author is missing from `includes`: the post is kept,
-        # without an author to attribute it to.
-        author = users.get(tweet.get("author_id"), {})
-        username = author.get("username", "")
-        metrics = tweet.get("public_metrics") or {}
-        entities = tweet.get("entities") or {}
-        urls = []
-        for entry in entities.get("urls", []):
-            urls.extend(entry.get(name, "") for name in ("expanded_url", "unwound_url"))
-        posts.append(
-            PostData(
-                network=Network.X,
-                external_id=tweet["id"],
-                posted_at=posted_at(tweet["created_at"]),
-                text=tweet.get("text", ""),
-                url=f"https://x.com/{username or 'i/web'}/status/{tweet['id']}",
-                author_external_id=tweet.get("author_id", ""),
-                author_handle=username,
-                author_name=author.get("name", ""),
-                author_followers=(author.get("public_metrics") or {}).get("followers_count"),
-                reposts=metrics.get("retweet_count"),
-                replies=metrics.get("reply_count"),
-                likes=metrics.get("like_count"),
-                quotes=metrics.get("quote_count"),
-                impressions=metrics.get("impression_count"),
-                extra_tags=[entry.get("tag", "") for entry in entities.get("hashtags", [])],
-                extra_urls=[url for url in urls if url],
-            )
-        )
+        try:
+            posts.append(parse_tweet(tweet, users))
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            logger.warning("X API post left out, not understood (%s: %s): %.300r", type(exc).__name__, exc, tweet)
     return posts
+
+
+def parse_tweet(tweet: dict, users: dict) -> PostData:
+    """One post of a recent search page; KeyError, TypeError or ValueError when it lacks
+    what a post needs (its id, its date)."""
+    # A deleted or suspended author is missing from `includes`: the post is kept,
+    # without an author to attribute it to.
+    author = users.get(tweet.get("author_id"), {})
+    username = author.get("username", "")
+    metrics = tweet.get("public_metrics") or {}
+    entities = tweet.get("entities") or {}
+    urls = []
+    for entry in entities.get("urls", []):
+        urls.extend(entry.get(name, "") for name in ("expanded_url", "unwound_url"))
+    return PostData(
+        network=Network.X,
+        external_id=tweet["id"],
+        posted_at=posted_at(tweet["created_at"]),
+        text=tweet.get("text", ""),
+        url=f"https://x.com/{username or 'i/web'}/status/{tweet['id']}",
+        author_external_id=tweet.get("author_id", ""),
+        author_handle=username,
+        author_name=author.get("name", ""),
+        author_followers=(author.get("public_metrics") or {}).get("followers_count"),
+        reposts=metrics.get("retweet_count"),
+        replies=metrics.get("reply_count"),
+        likes=metrics.get("like_count"),
+        quotes=metrics.get("quote_count"),
+        impressions=metrics.get("impression_count"),
+        extra_tags=[entry.get("tag", "") for entry in entities.get("hashtags", [])],
+        extra_urls=[url for url in urls if url],
+    )
 
 
 class CursorTooOld(CollectorError):
@@ -230,8 +242,9 @@ class XCollector:
             for page in itertools.chain([first] if first is not None else [], pages):
                 try:
                     posts = parse_page(page)
-                    ids = [int(post.external_id) for post in posts]
-                except (KeyError, TypeError, ValueError) as exc:
+                    # Every id X gave counts for where the run stands, a post left out too.
+                    ids = [int(t["id"]) for t in page.get("data", []) if str(t.get("id", "")).isdigit()]
+                except (KeyError, TypeError, ValueError, AttributeError) as exc:
                     raise CollectorError(f"X API answer not understood ({type(exc).__name__}: {exc})") from exc
                 result = posts_upsert(posts=posts, source=SocialPost.Source.X_API, matcher=matcher)
                 seen += len(posts) - len(result.skipped)
