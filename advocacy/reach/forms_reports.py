@@ -62,11 +62,12 @@ class ReportFilterForm(DsfrForm):
             if month > today:
                 # Before working out its last day: December 9999 has no following month.
                 raise forms.ValidationError(NOT_STARTED)
-            period = Period.month(month.year, month.month)
-            if period.end > today:
+            if (month.year, month.month) == (today.year, today.month):
                 # The month in progress: its days so far, not days to come, which would
                 # show as empty days on the charts.
-                period = Period(period.start, today)
+                period = Period.month_to_date(today)
+            else:
+                period = Period.month(month.year, month.month)
         elif kind == "custom":
             start, end = data.get("debut"), data.get("fin")
             if not start or not end:

@@ -68,6 +68,10 @@ class Period:
 
     start: date
     end: date
+    # The month in progress, from its 1st to today (Period.month_to_date). Said when the
+    # period is made, not guessed from its dates: the 7 last days seen on the 8th also run
+    # from a 1st, and are compared with the 7 days just before them.
+    is_month_to_date: bool = False
 
     @property
     def days(self) -> int:
@@ -81,21 +85,12 @@ class Period:
             and (self.end + timedelta(days=1)).day == 1
         )
 
-    @property
-    def is_month_to_date(self) -> bool:
-        """From the 1st of a month to a day before its end: the month so far."""
-        return (
-            self.start.day == 1
-            and (self.start.year, self.start.month) == (self.end.year, self.end.month)
-            and not self.is_calendar_month
-        )
-
     def previous(self) -> "Period":
         """The period of the same length just before; for a whole calendar month, the
         month before, so that the monthly report's "previous month" holds exactly the
         figures of last month's report (the 30 days before March would start in January);
-        for a month so far (1 to 7 December), the same days of the month before (1 to 7
-        November), cut at its end (1 to 30 March gives all of February)."""
+        for the month in progress (1 to 7 December), the same days of the month before (1
+        to 7 November), cut at its end (1 to 30 March gives all of February)."""
         if self.is_calendar_month or self.is_month_to_date:
             last = self.start - timedelta(days=1)
             month = Period.month(last.year, last.month)
@@ -127,6 +122,14 @@ class Period:
         before them, like with like (today, not over yet, would pull every change down)."""
         today = today or timezone.localdate()
         return cls(today - timedelta(days=days), today - timedelta(days=1))
+
+    @classmethod
+    def month_to_date(cls, today: date) -> "Period":
+        """The month in progress, from its 1st to `today`; on its last day, the whole month."""
+        month = cls.month(today.year, today.month)
+        if month.end == today:
+            return month
+        return cls(month.start, today, is_month_to_date=True)
 
     @classmethod
     def month(cls, year: int, month: int) -> "Period":

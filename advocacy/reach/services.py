@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from kombu.exceptions import OperationalError as BrokerError
 
 from advocacy.errors import Conflict, DomainError
 from advocacy.reach import hashtags
@@ -54,9 +55,15 @@ def hashtag_save(*, tag: str, kind: str = Hashtag.Kind.PROGRAMME, is_active: boo
 
 
 def _queue_tags_recount(tags: list[str]) -> None:
-    from advocacy.reach import tasks
+    from advocacy.reach import rollups, tasks
 
-    tasks.tags_mark_dirty.delay(tags)
+    try:
+        tasks.tags_mark_dirty.delay(tags)
+    except BrokerError:
+        # The change is committed, and nothing else would ask for these days again (saving
+        # the hashtag once more changes no kind): mark them here, slower but not lost.
+        logger.warning("Celery broker unreachable: marking the days of %s in the request", tags, exc_info=True)
+        rollups.tags_mark_dirty(tags)
 
 
 def import_job_create(*, file, original_name: str, format: str, mapping: dict, default_network: str = "",

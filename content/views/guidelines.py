@@ -38,7 +38,8 @@ def guidelines_check(request):
     """GET: a page to check a text before posting it. POST: the findings, as a page
     fragment for htmx (the kit editor and the sharing page post here while typing)."""
     form = GuidelineCheckForm(request.POST or None)
-    context = {"form": form, "is_empty": request.method == "POST" and "text" in form.errors}
+    # Only a missing text is called empty: one too long is said so on its field.
+    context = {"form": form, "is_empty": request.method == "POST" and form.has_error("text", "required")}
     if request.method == "POST" and form.is_valid():
         context.update(
             findings_context(

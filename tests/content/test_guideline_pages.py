@@ -184,6 +184,14 @@ class TestLiveCheck:
         assert "Écrivez ou collez le texte à vérifier : il est vérifié pendant que vous écrivez." in page
         assert "Le hashtag #AvecPôleEmploi est obligatoire." not in page and "0 caractères" not in page
 
+    def test_a_text_too_long_is_not_called_empty(self, client, ambassador):
+        client.force_login(ambassador)
+        text = "a" * 70001
+        response = client.post(reverse("guidelines_check"), {"text": text, "network": "x"}, HTTP_HX_REQUEST="true")
+        assert "Écrivez ou collez" not in response.content.decode()
+        page = client.post(reverse("guidelines_check"), {"text": text, "network": "x"}).content.decode()
+        assert "au plus 70000 caractères" in page and "Écrivez ou collez" not in page
+
     def test_without_htmx_the_whole_page_is_returned(self, client, ambassador):
         client.force_login(ambassador)
         response = client.post(reverse("guidelines_check"), {"text": "Bonjour #AvecPôleEmploi", "network": "bluesky"})

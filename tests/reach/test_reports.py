@@ -300,10 +300,15 @@ def test_a_unit_that_is_not_a_plain_number_is_not_found(client, manager, data, u
         (Period(date(2026, 4, 1), date(2026, 4, 30)), Period.month(2026, 3)),  # chosen as two dates
         (Period(date(2026, 3, 2), date(2026, 3, 31)), Period(date(2026, 1, 31), date(2026, 3, 1))),
         (Period(date(2026, 3, 29), date(2026, 3, 29)), Period(date(2026, 3, 28), date(2026, 3, 28))),
-        # A month so far: the same days of the month before, cut at its end.
-        (Period(date(2026, 12, 1), date(2026, 12, 7)), Period(date(2026, 11, 1), date(2026, 11, 7))),
-        (Period(date(2026, 3, 1), date(2026, 3, 30)), Period.month(2026, 2)),
-        (Period(date(2026, 1, 1), date(2026, 1, 1)), Period(date(2025, 12, 1), date(2025, 12, 1))),
+        # The month in progress: the same days of the month before, cut at its end.
+        (Period.month_to_date(date(2026, 12, 7)), Period(date(2026, 11, 1), date(2026, 11, 7))),
+        (Period.month_to_date(date(2026, 3, 30)), Period.month(2026, 2)),
+        (Period.month_to_date(date(2026, 1, 1)), Period(date(2025, 12, 1), date(2025, 12, 1))),
+        (Period.month_to_date(date(2026, 1, 31)), Period.month(2025, 12)),  # on its last day, the whole month
+        # Other periods that happen to start on the 1st: as many days just before.
+        (Period(date(2026, 11, 1), date(2026, 11, 15)), Period(date(2026, 10, 17), date(2026, 10, 31))),
+        (Period.last_days(7, today=date(2026, 12, 8)), Period(date(2026, 11, 24), date(2026, 11, 30))),
+        (Period.last_days(30, today=date(2026, 3, 31)), Period(date(2026, 1, 30), date(2026, 2, 28))),
     ],
 )
 def test_a_whole_month_is_compared_with_the_month_before(period, previous):

@@ -452,3 +452,23 @@ def test_a_mark_made_while_its_day_is_recomputed_is_not_lost(rolled_up, monkeypa
 def test_hashtags_cannot_be_deleted_in_the_admin(client, admin_user, recruiting_tag):
     client.force_login(admin_user)
     assert client.get(f"/admin/reach/hashtag/{recruiting_tag.pk}/delete/").status_code in (302, 403)
+
+
+def test_a_hashtag_change_saved_while_the_broker_is_down_still_marks_its_days(
+    client, admin_user, rolled_up, recruiting_tag, django_capture_on_commit_callbacks, monkeypatch, caplog
+):
+    """The change is committed before the task is queued: a broker that refuses it must
+    neither answer the admin with an error nor lose the recomputation, which saving the
+    hashtag again would not ask for (its kind no longer changes)."""
+    from kombu.exceptions import OperationalError
+
+    from advocacy.reach import tasks
+
+    def broker_down(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(tasks.tags_mark_dirty, "delay", broker_down)
+    with django_capture_on_commit_callbacks(execute=True):
+        _admin_save_hashtag(client, admin_user, recruiting_tag, kind="watched")
+    assert DirtyDay.objects.filter(day=rolled_up).exists()
+    assert "broker" in caplog.text
