@@ -10,8 +10,9 @@ This catalogue holds each plural string of the English catalogues as its own Fre
 A project catalogue takes precedence over the libraries' own, so it also corrects them:
 django-allauth's French (sign-in, sign-up, password reset, MFA) writes straight
 apostrophes where the site writes ’, and django-dsfr marks an optional field
-« (Optionnel) » where the site writes « (facultatif) ». Only the strings that need it are written here, taken from
-the installed allauth, so an upgrade is followed by running `make messages` again.
+« (Optionnel) » where the site writes « (facultatif) ». Only the strings that need it are
+written here, taken from the installed allauth, so an upgrade is followed by running
+`make messages` again.
 """
 
 import re
@@ -51,8 +52,9 @@ def library_corrections(seen: set) -> list:
         if entry.obsolete or "fuzzy" in entry.flags or key in seen or not entry.translated():
             continue
         if entry.msgid_plural:
-            plural = {int(k): typographic(v) for k, v in entry.msgstr_plural.items()}
-            if plural == {int(k): v for k, v in entry.msgstr_plural.items()}:
+            original = {int(k): v for k, v in entry.msgstr_plural.items()}
+            plural = {k: typographic(v) for k, v in original.items()}
+            if plural == original:
                 continue
             fields = {"msgid_plural": entry.msgid_plural, "msgstr_plural": plural}
         else:
