@@ -624,6 +624,13 @@ LOGGING = {
 # Today, yesterday and days touched by late events are recomputed this often, so reports
 # are at most this many minutes behind the raw events.
 REACH_ROLLUP_EVERY_MINUTES = env.int("REACH_ROLLUP_EVERY_MINUTES", default=5)
+# Days recomputed per pass at most, today and yesterday included: an import of old posts
+# or a hashtag's change of kind can mark years of days, drained pass after pass (most
+# recent first) instead of holding a worker for an hour. A day takes well under a second
+# to a few seconds (see the README).
+REACH_ROLLUP_MAX_DAYS_PER_PASS = env.int("REACH_ROLLUP_MAX_DAYS_PER_PASS", default=60)
+if REACH_ROLLUP_MAX_DAYS_PER_PASS < 2:
+    raise ImproperlyConfigured("REACH_ROLLUP_MAX_DAYS_PER_PASS must be at least 2 (today and yesterday).")
 CELERY_BEAT_SCHEDULE["reach-rollup-refresh"] = {
     "task": "advocacy.reach.tasks.rollup_refresh",
     "schedule": REACH_ROLLUP_EVERY_MINUTES * 60,

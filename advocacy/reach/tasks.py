@@ -82,8 +82,8 @@ def reattribute_handle(handle_id: int):
 
 @shared_task(ignore_result=True)
 def rollup_refresh():
-    # Whole days are recomputed (delete + insert in one transaction), so two runs
-    # overlapping write the same rows and the unique constraint catches any race.
+    # Whole days are recomputed (delete + insert in one transaction), a bounded number per
+    # pass; a claim on RollupState keeps two passes from computing the same day at once.
     from advocacy.reach import rollups
 
     rollups.rollup_refresh()
