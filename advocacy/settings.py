@@ -522,12 +522,31 @@ CELERY_BEAT_SCHEDULE["reach-collect-x"] = {
     "task": "advocacy.reach.tasks.collect_x",
     "schedule": REACH_COLLECT_EVERY_MINUTES * 60,
 }
-# Recent search only reaches seven days back: refetching them keeps metrics current.
-CELERY_BEAT_SCHEDULE["reach-refresh-x"] = {
-    "task": "advocacy.reach.tasks.collect_x",
-    "schedule": 6 * 60 * 60,
-    "kwargs": {"refresh": True},
-}
+# The refresh reads the posts of the last X_REFRESH_DAYS again for their metrics. Every
+# post it returns counts against the project's monthly post cap (10,000 on the Basic
+# plan), once per UTC day whatever the number of reads that day: the depth is its cost,
+# the interval only the metrics' freshness (see the README for the estimate).
+X_REFRESH_EVERY_HOURS = env.int("X_REFRESH_EVERY_HOURS", default=6)
+X_REFRESH_DAYS = env.int("X_REFRESH_DAYS", default=3)
+if X_REFRESH_EVERY_HOURS < 0:
+    raise ImproperlyConfigured("X_REFRESH_EVERY_HOURS must be 0 (no refresh) or a number of hours.")
+if not 1 <= X_REFRESH_DAYS <= 7:
+    raise ImproperlyConfigured("X_REFRESH_DAYS must be between 1 and 7: recent search reaches seven days back.")
+if X_REFRESH_EVERY_HOURS:
+    CELERY_BEAT_SCHEDULE["reach-refresh-x"] = {
+        "task": "advocacy.reach.tasks.collect_x",
+        "schedule": X_REFRESH_EVERY_HOURS * 60 * 60,
+        "kwargs": {"refresh": True},
+    }
+# After X's "monthly usage cap" 429, every X query pauses this long: X does not say when
+# the cap resets (the project's billing date), and one request per pause is enough to
+# find out; recent search reaches seven days back, so a day's wait loses no post.
+X_USAGE_CAP_PAUSE_HOURS = env.int("X_USAGE_CAP_PAUSE_HOURS", default=24)
+if not 1 <= X_USAGE_CAP_PAUSE_HOURS <= 6 * 24:
+    raise ImproperlyConfigured(
+        "X_USAGE_CAP_PAUSE_HOURS must be between 1 and 144 hours: longer, the next run would find its since_id "
+        "older than recent search's seven days."
+    )
 # Handles declared after posting: their owners' earlier posts of a membership period count.
 # Declaring a handle already queues this for that account; the daily pass is the safety net.
 CELERY_BEAT_SCHEDULE["reach-reattribute"] = {
@@ -538,6 +557,22 @@ CELERY_BEAT_SCHEDULE["reach-collect-mastodon"] = {
     "task": "advocacy.reach.tasks.collect_mastodon",
     "schedule": REACH_COLLECT_EVERY_MINUTES * 60,
 }
+# A status an instance learns of late (fetched rather than delivered: a boost of an older
+# post, a reply thread) gets an id from its publication time, below where the forward read
+# stands: the refresh reads the last MASTODON_REFRESH_HOURS again, newest first, which also
+# updates their metrics. Mastodon has no post cap; its rate limit is per address.
+MASTODON_REFRESH_EVERY_HOURS = env.int("MASTODON_REFRESH_EVERY_HOURS", default=1)
+MASTODON_REFRESH_HOURS = env.int("MASTODON_REFRESH_HOURS", default=72)
+if MASTODON_REFRESH_EVERY_HOURS < 0 or MASTODON_REFRESH_HOURS < 1:
+    raise ImproperlyConfigured(
+        "MASTODON_REFRESH_EVERY_HOURS must be 0 (no refresh) or a number of hours, MASTODON_REFRESH_HOURS at least 1."
+    )
+if MASTODON_REFRESH_EVERY_HOURS:
+    CELERY_BEAT_SCHEDULE["reach-refresh-mastodon"] = {
+        "task": "advocacy.reach.tasks.collect_mastodon",
+        "schedule": MASTODON_REFRESH_EVERY_HOURS * 60 * 60,
+        "kwargs": {"refresh": True},
+    }
 # A running import with no sign of life for this long lost its worker: an uploaded file is
 # imported again from the start, up to REACH_IMPORT_MAX_ATTEMPTS runs, then the job fails.
 REACH_IMPORT_STALE_MINUTES = env.int("REACH_IMPORT_STALE_MINUTES", default=15)
@@ -589,6 +624,13 @@ LOGGING = {
 # Today, yesterday and days touched by late events are recomputed this often, so reports
 # are at most this many minutes behind the raw events.
 REACH_ROLLUP_EVERY_MINUTES = env.int("REACH_ROLLUP_EVERY_MINUTES", default=5)
+# Days recomputed per pass at most, today and yesterday included: an import of old posts
+# or a hashtag's change of kind can mark years of days, drained pass after pass (most
+# recent first) instead of holding a worker for an hour. A day takes well under a second
+# to a few seconds (see the README).
+REACH_ROLLUP_MAX_DAYS_PER_PASS = env.int("REACH_ROLLUP_MAX_DAYS_PER_PASS", default=60)
+if REACH_ROLLUP_MAX_DAYS_PER_PASS < 2:
+    raise ImproperlyConfigured("REACH_ROLLUP_MAX_DAYS_PER_PASS must be at least 2 (today and yesterday).")
 CELERY_BEAT_SCHEDULE["reach-rollup-refresh"] = {
     "task": "advocacy.reach.tasks.rollup_refresh",
     "schedule": REACH_ROLLUP_EVERY_MINUTES * 60,

@@ -3,7 +3,9 @@ imports and collector states. Hashtags are saved through reach.services."""
 
 from django import forms
 from django.contrib import admin, messages
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from advocacy.errors import DomainError
 from advocacy.reach import services
@@ -91,15 +93,127 @@ class ImportJobAdmin(admin.ModelAdmin):
         return False
 
 
+class CollectorStateAdminForm(forms.ModelForm):
+    """Only the cursor can be changed, checked, and saved alone (see save_model)."""
+
+    # The claims count when the page was shown: a run that collected the query since then
+    # moved the cursor, and saving the value shown would move it back.
+    claims_seen = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = CollectorState
+        fields = ["since_id"]
+        help_texts = {
+            "since_id": _(
+                "La prochaine collecte lira les publications plus récentes que celle-ci. Vide : elle relira tout "
+                "ce que l’API offre encore (X : 7 jours ; Mastodon : 25 pages). Le changer abandonne le "
+                "rattrapage en cours."
+            ),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["claims_seen"].initial = self.instance.claims
+
+    def clean_since_id(self):
+        since_id = self.cleaned_data["since_id"].strip()
+        try:
+            services.collector_cursor_check(source=self.instance.source, since_id=since_id)
+        except DomainError as exc:
+            raise forms.ValidationError(exc.message, code=exc.code) from None
+        return since_id
+
+    def clean(self):
+        cleaned = super().clean()
+        state = self.instance
+        if state.claimed_until and state.claimed_until > timezone.now():
+            raise forms.ValidationError(
+                _("Une collecte de cette requête est en cours : réessayez dans quelques minutes."), code="busy"
+            )
+        if cleaned.get("claims_seen") != state.claims:
+            raise forms.ValidationError(
+                _(
+                    "Cette requête a été collectée depuis l’ouverture de la page, et son curseur a avancé : "
+                    "rechargez la page pour partir de sa valeur actuelle."
+                ),
+                code="stale",
+            )
+        return cleaned
+
+
 @admin.register(CollectorState)
 class CollectorStateAdmin(admin.ModelAdmin):
-    list_display = ["key", "last_run_at", "last_success_at", "last_error_at", "resume_at", "posts_seen"]
+    """What each query's collector did last, and the few things an operator may change:
+    the cursor (checked), a pause lifted, a cursor forgotten. Everything else belongs to
+    the runs, which write it while they hold the query."""
+
+    form = CollectorStateAdminForm
+    # Why a query is not collected comes first: the cursor is on its page.
+    list_display = ["key", "resume_at", "pause_reason", "last_success_at", "last_error_at", "posts_seen"]
+    list_filter = ["source", "pause_reason"]
+    search_fields = ["key"]
+    actions = ["lift_pause", "reset_cursor"]
     readonly_fields = [
-        "source", "key", "last_run_at", "last_success_at", "last_error", "last_error_at", "resume_at",
-        "claimed_until", "until_id", "next_since_id", "posts_seen",
+        "source", "key", "resume_at", "pause_reason", "until_id", "next_since_id", "claimed_until", "last_run_at",
+        "last_success_at", "last_error", "last_error_at", "posts_seen",
     ]  # fmt: skip
-    # Clearing since_id makes the next run fetch everything the API still offers.
-    fields = ["source", "key", "since_id", *readonly_fields[2:]]
+    fields = ["source", "key", "since_id", "claims_seen", *readonly_fields[2:]]
 
     def has_add_permission(self, request):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        # Forgetting a query's cursor is the "reset" action, which waits for a run to end.
+        return False
+
+    def save_model(self, request, obj, form, change):
+        # Only the cursor is written, conditionally: saving the whole row would write back
+        # the claim, the gap and the pause as they were when the page was read.
+        if "since_id" not in form.changed_data:
+            return
+        if not services.collector_cursor_set(
+            state=obj, since_id=form.cleaned_data["since_id"], claims_seen=form.cleaned_data["claims_seen"]
+        ):
+            messages.error(
+                request,
+                _("Le curseur n’a pas été changé : une collecte de cette requête a commencé entre-temps. Réessayez."),
+            )
+
+    @admin.action(description=_("Lever la pause (et celle des requêtes de la même application X ou instance)"))
+    def lift_pause(self, request, queryset):
+        lifted = services.collector_pauses_lift(states=list(queryset))
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d requête reprendra à la prochaine collecte.",
+                "%(count)d requêtes reprendront à la prochaine collecte.",
+                lifted,
+            )
+            % {"count": lifted},
+        )
+
+    @admin.action(description=_("Effacer le curseur : relire tout ce que l’API offre encore"))
+    def reset_cursor(self, request, queryset):
+        reset, busy = services.collector_cursors_reset(states=list(queryset))
+        if reset:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)d requête relira tout ce que l’API offre encore (X : 7 jours ; Mastodon : 25 pages).",
+                    "%(count)d requêtes reliront tout ce que l’API offre encore (X : 7 jours ; Mastodon : 25 pages).",
+                    reset,
+                )
+                % {"count": reset},
+            )
+        if busy:
+            messages.warning(
+                request,
+                ngettext(
+                    "%(count)d requête est en cours de collecte et n’a pas été changée : réessayez dans quelques "
+                    "minutes.",
+                    "%(count)d requêtes sont en cours de collecte et n’ont pas été changées : réessayez dans "
+                    "quelques minutes.",
+                    busy,
+                )
+                % {"count": busy},
+            )

@@ -159,6 +159,10 @@ class SocialPost(models.Model):
 class CollectorState(models.Model):
     """Where a collector stopped for one query, and how its last run went."""
 
+    class PauseReason(models.TextChoices):
+        RATE_LIMIT = "rate_limit", _("limite de débit de l’API")
+        USAGE_CAP = "usage_cap", _("plafond mensuel de l’API X atteint")
+
     source = models.CharField(_("source"), max_length=20, choices=SocialPost.Source.choices)
     # "x:avecpoleemploi" or "mastodon:piaille.fr:avecpoleemploi".
     key = models.CharField(_("requête"), max_length=300, unique=True)
@@ -169,8 +173,10 @@ class CollectorState(models.Model):
     until_id = models.CharField(_("rattrapage : reprendre avant l’identifiant"), max_length=100, blank=True)
     next_since_id = models.CharField(_("rattrapage : identifiant le plus récent lu"), max_length=100, blank=True)
     # Set from the API's rate-limit reset: runs skip the query until then instead of
-    # holding a worker asleep.
+    # holding a worker asleep. A limit is shared by every query of an app (X) or of an
+    # instance (Mastodon): see collectors.query_scope.
     resume_at = models.DateTimeField(_("en pause jusqu’à"), null=True, blank=True)
+    pause_reason = models.CharField(_("motif de la pause"), max_length=20, choices=PauseReason.choices, blank=True)
     # A run claims the query until this time (renewed page after page), so two runs never
     # collect it at once; a dead worker's claim expires by itself.
     claimed_until = models.DateTimeField(_("passage en cours jusqu’à"), null=True, blank=True)

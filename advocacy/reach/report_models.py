@@ -125,11 +125,17 @@ class DirtyDay(models.Model):
 
 
 class RollupState(models.Model):
-    """How far the refresh task has looked for late events (a single row)."""
+    """How far the refresh task has looked for late events (a single row), and the pass
+    running now: one at a time (see rollups.rollup_refresh)."""
 
     last_click_id = models.BigIntegerField(default=0)
     posts_fetched_since = models.DateTimeField(null=True)
     last_run_at = models.DateTimeField(null=True)
+    # A pass claims the refresh until this time, renewed after each day; a dead worker's
+    # claim expires by itself. `claims` numbers the passes: each writes only while the
+    # number is still its own.
+    claimed_until = models.DateTimeField(null=True)
+    claims = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("état des agrégats")

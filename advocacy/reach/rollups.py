@@ -3,7 +3,8 @@
 A day is always recomputed whole (delete + insert in one transaction), never
 incremented, so running it twice, or concurrently with a late event, converges on what
 the raw events say. `rollup_refresh()` is what Celery beat runs every few minutes:
-today, yesterday, and days marked dirty by late events or imports.
+today, yesterday, and days marked dirty by late events or imports, a bounded number of
+days per pass, one pass at a time.
 """
 
 import logging
@@ -11,6 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Case, Count, F, IntegerField, Max, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce, Replace, Trim, TruncDate
@@ -391,18 +393,76 @@ def _late_days(state: RollupState) -> tuple[set[date], int, datetime]:
     return days, last_click_id, now
 
 
-def rollup_refresh() -> list[date]:
-    """Recompute today, yesterday and every day whose events changed since the last run."""
+# A pass renews its claim after each day; a worker that died loses it after this long.
+# A day takes seconds, so this is many days' worth of margin.
+PASS_CLAIM_DURATION = timedelta(minutes=10)
+
+
+def _pass_claim() -> RollupState | None:
+    """Claim the refresh for this pass, or None when another pass holds it.
+
+    Two passes computing the same day at once would each delete and insert its rows,
+    and the second insert would fail on the unique constraint (PostgreSQL) after doing
+    the work twice: a slow pass (a big backlog) and beat's next one must not overlap.
+    """
     state = RollupState.load()
-    today = timezone.localdate()
-    late, last_click_id, seen_until = _late_days(state)
-    days = {today, today - timedelta(days=1)} | late | set(DirtyDay.objects.values_list("day", flat=True))
-    for day in sorted(days):
-        rollup_day(day)
-    RollupState.objects.filter(pk=state.pk).update(
-        last_click_id=last_click_id, posts_fetched_since=seen_until, last_run_at=timezone.now()
-    )
-    return sorted(days)
+    now = timezone.now()
+    free = Q(claimed_until__isnull=True) | Q(claimed_until__lte=now)
+    if not RollupState.objects.filter(free, pk=state.pk).update(
+        claimed_until=now + PASS_CLAIM_DURATION, claims=F("claims") + 1
+    ):
+        return None
+    return RollupState.objects.get(pk=state.pk)
+
+
+def _pass_still_mine(state: RollupState):
+    return RollupState.objects.filter(pk=state.pk, claims=state.claims)
+
+
+def days_to_compute(*, today: date, backlog: set[date], max_days: int) -> list[date]:
+    """Today and yesterday, then the most recent days of the backlog, `max_days` in all.
+
+    The most recent first: they are what reports are read for (the last 7, 30 or 90
+    days, the month in progress, last month's report). An import of old posts or a
+    hashtag's change of kind marks years of days at once; those are drained pass after
+    pass, a few hours at most, while the days people look at stay current. A day left
+    for later stays marked (DirtyDay), so none is lost.
+    """
+    live = [today - timedelta(days=1), today]
+    older = sorted(backlog - set(live), reverse=True)[: max(0, max_days - len(live))]
+    return live + older
+
+
+def rollup_refresh(*, max_days: int | None = None) -> list[date]:
+    """Recompute today, yesterday and the days whose events changed since the last pass,
+    at most `max_days` (REACH_ROLLUP_MAX_DAYS_PER_PASS) days per pass: the rest stays
+    marked for the next passes. Returns the days computed ([] when another pass runs)."""
+    max_days = max_days or settings.REACH_ROLLUP_MAX_DAYS_PER_PASS
+    state = _pass_claim()
+    if state is None:
+        logger.info("roll-up refresh: another pass is running; skipped")
+        return []
+    try:
+        late, last_click_id, seen_until = _late_days(state)
+        backlog = late | set(DirtyDay.objects.values_list("day", flat=True))
+        days = days_to_compute(today=timezone.localdate(), backlog=backlog, max_days=max_days)
+        # The late days found here are not looked for again (the marks move on below):
+        # those left for later are marked dirty first, so a pass that stops loses none.
+        days_mark_dirty(late - set(days))
+        if left := len(backlog - set(days)):
+            logger.info("roll-up refresh: %d days computed, %d left for the next passes", len(days), left)
+        for day in days:
+            rollup_day(day)
+            if not _pass_still_mine(state).update(claimed_until=timezone.now() + PASS_CLAIM_DURATION):
+                logger.warning("roll-up refresh: pass %s was taken over by a later one; stopping", state.claims)
+                return days[: days.index(day) + 1]
+        _pass_still_mine(state).update(
+            last_click_id=last_click_id, posts_fetched_since=seen_until, last_run_at=timezone.now(), claimed_until=None
+        )
+    except BaseException:
+        _pass_still_mine(state).update(claimed_until=None)
+        raise
+    return days
 
 
 @dataclass

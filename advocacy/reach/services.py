@@ -1,22 +1,22 @@
-"""Writes of the reach app: followed hashtags and file imports. Collected posts are
-written by reach.ingestion, which every source calls."""
+"""Writes of the reach app: followed hashtags, file imports and what the admin changes on
+collector states. Collected posts are written by reach.ingestion, which every source calls."""
 
 import logging
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from functools import partial
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError as BrokerError
 
 from advocacy.errors import Conflict, DomainError
 from advocacy.reach import hashtags
-from advocacy.reach.models import Hashtag, ImportJob, ImportRejection
+from advocacy.reach.models import CollectorState, Hashtag, ImportJob, ImportRejection, SocialPost
 
 logger = logging.getLogger(__name__)
 
@@ -196,3 +196,102 @@ def import_job_open(*, original_name: str, format: str, mapping: dict, default_n
         original_name=original_name[:255], format=format, mapping=mapping, default_network=default_network,
         bytes_total=bytes_total, created_by=by,
     )  # fmt: skip
+
+
+# --- Collector states (admin) -------------------------------------------------------------
+
+# X post ids carry their creation time: milliseconds since X's epoch, above 22 bits.
+X_EPOCH_MS = 1288834974657
+# Mastodon status ids: milliseconds since 1970, above 16 bits.
+MASTODON_ID_SHIFT = 16
+X_ID_SHIFT = 22
+LARGEST_ID = 2**63 - 1  # both networks' ids are signed 64-bit numbers
+
+
+def _id_time(*, source: str, status_id: int) -> datetime:
+    if source == SocialPost.Source.X_API:
+        milliseconds = (status_id >> X_ID_SHIFT) + X_EPOCH_MS
+    else:
+        milliseconds = status_id >> MASTODON_ID_SHIFT
+    return datetime.fromtimestamp(milliseconds / 1000, tz=UTC)
+
+
+def collector_cursor_check(*, source: str, since_id: str, now: datetime | None = None) -> None:
+    """Check a since_id typed in the admin, or raise DomainError on the field.
+
+    Empty is allowed: the next run reads all the API still offers. Otherwise it must be
+    the id of a post (digits, 64 bits) of the past, and for X of the last seven days,
+    the only ones recent search accepts.
+    """
+    if not since_id:
+        return
+    if not since_id.isdigit() or not since_id.isascii():
+        raise DomainError(_("Un identifiant de publication ne contient que des chiffres."), field="since_id")
+    status_id = int(since_id)
+    if status_id > LARGEST_ID:
+        raise DomainError(_("Cet identifiant est trop grand pour être celui d’une publication."), field="since_id")
+    now = now or timezone.now()
+    posted = _id_time(source=source, status_id=status_id)
+    when = formats.date_format(timezone.localtime(posted), "SHORT_DATETIME_FORMAT")
+    if posted > now + timedelta(minutes=5):
+        raise DomainError(
+            _("Cet identifiant est celui d’une publication à venir (%(date)s) : la collecte ne lirait rien avant.")
+            % {"date": when},
+            field="since_id",
+        )
+    if source == SocialPost.Source.X_API and posted < now - timedelta(days=7):
+        raise DomainError(
+            _(
+                "X n’accepte que l’identifiant d’une publication des 7 derniers jours (celle-ci date du %(date)s). "
+                "Laissez le champ vide pour relire les 7 derniers jours."
+            )
+            % {"date": when},
+            field="since_id",
+        )
+
+
+def _collector_free(now: datetime) -> Q:
+    """No run holds the query (or the worker holding it died and its claim expired)."""
+    return Q(claimed_until__isnull=True) | Q(claimed_until__lte=now)
+
+
+def collector_cursor_set(*, state: CollectorState, since_id: str, claims_seen: int) -> bool:
+    """Make the next run of the query start after `since_id` (checked by
+    collector_cursor_check); False when a run collected the query since `claims_seen`
+    was read, or holds it now: the admin's value would overwrite the run's.
+
+    The gap a stopped run left (until_id) is dropped with the old cursor it belonged to,
+    and the claim count moves on, so a run given up for dead cannot write over the new
+    cursor when it wakes up (its writes are conditional on its own count).
+    """
+    collector_cursor_check(source=state.source, since_id=since_id)
+    return bool(
+        CollectorState.objects.filter(_collector_free(timezone.now()), pk=state.pk, claims=claims_seen).update(
+            since_id=since_id, until_id="", next_since_id="", claims=F("claims") + 1
+        )
+    )
+
+
+def collector_cursors_reset(*, states) -> tuple[int, int]:
+    """Forget where these queries stand: their next runs read all the API still offers
+    (X: seven days; Mastodon: up to 25 pages back). Returns (reset, busy): a query a run
+    holds is left alone."""
+    ids = [state.pk for state in states]
+    reset = CollectorState.objects.filter(_collector_free(timezone.now()), pk__in=ids).update(
+        since_id="", until_id="", next_since_id="", claims=F("claims") + 1
+    )
+    return reset, len(ids) - reset
+
+
+def collector_pauses_lift(*, states) -> int:
+    """End the pause of these queries and of every query sharing their limit (an X app,
+    a Mastodon instance: see collectors.query_scope): the next runs collect them. For
+    when the limit is known to be over sooner, a new month on the X plan say."""
+    from advocacy.reach.collectors import query_scope
+
+    scope = Q()
+    for prefix in {query_scope(state.key) for state in states}:
+        scope |= Q(key__startswith=prefix)
+    if not scope:
+        return 0
+    return CollectorState.objects.filter(scope, resume_at__isnull=False).update(resume_at=None, pause_reason="")

@@ -24,9 +24,13 @@ def collect_x(self, refresh: bool = False, only: list[str] | None = None):
         raise self.retry(kwargs={"refresh": True, "only": busy}, countdown=REFRESH_RETRY_SECONDS)
 
 
-@shared_task(ignore_result=True)
-def collect_mastodon():
-    mastodon_collector.collect_all()
+@shared_task(bind=True, ignore_result=True, max_retries=REFRESH_RETRIES)
+def collect_mastodon(self, refresh: bool = False, only: list[str] | None = None):
+    # As collect_x: the refresh retries, a minute later, the queries a regular run held.
+    results = mastodon_collector.collect_all(refresh=refresh, only=only)
+    busy = [key for key, outcome in results.items() if outcome == BUSY]
+    if refresh and busy:
+        raise self.retry(kwargs={"refresh": True, "only": busy}, countdown=REFRESH_RETRY_SECONDS)
 
 
 @shared_task(ignore_result=True)
@@ -78,8 +82,8 @@ def reattribute_handle(handle_id: int):
 
 @shared_task(ignore_result=True)
 def rollup_refresh():
-    # Whole days are recomputed (delete + insert in one transaction), so two runs
-    # overlapping write the same rows and the unique constraint catches any race.
+    # Whole days are recomputed (delete + insert in one transaction), a bounded number per
+    # pass; a claim on RollupState keeps two passes from computing the same day at once.
     from advocacy.reach import rollups
 
     rollups.rollup_refresh()

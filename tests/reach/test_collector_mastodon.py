@@ -1,9 +1,10 @@
 """The Mastodon hashtag timeline collector, against recorded responses on 127.0.0.1."""
 
 import logging
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from accounts.models import Network
@@ -254,3 +255,84 @@ def test_an_impossible_reset_time_pauses_five_minutes(collector, api_server, pro
     collector.collect(hashtag=programme_tag)
     state = CollectorState.objects.get()
     assert before + timedelta(minutes=4) < state.resume_at <= timezone.now() + timedelta(minutes=5)
+
+
+def test_a_rate_limit_pauses_every_query_of_the_instance_and_not_the_other_instances(
+    settings, api_server, programme_tag, watched_tag
+):
+    """Mastodon limits each address, whatever the tag: once one tag meets the 429, the
+    instance's other tags wait for the same reset without a request of their own."""
+    settings.MASTODON_INSTANCES = ["piaille.fr", "mastodon.social"]
+    CollectorState.objects.create(key="mastodon:mastodon.social:avecpoleemploi", source=SocialPost.Source.MASTODON)
+    reset = (timezone.now() + timedelta(minutes=4)).replace(microsecond=0)
+    api_server.queue(
+        recorded("mastodon/rate_limited.json", reset=reset.isoformat().replace("+00:00", ".000Z")),
+        recorded("mastodon/tag_empty.json"),
+        recorded("mastodon/tag_empty.json"),
+    )
+
+    results = mastodon.collect_all(base_urls={"piaille.fr": api_server.base, "mastodon.social": api_server.base})
+
+    assert results == {
+        "piaille.fr:avecpoleemploi": 0,
+        "piaille.fr:tweetecommepoleemploi": f"paused until {reset.isoformat()}",
+        "mastodon.social:avecpoleemploi": 0,
+        "mastodon.social:tweetecommepoleemploi": 0,
+    }
+    assert len(api_server.received) == 3
+    state = CollectorState.objects.get(key="mastodon:piaille.fr:avecpoleemploi")
+    assert (state.resume_at, state.pause_reason) == (reset, CollectorState.PauseReason.RATE_LIMIT)
+    assert CollectorState.objects.get(key="mastodon:mastodon.social:avecpoleemploi").resume_at is None
+
+
+def test_the_refresh_catches_a_status_that_arrived_below_the_cursor_and_updates_metrics(
+    settings, api_server, programme_tag
+):
+    """Mastodon gives a status it fetches late (a boost of an older post, a reply thread)
+    an id from its publication time, not from its arrival: once the forward read stands
+    past it, min_id never returns it. The refresh reads the last hours again, newest
+    first, from the id of their first millisecond, and leaves the cursor where it was."""
+    settings.MASTODON_INSTANCES = ["piaille.fr"]
+    settings.MASTODON_REFRESH_HOURS = 72
+    cursor = "117665464320010775"  # a status of 11:15, read before the late one arrived
+    CollectorState.objects.create(
+        key="mastodon:piaille.fr:avecpoleemploi", source=SocialPost.Source.MASTODON, since_id=cursor
+    )
+    api_server.queue(recorded("mastodon/tag_recent_with_late_status.json", base=api_server.base))
+    api_server.queue(recorded("mastodon/tag_empty.json"))
+
+    with time_machine.travel(datetime(2026, 11, 23, 12, 0, tzinfo=UTC), tick=False):
+        results = mastodon.collect_all(base_urls={"piaille.fr": api_server.base}, refresh=True)
+
+    assert results == {"piaille.fr:avecpoleemploi": 2}
+    first, second = api_server.received
+    window_start = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+    assert first.query == {"limit": ["40"], "since_id": [str(int(window_start.timestamp() * 1000) << 16)]}
+    assert "min_id" not in first.query
+    assert second.query["max_id"] == ["117665287372810775"] and second.query["since_id"] == first.query["since_id"]
+    late = SocialPost.objects.get(external_id="https://mastodon.social/users/agence_lyon/statuses/113547120000000000")
+    assert int("117665287372810775") < int(cursor) and late.author_instance == "mastodon.social"
+    assert CollectorState.objects.get().since_id == cursor
+
+
+def test_the_refresh_is_queued_by_beat_with_its_settings():
+    from django.conf import settings
+
+    entry = settings.CELERY_BEAT_SCHEDULE["reach-refresh-mastodon"]
+    assert entry["task"] == "advocacy.reach.tasks.collect_mastodon" and entry["kwargs"] == {"refresh": True}
+    assert entry["schedule"] == settings.MASTODON_REFRESH_EVERY_HOURS * 3600
+
+
+def test_a_since_id_that_is_not_a_status_id_reads_from_the_newest_instead_of_failing(
+    collector, api_server, programme_tag, caplog
+):
+    """Typed by hand before the admin checked it, "abc" made every run fail on int()."""
+    CollectorState.objects.create(key="mastodon:piaille.fr:avecpoleemploi", source=SocialPost.Source.MASTODON,
+                                  since_id="abc")  # fmt: skip
+    api_server.queue(recorded("mastodon/tag_page1.json", base=api_server.base), recorded("mastodon/tag_empty.json"))
+
+    assert collector.collect(hashtag=programme_tag) == 2
+
+    assert "min_id" not in api_server.received[0].query
+    assert CollectorState.objects.get().since_id == "113546789012345678"
+    assert "is not a status id" in caplog.text

@@ -143,19 +143,94 @@ def test_a_longer_rate_limit_pauses_the_query_until_the_reset_without_sleeping(
     assert state.last_error == "" and state.since_id == "" and state.claimed_until is None
 
 
-def test_runs_before_the_reset_skip_the_paused_query_and_the_others_are_collected(
+def test_runs_before_the_reset_skip_every_x_query_without_a_request(
     settings, api_server, clock, programme_tag, watched_tag
 ):
+    """With a bearer token, X's limit is the app's: a pause met by one hashtag's query
+    holds the others too, even one never collected yet, instead of each spending a
+    request to meet the same 429."""
     settings.X_BEARER_TOKEN = "test-bearer"
     settings.X_API_BASE_URL = api_server.base
     resume_at = timezone.now() + timedelta(minutes=12)
     CollectorState.objects.create(key="x:avecpoleemploi", source=SocialPost.Source.X_API, resume_at=resume_at)
-    api_server.queue(recorded("x/empty.json"))
 
     results = x_collector.collect_all()
 
-    assert results == {"avecpoleemploi": f"paused until {resume_at.isoformat()}", "tweetecommepoleemploi": 0}
-    assert [r.query["query"][0] for r in api_server.received] == ["#TweeteCommePoleEmploi -is:retweet"]
+    paused = f"paused until {resume_at.isoformat()}"
+    assert results == {"avecpoleemploi": paused, "tweetecommepoleemploi": paused}
+    assert api_server.received == []
+
+
+def test_a_rate_limit_met_by_one_hashtag_pauses_every_x_query_and_the_next_ones_send_nothing(
+    settings, api_server, clock, programme_tag, watched_tag
+):
+    settings.X_BEARER_TOKEN = "test-bearer"
+    settings.X_API_BASE_URL = api_server.base
+    reset = int(time.time()) + 900
+    CollectorState.objects.create(key="x:tweetecommepoleemploi", source=SocialPost.Source.X_API)
+    api_server.queue(recorded("x/rate_limited.json", reset=reset))
+
+    results = x_collector.collect_all()
+
+    assert len(api_server.received) == 1  # one request learnt of the app's limit
+    resume_at = CollectorState.objects.get(key="x:avecpoleemploi").resume_at
+    assert abs(resume_at.timestamp() - (reset + 1)) < 1
+    assert results == {"avecpoleemploi": 0, "tweetecommepoleemploi": f"paused until {resume_at.isoformat()}"}
+    assert set(CollectorState.objects.values_list("resume_at", "pause_reason")) == {
+        (resume_at, CollectorState.PauseReason.RATE_LIMIT)
+    }
+
+
+def test_the_monthly_usage_cap_pauses_every_x_query_for_a_day_and_says_so(
+    collector, api_server, clock, programme_tag, watched_tag, caplog
+):
+    """X's 429 for the project's monthly post cap is not a 15-minute rate limit: its
+    headers still show requests left and X gives no time for the cap's reset (the
+    billing date). Every X query pauses for a day (X_USAGE_CAP_PAUSE_HOURS) without a
+    retry, and the log and the admin say what it is."""
+    CollectorState.objects.create(key="x:tweetecommepoleemploi", source=SocialPost.Source.X_API)
+    api_server.queue(recorded("x/usage_capped.json", reset=int(clock.now) + 5))
+
+    with caplog.at_level(logging.ERROR, logger="advocacy.reach.collectors.x"):
+        assert collector.collect(hashtag=programme_tag) == 0
+
+    assert clock.slept == [] and len(api_server.received) == 1  # not slept through nor retried
+    resume_at = datetime.fromtimestamp(clock.now, tz=UTC) + timedelta(hours=24)
+    assert set(CollectorState.objects.values_list("key", "resume_at", "pause_reason")) == {
+        ("x:avecpoleemploi", resume_at, CollectorState.PauseReason.USAGE_CAP),
+        ("x:tweetecommepoleemploi", resume_at, CollectorState.PauseReason.USAGE_CAP),
+    }
+    assert "X API monthly usage cap reached (Usage cap exceeded: Monthly product cap)" in caplog.text
+    assert f"every X query is paused until {resume_at.isoformat()}" in caplog.text
+    assert CollectorState.objects.get(key="x:avecpoleemploi").get_pause_reason_display() == (
+        "plafond mensuel de l’API X atteint"
+    )
+    with pytest.raises(Skipped, match="paused until"):
+        collector.collect(hashtag=watched_tag)
+    with time_machine.travel(timezone.now() + timedelta(hours=23), tick=False), pytest.raises(Skipped):
+        collector.collect(hashtag=programme_tag)
+    assert len(api_server.received) == 1
+
+
+def test_the_usage_cap_pause_comes_from_the_settings(settings, api_server, programme_tag):
+    settings.X_BEARER_TOKEN = "test-bearer"
+    settings.X_API_BASE_URL = api_server.base
+    settings.X_USAGE_CAP_PAUSE_HOURS = 6
+    api_server.queue(recorded("x/usage_capped.json", reset=int(time.time()) + 900))
+    before = timezone.now()
+    x_collector.collect_all()
+    resume_at = CollectorState.objects.get().resume_at
+    assert before + timedelta(hours=6) - timedelta(seconds=2) <= resume_at <= timezone.now() + timedelta(hours=6)
+
+
+def test_the_refresh_reads_as_far_back_as_the_settings_say(settings, api_server, programme_tag):
+    settings.X_BEARER_TOKEN = "test-bearer"
+    settings.X_API_BASE_URL = api_server.base
+    settings.X_REFRESH_DAYS = 2
+    api_server.queue(recorded("x/empty.json"))
+    with time_machine.travel(datetime(2026, 11, 23, 12, 0, tzinfo=UTC), tick=False):
+        x_collector.collect_all(refresh=True)
+    assert api_server.received[0].query["start_time"] == ["2026-11-21T12:00:00Z"]
 
 
 def test_after_the_reset_the_paused_query_is_collected_again(collector, api_server, clock, programme_tag):

@@ -8,6 +8,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError, transaction
+from django.db.models import F
 
 from advocacy.reach import rollups
 from advocacy.reach.models import AmbassadorDaily, DirtyDay, ReachDaily, RollupState
@@ -472,3 +473,81 @@ def test_a_hashtag_change_saved_while_the_broker_is_down_still_marks_its_days(
         _admin_save_hashtag(client, admin_user, recruiting_tag, kind="watched")
     assert DirtyDay.objects.filter(day=rolled_up).exists()
     assert "broker" in caplog.text
+
+
+def test_a_pass_computes_at_most_its_quota_of_days_most_recent_first_and_leaves_the_rest_marked(ambassador):
+    """A big import or a hashtag's change of kind marks years of days: one pass holding a
+    worker for all of them would also hold the reports' days back. Today and yesterday
+    come first, then the most recent marked days; the others wait, marked, for the next
+    passes, and every day is computed once."""
+    rollups.rollup_refresh()
+    marked = [days_ago(n) for n in range(10, 20)]
+    rollups.days_mark_dirty(marked)
+
+    first = rollups.rollup_refresh(max_days=5)
+
+    assert first == [days_ago(1), days_ago(0), days_ago(10), days_ago(11), days_ago(12)]
+    assert set(DirtyDay.objects.values_list("day", flat=True)) == set(marked) - set(first)
+    passes = [rollups.rollup_refresh(max_days=5) for _ in range(3)]
+    computed = [day for days in passes for day in days if day < days_ago(1)]
+    assert computed == [days_ago(n) for n in range(13, 20)]
+    assert not DirtyDay.objects.exists()
+
+
+def test_late_days_left_for_later_are_marked_before_the_marks_move_on(ambassador):
+    """A day found late (posts fetched again) is not looked for again once the pass moves
+    its marks: left over by the quota, it must be kept as a marked day."""
+    rollups.rollup_refresh()
+    for n in (30, 40, 50):
+        post(day=days_ago(n), ambassador=ambassador)
+
+    assert rollups.rollup_refresh(max_days=3) == [days_ago(1), days_ago(0), days_ago(30)]
+
+    assert set(DirtyDay.objects.values_list("day", flat=True)) == {days_ago(40), days_ago(50)}
+    # The next pass also looks a few minutes back (LATE_COMMIT_MARGIN) and finds day 30 again.
+    rollups.rollup_refresh(max_days=5)
+    assert ReachDaily.objects.filter(day__in=[days_ago(40), days_ago(50)], ambassador_posts=1).count() == 2
+
+
+def test_the_quota_comes_from_the_settings(settings, ambassador):
+    settings.REACH_ROLLUP_MAX_DAYS_PER_PASS = 3
+    rollups.rollup_refresh()
+    rollups.days_mark_dirty([days_ago(n) for n in range(5, 9)])
+    assert len(rollups.rollup_refresh()) == 3
+
+
+def test_a_pass_while_another_runs_computes_nothing_and_a_dead_pass_lets_go(ambassador, monkeypatch):
+    from django.utils import timezone
+
+    rollups.rollup_refresh()
+    rollups.days_mark_dirty([days_ago(20)])
+    computed = []
+    monkeypatch.setattr(rollups, "rollup_day", computed.append)
+    RollupState.objects.update(claimed_until=timezone.now() + timedelta(minutes=10))  # a pass is running
+
+    assert rollups.rollup_refresh() == []
+    assert computed == [] and DirtyDay.objects.filter(day=days_ago(20)).exists()
+
+    RollupState.objects.update(claimed_until=timezone.now() - timedelta(seconds=1))  # its worker died
+    assert days_ago(20) in rollups.rollup_refresh()
+    assert RollupState.load().claimed_until is None
+
+
+def test_a_pass_overtaken_by_a_later_one_stops_and_leaves_the_marks_to_it(ambassador, monkeypatch):
+    """A pass so slow its claim expired, and the next took over: it stops after its day
+    and neither computes on nor moves the marks the later pass now owns."""
+    rollups.rollup_refresh()
+    rollups.days_mark_dirty([days_ago(20), days_ago(21)])
+    before = RollupState.load()
+    rollup_day = rollups.rollup_day
+
+    def day_then_taken_over(day):
+        rollup_day(day)
+        RollupState.objects.update(claims=F("claims") + 1)
+
+    monkeypatch.setattr(rollups, "rollup_day", day_then_taken_over)
+
+    assert rollups.rollup_refresh() == [days_ago(1)]
+    state = RollupState.load()
+    assert (state.last_run_at, state.claimed_until is not None) == (before.last_run_at, True)
+    assert DirtyDay.objects.count() == 2

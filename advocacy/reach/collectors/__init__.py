@@ -8,7 +8,7 @@ import logging
 from datetime import datetime, timedelta
 
 import requests
-from django.db.models import F, Q
+from django.db.models import F, Max, Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -34,6 +34,8 @@ class CollectorError(Exception):
 class RateLimited(CollectorError):
     """The API refuses more requests until `until`: the query pauses, no worker waits."""
 
+    reason = CollectorState.PauseReason.RATE_LIMIT
+
     def __init__(self, message: str, *, until: datetime):
         super().__init__(message)
         self.until = until
@@ -48,22 +50,51 @@ class ClaimLost(Exception):
     """The run's claim expired and another run took the query: this one stops writing."""
 
 
+def query_scope(key: str) -> str:
+    """The prefix of the queries that share one rate limit with `key`.
+
+    With a bearer token every X limit is the app's (all of "x:"), and the project's
+    monthly cap covers all its apps; a Mastodon instance limits each address, so every
+    tag read on it ("mastodon:piaille.fr:") shares one limit. A hashtag has no colon.
+    """
+    return key.rpartition(":")[0] + ":"
+
+
+def scope_paused_until(key: str, now: datetime) -> datetime | None:
+    """The latest pause of the queries sharing `key`'s limit, if one is still running."""
+    paused = CollectorState.objects.filter(key__startswith=query_scope(key), resume_at__gt=now)
+    return paused.aggregate(until=Max("resume_at"))["until"]
+
+
+def scope_pause(*, key: str, until: datetime, reason: str) -> int:
+    """Pause every stored query sharing `key`'s limit until `until` (never shortening a
+    longer pause), so the next runs skip them without spending a request each to learn
+    of a limit one of them already met. A query stored later is held by query_claim."""
+    return (
+        CollectorState.objects.filter(key__startswith=query_scope(key))
+        .filter(Q(resume_at__isnull=True) | Q(resume_at__lt=until))
+        .update(resume_at=until, pause_reason=reason)
+    )
+
+
 def query_claim(*, key: str, source: str, now: datetime | None = None) -> CollectorState:
     """Claim the query `key` for this run, or raise Skipped.
 
     A conditional UPDATE, so two workers (beat's run and a manual one, or a slow run and
     the next) never collect the same query at once and race on since_id. The claim
     expires by itself after CLAIM_DURATION without renewal (a dead worker); the returned
-    state's `claims` numbers this run, and every later write is conditional on it.
+    state's `claims` numbers this run, and every later write is conditional on it. A
+    query whose app or instance is paused (scope_pause) is skipped without a request.
     """
     now = now or timezone.now()
     state, _created = CollectorState.objects.get_or_create(key=key, defaults={"source": source})
-    if state.resume_at and state.resume_at > now:
-        raise Skipped(f"paused until {state.resume_at.isoformat()}")
+    paused_until = scope_paused_until(key, now)
+    if paused_until:
+        raise Skipped(f"paused until {paused_until.isoformat()}")
     free = Q(claimed_until__isnull=True) | Q(claimed_until__lte=now)
     not_paused = Q(resume_at__isnull=True) | Q(resume_at__lte=now)
     taken = CollectorState.objects.filter(free, not_paused, pk=state.pk).update(
-        claimed_until=now + CLAIM_DURATION, claims=F("claims") + 1, resume_at=None
+        claimed_until=now + CLAIM_DURATION, claims=F("claims") + 1, resume_at=None, pause_reason=""
     )
     if not taken:
         logger.info("collector query %s: another run is collecting it; skipped", key)
@@ -89,6 +120,16 @@ def query_release(state: CollectorState, **changes) -> bool:
         logger.warning("collector query %s: claim %s was taken over; its results are not written", state.key,
                        state.claims)  # fmt: skip
     return bool(written)
+
+
+def query_release_paused(state: CollectorState, limit: RateLimited, **changes) -> bool:
+    """End a run stopped by a limit: its query and every query sharing the limit pause
+    until the limit ends (see query_scope); `changes` record what the run read."""
+    written = query_release(state, resume_at=limit.until, pause_reason=limit.reason, **changes)
+    paused = scope_pause(key=state.key, until=limit.until, reason=limit.reason)
+    logger.info("collector query %s: %d queries sharing its limit paused until %s", state.key, paused,
+                limit.until.isoformat())  # fmt: skip
+    return written
 
 
 def http_get(session, url: str, *, params: dict, headers: dict, timeout: float, sleep, service: str):

@@ -1,9 +1,15 @@
 """Mastodon: the public hashtag timeline (/api/v1/timelines/tag/:hashtag) of each
 configured instance: a first run reads back from the newest through the Link header
 (max_id), later runs read forward from the newest status seen (min_id), keeping their
-progress even when they stop part-way. A 429 pauses the query until the instance's
-`X-RateLimit-Reset`; transient failures are retried a few times; one run at a time
-collects a query (see collectors.query_claim).
+progress even when they stop part-way. A 429 pauses every query of the instance (its
+limit is per address, whatever the tag) until its `X-RateLimit-Reset`; transient failures
+are retried a few times; one run at a time collects a query (see collectors.query_claim).
+
+A status gets its id from its publication time when the instance fetches it (a boost of
+an older post, a reply thread), not from when it arrives: one that arrives late sits below
+where the forward read stands. The refresh (`collect(refresh=True)`) reads the last
+MASTODON_REFRESH_HOURS again, newest first, to catch those, and updates the metrics of
+the statuses it reads.
 
 Mastodon folds case and accents in hashtags itself, so one timeline per tag is enough.
 A status is stored under its URI, which is the same on every instance that shows it,
@@ -14,7 +20,7 @@ import html
 import logging
 import re
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 from urllib.parse import parse_qs, quote, urlsplit
 
 import requests
@@ -36,6 +42,7 @@ from advocacy.reach.collectors import (
     query_claim,
     query_claim_renew,
     query_release,
+    query_release_paused,
 )
 from advocacy.reach.ingestion import Matcher, PostData, posts_upsert
 from advocacy.reach.models import Hashtag, SocialPost
@@ -103,6 +110,12 @@ def parse_status(status: dict, *, instance: str) -> PostData:
     )
 
 
+def snowflake_at(moment: datetime) -> int:
+    """The smallest id Mastodon gives a status created at `moment`: its ids are the
+    creation time in milliseconds, shifted 16 bits left over a sequence number."""
+    return int(moment.timestamp() * 1000) << 16
+
+
 def _ids(statuses: list) -> list[str]:
     """The ids of a page's statuses that have one (numbers, as Mastodon writes them)."""
     ids = []
@@ -115,8 +128,9 @@ def _ids(statuses: list) -> list[str]:
 
 class MastodonCollector:
     def __init__(self, *, instance: str, base_url: str | None = None, session=None, timeout: float = 30,
-                 sleep=time.sleep):  # fmt: skip
+                 sleep=time.sleep, refresh_window: timedelta = timedelta(hours=72)):  # fmt: skip
         self.instance = instance.lower()
+        self.refresh_window = refresh_window
         self.base_url = (base_url or f"https://{self.instance}").rstrip("/")
         self.session = session or requests.Session()
         self.timeout = timeout
@@ -155,6 +169,15 @@ class MastodonCollector:
         if since_id:
             yield from self._pages_forward(url, params, min_id=since_id)
             return
+        yield from self._pages_backward(url, params)
+
+    def pages_recent(self, *, tag: str, since: datetime):
+        """The tag's statuses from the newest down to those created at `since` (since_id
+        is the first id of that time), a page at a time, up to MAX_PAGES."""
+        url = f"{self.base_url}/api/v1/timelines/tag/{quote(tag)}"
+        yield from self._pages_backward(url, {"limit": PAGE_SIZE, "since_id": str(snowflake_at(since))})
+
+    def _pages_backward(self, url: str, params: dict):
         for _page in range(MAX_PAGES):
             response = self._get(url, params)
             statuses = json_body(response, service=self.instance, expected=list)
@@ -185,23 +208,36 @@ class MastodonCollector:
             min_id = newest
         logger.info("Mastodon %s: %d pages read, the next run goes on from %s", self.instance, MAX_PAGES, min_id)
 
-    def collect(self, *, hashtag: Hashtag, matcher: Matcher | None = None) -> int:
-        """Read the tag's new statuses; returns statuses stored.
+    def collect(self, *, hashtag: Hashtag, matcher: Matcher | None = None, refresh: bool = False) -> int:
+        """Read the tag's new statuses (with `refresh`, those of the last refresh_window
+        again); returns statuses stored.
 
         Raises Skipped when the query is paused or another run holds it, CollectorError
         when the run fails (recorded). Reading forward, every page follows the last without
         a gap, so a run stopped part-way (error, rate limit, page limit) keeps its progress
         as since_id. A first run reads backward from the newest: it sets since_id only when
-        it ends (a failed first run starts again from the newest).
+        it ends (a failed first run starts again from the newest). A refresh leaves since_id
+        as it is: it reads below it.
         """
         matcher = matcher or Matcher()
         tag = hashtags.spelling_variants(hashtag.tag)[-1]
         state = query_claim(key=f"mastodon:{self.instance}:{hashtag.normalized}", source=SocialPost.Source.MASTODON)
         now = timezone.now()
-        forward = bool(state.since_id)
-        newest, seen = state.since_id, 0
+        since_id = state.since_id
+        if since_id and not since_id.isdigit():
+            # Mastodon ids are numbers: anything else was typed by hand before the admin
+            # checked it. Reading it would fail the query at every run; read as a first run.
+            logger.warning("Mastodon %s #%s: since_id %r is not a status id; reading from the newest instead",
+                           self.instance, hashtag.tag, since_id)  # fmt: skip
+            since_id = ""
+        forward = bool(since_id) and not refresh
+        newest, seen = since_id, 0
+        if refresh:
+            pages = self.pages_recent(tag=tag, since=now - self.refresh_window)
+        else:
+            pages = self.pages(tag=tag, since_id=since_id)
         try:
-            for statuses in self.pages(tag=tag, since_id=state.since_id):
+            for statuses in pages:
                 try:
                     page_newest = newest
                     for status_id in _ids(statuses):
@@ -218,9 +254,9 @@ class MastodonCollector:
             logger.warning("Mastodon collection of #%s on %s stopped: %s", hashtag.tag, self.instance, exc)
             return seen
         except RateLimited as exc:
-            logger.warning("%s: paused until %s", exc, exc.until.isoformat())
-            query_release(
-                state, resume_at=exc.until, last_run_at=now, posts_seen=F("posts_seen") + seen,
+            logger.warning("%s: every query on %s paused until %s", exc, self.instance, exc.until.isoformat())
+            query_release_paused(
+                state, exc, last_run_at=now, posts_seen=F("posts_seen") + seen,
                 **({"since_id": newest} if forward else {}),
             )  # fmt: skip
             return seen
@@ -235,14 +271,17 @@ class MastodonCollector:
             query_release(state)
             raise
         query_release(
-            state, since_id=newest, last_run_at=now, last_success_at=timezone.now(), last_error="",
-            posts_seen=F("posts_seen") + seen,
+            state, last_run_at=now, last_success_at=timezone.now(), last_error="", posts_seen=F("posts_seen") + seen,
+            **({} if refresh else {"since_id": newest}),
         )  # fmt: skip
         return seen
 
 
-def collect_all(*, base_urls: dict[str, str] | None = None, sleep=time.sleep) -> dict[str, int | str]:
-    """Every active hashtag on every configured instance; one failure does not stop the rest.
+def collect_all(
+    *, base_urls: dict[str, str] | None = None, sleep=time.sleep, refresh: bool = False, only: list[str] | None = None
+) -> dict[str, int | str]:
+    """Every active hashtag on every configured instance (only the "instance:tag" keys in
+    `only`, if given); one failure does not stop the rest.
 
     `base_urls` maps an instance to another address (tests serve it locally). Values:
     statuses stored, or why not."""
@@ -251,12 +290,17 @@ def collect_all(*, base_urls: dict[str, str] | None = None, sleep=time.sleep) ->
         return results
     matcher = Matcher()
     tags = list(Hashtag.objects.filter(is_active=True))
+    window = timedelta(hours=settings.MASTODON_REFRESH_HOURS)
     for instance in settings.MASTODON_INSTANCES:
-        collector = MastodonCollector(instance=instance, base_url=(base_urls or {}).get(instance), sleep=sleep)
+        collector = MastodonCollector(
+            instance=instance, base_url=(base_urls or {}).get(instance), sleep=sleep, refresh_window=window
+        )
         for hashtag in tags:
             key = f"{instance}:{hashtag.normalized}"
+            if only is not None and key not in only:
+                continue
             try:
-                results[key] = collector.collect(hashtag=hashtag, matcher=matcher)
+                results[key] = collector.collect(hashtag=hashtag, matcher=matcher, refresh=refresh)
             except Skipped as exc:
                 results[key] = str(exc)
             except CollectorError as exc:

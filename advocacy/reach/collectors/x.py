@@ -5,10 +5,12 @@ and without accents). Runs are incremental (`since_id`) and follow `next_token`;
 stopped part-way records the gap it left (`until_id`), read first by the next runs, so no
 post is skipped. On a 429 the query waits until the reset time X gives in
 `x-rate-limit-reset` (logged): a few seconds asleep (X_MAX_RATE_LIMIT_WAIT), longer as a
-pause recorded on its CollectorState, which later runs skip until the reset, so no worker
-is held. One run at a time collects a query (see collectors.query_claim); transient
-failures are retried a few times. Without a bearer token the collector is off, which is
-logged once per process.
+pause recorded on the CollectorState of every X query (with a bearer token the limit is
+the app's, not a hashtag's), which later runs skip until the reset, so no worker is held.
+A 429 that says the project's monthly post cap is reached pauses them for
+X_USAGE_CAP_PAUSE_HOURS instead: X gives no time for the cap's reset. One run at a time
+collects a query (see collectors.query_claim); transient failures are retried a few
+times. Without a bearer token the collector is off, which is logged once per process.
 """
 
 import itertools
@@ -34,6 +36,7 @@ from advocacy.reach.collectors import (
     query_claim,
     query_claim_renew,
     query_release,
+    query_release_paused,
 )
 from advocacy.reach.ingestion import Matcher, PostData, posts_upsert
 from advocacy.reach.models import CollectorState, Hashtag, SocialPost
@@ -44,6 +47,9 @@ SEARCH_PATH = "/2/tweets/search/recent"
 MAX_ATTEMPTS = 4
 # Recent search reaches seven days back; a refresh starts just inside that window.
 RECENT_WINDOW = timedelta(days=7) - timedelta(minutes=5)
+# The problem type of the 429 X sends once the project has read its monthly post cap
+# (title "UsageCapExceeded"). Its rate-limit headers still show requests left.
+USAGE_CAPPED = "https://api.twitter.com/2/problems/usage-capped"
 _warned_off = False
 # What an operator reading the log should check first.
 _HINTS = {
@@ -122,10 +128,34 @@ def _refused_cursor(response) -> bool:
         return False
 
 
+class UsageCapped(RateLimited):
+    """X refuses every read until the project's monthly post cap resets (billing cycle)."""
+
+    reason = CollectorState.PauseReason.USAGE_CAP
+
+
+def _usage_capped(response) -> str:
+    """X's own words when a 429 is the monthly post cap, not a rate limit; "" otherwise."""
+    try:
+        problem = response.json()
+    except ValueError:
+        return ""
+    if not isinstance(problem, dict):
+        return ""
+    if problem.get("type") != USAGE_CAPPED and problem.get("title") != "UsageCapExceeded":
+        return ""
+    return str(problem.get("detail") or problem.get("title"))
+
+
 class XCollector:
     def __init__(self, *, token: str, base_url: str, session=None, sleep=time.sleep, clock=time.time,
-                 max_wait: int = 10, timeout: float = 30):  # fmt: skip
+                 max_wait: int = 10, timeout: float = 30, refresh_window: timedelta = timedelta(days=3),
+                 usage_cap_pause: timedelta = timedelta(hours=24)):  # fmt: skip
         self.token = token
+        # A refresh re-reads this far back: every post it returns counts against the
+        # monthly post cap (once a day), so the window is the refresh's cost.
+        self.refresh_window = min(refresh_window, RECENT_WINDOW)
+        self.usage_cap_pause = usage_cap_pause
         self.base_url = base_url.rstrip("/")
         self.session = session or requests.Session()
         self.sleep = sleep
@@ -145,6 +175,9 @@ class XCollector:
                 service="X API",
             )
             if response.status_code == 429:
+                if detail := _usage_capped(response):
+                    until = datetime.fromtimestamp(self.clock(), tz=UTC) + self.usage_cap_pause
+                    raise UsageCapped(f"X API monthly usage cap reached ({detail})", until=until)
                 self._wait_for_reset(response)
                 continue
             if response.status_code == 400 and _refused_cursor(response):
@@ -195,7 +228,8 @@ class XCollector:
             params = {**params, "next_token": next_token}
 
     def collect(self, *, hashtag: Hashtag, refresh: bool = False, matcher: Matcher | None = None) -> int:
-        """Fetch new posts for `hashtag` (or the last seven days with `refresh`); returns posts stored.
+        """Fetch new posts for `hashtag` (or, with `refresh`, those of the last `refresh_window`
+        again, for their metrics); returns posts stored.
 
         Raises Skipped when the query is paused or another run holds it, CollectorError
         when the run fails (recorded on the query's state). A rate limit longer than
@@ -221,7 +255,7 @@ class XCollector:
                     query=build_query(hashtag.tag),
                     since_id=since_id,
                     until_id=until_id,
-                    start_time=now - RECENT_WINDOW if refresh else None,
+                    start_time=now - self.refresh_window if refresh else None,
                 )
                 first = next(pages, None)
             except CursorTooOld:
@@ -255,9 +289,17 @@ class XCollector:
             logger.warning("X collection of #%s stopped: %s", hashtag.tag, exc)
             return seen
         except RateLimited as exc:
-            logger.warning("X API rate limit for #%s: paused until %s (%s)", hashtag.tag, exc.until.isoformat(), exc)
-            query_release(
-                state, resume_at=exc.until, last_run_at=now, posts_seen=F("posts_seen") + seen,
+            if isinstance(exc, UsageCapped):
+                logger.error(
+                    "%s, met by #%s: every X query is paused until %s. The cap resets with the project's billing "
+                    "cycle (its date is on the X developer portal); an admin can lift the pause sooner "
+                    "(« États des collecteurs »).", exc, hashtag.tag, exc.until.isoformat(),
+                )  # fmt: skip
+            else:
+                logger.warning("X API rate limit for #%s: every X query paused until %s (%s)", hashtag.tag,
+                               exc.until.isoformat(), exc)  # fmt: skip
+            query_release_paused(
+                state, exc, last_run_at=now, posts_seen=F("posts_seen") + seen,
                 **({} if refresh else _gap_after_stop(state, newest=newest, oldest=oldest)),
             )  # fmt: skip
             return seen
@@ -314,6 +356,8 @@ def collector_from_settings(**kwargs) -> XCollector | None:
         token=settings.X_BEARER_TOKEN,
         base_url=settings.X_API_BASE_URL,
         max_wait=settings.X_MAX_RATE_LIMIT_WAIT,
+        refresh_window=timedelta(days=settings.X_REFRESH_DAYS),
+        usage_cap_pause=timedelta(hours=settings.X_USAGE_CAP_PAUSE_HOURS),
         **kwargs,
     )
 
