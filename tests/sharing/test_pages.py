@@ -115,6 +115,40 @@ def test_a_new_version_of_a_kit_renews_its_cached_card(amb_client):
     assert "Titre corrigé" in page and "Titre d’origine" not in page
 
 
+def test_a_deployment_that_changes_the_card_renews_the_cached_cards(amb_client, settings, tmp_path):
+    from advocacy.sharing import views
+
+    live_kit(title="Un kit")
+    assert "Un kit" in amb_client.get(reverse("sharing:feed")).content.decode()  # cached
+    # The next deployment renders the card differently: its new processes show the new
+    # card at once, not the cached one until it expires.
+    card = tmp_path / "sharing" / "_feed_card.html"
+    card.parent.mkdir()
+    card.write_text('<h2 class="fr-card__title">{{ kit.title }}, nouvelle carte</h2>')
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}]
+    views.feed_card_rendering.cache_clear()
+    try:
+        assert "Un kit, nouvelle carte" in amb_client.get(reverse("sharing:feed")).content.decode()
+    finally:
+        views.feed_card_rendering.cache_clear()
+
+
+def test_the_cards_cache_key_follows_the_code_that_writes_their_dates(monkeypatch):
+    import inspect
+
+    from advocacy.sharing import views
+
+    views.feed_card_rendering.cache_clear()
+    before = views.feed_card_rendering()
+    real = inspect.getsource
+    monkeypatch.setattr(inspect, "getsource", lambda code: real(code) + ("# 1er" if code is dates else ""))
+    views.feed_card_rendering.cache_clear()
+    try:
+        assert views.feed_card_rendering() != before
+    finally:
+        views.feed_card_rendering.cache_clear()
+
+
 def test_feed_query_count_does_not_grow_with_kits(amb_client, ambassador, org, charter, django_assert_num_queries):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
