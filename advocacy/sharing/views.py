@@ -267,17 +267,17 @@ def my_shares(request, slug):
     return render(request, "sharing/_my_shares.html", {"kit": kit, "my_shares": shares, "post_form": PostUrlForm()})
 
 
-IMPACT_SHARES_PAGE_SIZE = 50
+IMPACT_LINKS_PAGE_SIZE = 50
 
 
 @require_roles(Role.AMBASSADOR)
 def impact(request):
     """My impact: my shares, the people who clicked, per network and over time.
 
-    The figures count every share and click; only the list of shares is paginated.
+    The figures count every share and click; only the list of shared links is paginated.
     """
     figures = selectors.impact_of(user=request.user)
-    shares = Paginator(selectors.shares_of(user=request.user), IMPACT_SHARES_PAGE_SIZE).get_page(
+    links = Paginator(selectors.shared_links_of(user=request.user), IMPACT_LINKS_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     chart = {
@@ -287,9 +287,7 @@ def impact(request):
     }
     # The chart's figures as a table too, for who cannot see the chart.
     daily = list(zip(figures.days, figures.clicks_per_day, strict=True))
-    return render(
-        request, "sharing/impact.html", {"figures": figures, "shares": shares, "chart": chart, "daily": daily}
-    )
+    return render(request, "sharing/impact.html", {"figures": figures, "links": links, "chart": chart, "daily": daily})
 
 
 @public
