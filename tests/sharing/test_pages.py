@@ -393,7 +393,7 @@ def test_my_impact_lists_every_link_page_by_page_and_counts_them_all(amb_client,
     assert [cell.get_text() for cell in rows[-1].select("td")][1:] == [
         "Mastodon",
         "1",
-        dates.date_format(timezone.localtime(Share.objects.get(pk=oldest.pk).created_at), "j F Y"),
+        timezone.localtime(Share.objects.get(pk=oldest.pk).created_at).strftime("%d/%m/%Y"),
         "4",
     ]
     assert soup.select_one("#figure-shares").get_text() == "5"
