@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from advocacy.errors import DomainError
+from advocacy.parsers import NonFiniteNumberError
 
 
 def _flatten(detail):
@@ -31,6 +32,11 @@ def _parse_error_message(exc):
     # Expecting value: line 1 column 2 (char 1)"); the parser's exception is kept as
     # the context, which still says where the body went wrong.
     cause = exc.__cause__ or exc.__context__
+    if isinstance(cause, NonFiniteNumberError):
+        return _(
+            "Le corps de la requête contient %(value)s (ligne %(line)s, colonne %(column)s), "
+            "qui n’est pas un nombre en JSON : envoyez un nombre fini ou null."
+        ) % {"value": cause.constant, "line": cause.lineno, "column": cause.colno}
     if isinstance(cause, json.JSONDecodeError):
         return _(
             "Le corps de la requête n’est pas un JSON valide (ligne %(line)s, colonne %(column)s) : "

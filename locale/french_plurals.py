@@ -8,11 +8,12 @@ This catalogue holds each plural string of the English catalogues as its own Fre
 "translation", under the French rule. `make messages` writes and compiles it.
 
 A project catalogue takes precedence over the libraries' own, so it also corrects them:
-django-allauth's French (sign-in, sign-up, password reset, MFA) writes straight
-apostrophes where the site writes ’, and django-dsfr marks an optional field
-« (Optionnel) » where the site writes « (facultatif) ». Only the strings that need it are
-written here, taken from the installed allauth, so an upgrade is followed by running
-`make messages` again.
+the French of django-allauth (sign-in, sign-up, password reset, MFA), of Django REST
+framework, of django-filter and of Django's own validators (the API's error messages)
+writes straight apostrophes where the site writes ’, and django-dsfr marks an optional
+field « (Optionnel) » where the site writes « (facultatif) ». Only the strings that need
+it are written here, taken from the installed libraries, so an upgrade is followed by
+running `make messages` again.
 """
 
 import re
@@ -29,6 +30,19 @@ OVERRIDES = {
     # django-dsfr's mark of an optional field (DSFR_MARK_OPTIONAL_FIELDS), « (Optionnel) »
     # in its catalogue, capitalised mid-label; the site's labels write « (facultatif) ».
     "(Optional)": "(facultatif)",
+    # Django REST framework's token errors (TokenAuthentication) speak of a « token » and
+    # not of the header to fix; the site calls it a « jeton », created in the profile.
+    "Invalid token header. No credentials provided.": (
+        "En-tête Authorization incomplet : écrivez « Token », une espace, puis votre jeton."
+    ),
+    "Invalid token header. Token string should not contain spaces.": (
+        "En-tête Authorization non valide : écrivez « Token », une espace, puis votre jeton, sans autre espace."
+    ),
+    "Invalid token header. Token string should not contain invalid characters.": (
+        "En-tête Authorization non valide : un jeton ne contient que des lettres et des chiffres."
+    ),
+    "Invalid token.": "Jeton inconnu : il a peut-être été révoqué ou remplacé. Créez-en un dans votre profil.",
+    "User inactive or deleted.": "Le compte de ce jeton est désactivé ou supprimé.",
 }
 
 # An apostrophe between two letters, outside an HTML tag (an attribute could be quoted
@@ -41,15 +55,39 @@ def typographic(text: str) -> str:
     return "".join(part if part.startswith("<") else _APOSTROPHE.sub("\u2019", part) for part in _TAG.split(text))
 
 
-def library_corrections(seen: set) -> list:
-    """allauth's French entries written with straight apostrophes, rewritten with ’."""
-    import allauth
+# The libraries whose French the site shows, in the order Django reads their catalogues
+# (INSTALLED_APPS, then Django's own): the first one to translate a string wins. Django
+# REST framework ships only its compiled catalogue.
+LIBRARY_CATALOGUES = (
+    ("allauth", "locale/fr/LC_MESSAGES/django.po"),
+    ("rest_framework", "locale/fr/LC_MESSAGES/django.mo"),
+    ("django_filters", "locale/fr/LC_MESSAGES/django.po"),
+    ("django", "conf/locale/fr/LC_MESSAGES/django.po"),
+)
 
-    source = Path(allauth.__file__).parent / "locale" / "fr" / "LC_MESSAGES" / "django.po"
+
+def _catalogue(package: str, path: str):
+    import importlib
+
+    source = Path(importlib.import_module(package).__file__).parent / path
+    return polib.mofile(str(source)) if path.endswith(".mo") else polib.pofile(str(source))
+
+
+def library_corrections(seen: set) -> list:
+    """The libraries' French entries written with straight apostrophes, rewritten with ’."""
     entries = []
-    for entry in polib.pofile(str(source)):
+    for package, path in LIBRARY_CATALOGUES:
+        entries.extend(_corrections(_catalogue(package, path), seen))
+    return entries
+
+
+def _corrections(catalogue, seen: set) -> list:
+    entries = []
+    for entry in catalogue:
         key = (entry.msgctxt, entry.msgid)
-        if entry.obsolete or "fuzzy" in entry.flags or key in seen or not entry.translated():
+        # A compiled catalogue holds only translated, current entries (and no flags).
+        translated = entry.translated() if hasattr(entry, "translated") else bool(entry.msgstr or entry.msgstr_plural)
+        if entry.obsolete or "fuzzy" in entry.flags or key in seen or not translated:
             continue
         if entry.msgid_plural:
             original = {int(k): v for k, v in entry.msgstr_plural.items()}

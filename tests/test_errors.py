@@ -58,6 +58,66 @@ def test_a_body_that_is_not_utf8_is_refused_in_french(api_client, curator):
     assert (error["code"], error["message"]) == ("parse_error", "Le corps de la requête n’est pas encodé en UTF-8.")
 
 
+@pytest.mark.parametrize(
+    ("body", "value", "where"),
+    [
+        ('{"title": "NaN, Infinity",\n "x": NaN}', "NaN", "ligne 2, colonne 7"),
+        ("[1, -Infinity]", "-Infinity", "ligne 1, colonne 5"),
+        ('{"a": {"b": [Infinity]}}', "Infinity", "ligne 1, colonne 14"),
+    ],
+)
+def test_a_number_json_forbids_is_refused_with_what_and_where(api_client, curator, body, value, where):
+    # Python's json reads NaN and Infinity, which JSON has no words for.
+    api_client.force_authenticate(curator)
+    response = api_client.post(reverse("api_kits"), data=body, content_type="application/json")
+    assert response.status_code == 400
+    error = _error(response)
+    assert error["code"] == "parse_error"
+    assert error["message"] == (
+        f"Le corps de la requête contient {value} ({where}), qui n’est pas un nombre en JSON : "
+        "envoyez un nombre fini ou null."
+    )
+
+
+@pytest.mark.parametrize(
+    ("header", "message"),
+    [
+        ("Token", "En-tête Authorization incomplet : écrivez « Token », une espace, puis votre jeton."),
+        (
+            "Token a b",
+            "En-tête Authorization non valide : écrivez « Token », une espace, puis votre jeton, sans autre espace.",
+        ),
+        ("Token inconnu", "Jeton inconnu : il a peut-être été révoqué ou remplacé. Créez-en un dans votre profil."),
+    ],
+)
+def test_a_wrong_token_says_what_to_fix_in_french(api_client, db, header, message):
+    response = api_client.get(reverse("api_kits"), HTTP_AUTHORIZATION=header)
+    assert response.status_code == 401
+    error = _error(response)
+    assert (error["code"], error["message"]) == ("authentication_failed", message)
+
+
+def test_the_token_of_a_deactivated_account_is_refused_in_french(api_client, ambassador):
+    from rest_framework.authtoken.models import Token
+
+    token = Token.objects.create(user=ambassador)
+    ambassador.is_active = False
+    ambassador.save(update_fields=["is_active"])
+    response = api_client.get(reverse("api_kits"), HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert response.status_code == 401
+    assert _error(response)["message"] == "Le compte de ce jeton est désactivé ou supprimé."
+
+
+def test_a_validation_error_of_drf_writes_the_sites_apostrophe(api_client, curator):
+    api_client.force_authenticate(curator)
+    response = api_client.post(reverse("api_kits"), data={"title": "Un kit", "texts": "pas une liste"}, format="json")
+    assert response.status_code == 400
+    # DRF's own French: « d'éléments » in its catalogue, corrected by the project's.
+    assert _error(response)["fields"]["texts"] == {
+        "non_field_errors": ["Attendait une liste d’éléments mais a reçu «\xa0str\xa0»."]
+    }
+
+
 def test_parse_errors_follow_the_language_asked_for(api_client, curator):
     api_client.force_authenticate(curator)
     response = api_client.post(

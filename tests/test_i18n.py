@@ -136,3 +136,31 @@ def test_optional_fields_say_facultatif_in_french(client, ambassador):
     body = client.get(reverse("guidelines_check")).content.decode()
     assert "Réseau\xa0(facultatif)" in body or "Réseau (facultatif)" in body
     assert "(Optionnel)" not in body and "(Optional)" not in body
+
+
+def test_the_api_libraries_french_writes_the_sites_apostrophe():
+    # Every French message of Django REST framework, django-filter and Django's validators
+    # that an API response can carry, as the site translates it (locale/french_plurals.py).
+    import re
+
+    from django.utils import translation
+
+    sys.path.insert(0, str(ROOT / "locale"))
+    try:
+        from french_plurals import LIBRARY_CATALOGUES, _catalogue
+    finally:
+        sys.path.remove(str(ROOT / "locale"))
+    straight = re.compile(r"(?<=\w)'(?=\w)")
+    found = []
+    with translation.override("fr"):
+        for package, path in LIBRARY_CATALOGUES[1:]:
+            for entry in _catalogue(package, path):
+                if entry.msgid_plural:
+                    text = translation.ngettext(entry.msgid, entry.msgid_plural, 2)
+                elif entry.msgctxt:
+                    text = translation.pgettext(entry.msgctxt, entry.msgid)
+                else:
+                    text = translation.gettext(entry.msgid)
+                if straight.search(re.sub(r"<[^>]*>", "", text)):
+                    found.append(text)
+    assert not found, found

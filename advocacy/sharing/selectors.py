@@ -6,14 +6,15 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.db.models import Count, FilteredRelation, Prefetch, Q, QuerySet
+from django.db.models import Count, F, FilteredRelation, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.models import User
 from advocacy.sharing.clicks import ClickKind
 from advocacy.sharing.intents import Channel
-from advocacy.sharing.models import Click, Share
+from advocacy.sharing.models import Click, Share, TrackedLink
 
 
 def kits_for_feed(*, user: User, topic: str | None = None) -> QuerySet:
@@ -163,17 +164,32 @@ def share_of(*, user: User, pk: int) -> Share:
     return get_object_or_404(Share.objects.select_related("kit", "link"), pk=pk, ambassador=user)
 
 
-def shares_of(*, user: User) -> QuerySet:
-    """The person's own shares, newest first, with their human clicks and unique visitors."""
-    human = Q(link__clicks__kind=ClickKind.HUMAN)
+def shared_links_of(*, user: User) -> QuerySet:
+    """The person's own tracked links that were shared or clicked, the last shared first,
+    each with `share_count`, `last_shared_at` and `human_clicks`.
+
+    One row per link (kit × channel), however many times it was shared: every post of a
+    link carries the same address, so its clicks cannot be told apart by share. They are
+    counted once, on the link, and the rows add up to the totals of `impact_of`.
+    """
+    human_clicks = (
+        Click.objects.filter(link=OuterRef("pk"), kind=ClickKind.HUMAN)
+        .order_by()
+        .values("link")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return (
-        Share.objects.filter(ambassador=user)
-        .select_related("kit", "link")
+        TrackedLink.objects.filter(ambassador=user)
+        .select_related("kit")
+        .only("channel", "kit__title")
         .annotate(
-            human_clicks=Count("link__clicks", filter=human),
-            other_requests=Count("link__clicks", filter=~human),
+            share_count=Count("shares"),
+            last_shared_at=Max("shares__created_at"),
+            human_clicks=Coalesce(Subquery(human_clicks), 0),
         )
-        .order_by("-created_at")
+        .filter(Q(share_count__gt=0) | Q(human_clicks__gt=0))
+        .order_by(F("last_shared_at").desc(nulls_last=True), "-pk")
     )
 
 

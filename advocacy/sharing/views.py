@@ -1,11 +1,15 @@
 """Pages of the ambassador portal: the feed, the share page of a kit, my impact."""
 
+import functools
+import hashlib
+import inspect
+
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
+from django.template.loader import get_template, render_to_string
 from django.utils.timezone import localtime
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -21,6 +25,7 @@ from advocacy.sharing.forms import PostUrlForm, ShareForm
 from advocacy.sharing.intents import CLIPBOARD_CHANNELS, Channel, clean_instance, share_intent
 from advocacy.sharing.models import Share
 from advocacy.sharing.redirect import click_redirect  # noqa: F401 - routed from urls.py
+from advocacy.templatetags import app_tags
 from content.selectors import topics_all
 
 FEED_PAGE_SIZE = 12
@@ -64,6 +69,20 @@ def feed(request):
 
 
 FEED_CARD_SECONDS = 600
+FEED_CARD_TEMPLATE = "sharing/_feed_card.html"
+
+
+@functools.cache
+def feed_card_rendering() -> str:
+    """A fingerprint of what turns a kit into its feed card: the card's template, as the
+    template loaders find it, and the code that writes what the card shows (dates, the
+    site's filters, `_feed_cards`). It is part of every card's cache key, so that after a
+    deployment that changes any of them (« 1er décembre » for « 1 décembre ») the new
+    processes render the cards again instead of serving the old text for up to
+    FEED_CARD_SECONDS. Computed once per process: a deployment starts new ones."""
+    sources = [get_template(FEED_CARD_TEMPLATE).template.source]
+    sources += [inspect.getsource(code) for code in (dates, app_tags, _feed_cards)]
+    return hashlib.blake2b("\0".join(sources).encode(), digest_size=6).hexdigest()
 
 
 def _feed_cards(kits) -> dict:
@@ -73,8 +92,11 @@ def _feed_cards(kits) -> dict:
 
     The cards missing from the cache are rendered from two queries, whatever their number.
     """
-    language = get_language()
-    keys = {kit.pk: f"sharing:card:{kit.pk}:{kit.version}:{kit.updated_at.timestamp()}:{language}" for kit in kits}
+    language, rendering = get_language(), feed_card_rendering()
+    keys = {
+        kit.pk: f"sharing:card:{rendering}:{kit.pk}:{kit.version}:{kit.updated_at.timestamp()}:{language}"
+        for kit in kits
+    }
     cards = cache.get_many(keys.values())
     missing = [pk for pk, key in keys.items() if key not in cards]
     if missing:
@@ -83,7 +105,7 @@ def _feed_cards(kits) -> dict:
             published = ""
             if kit.published_at:
                 published = _("Publié le %(date)s") % {"date": dates.date_format(localtime(kit.published_at), "j F Y")}
-            fresh[keys[kit.pk]] = (render_to_string("sharing/_feed_card.html", {"kit": kit}), published)
+            fresh[keys[kit.pk]] = (render_to_string(FEED_CARD_TEMPLATE, {"kit": kit}), published)
         cache.set_many(fresh, FEED_CARD_SECONDS)
         cards.update(fresh)
     return {pk: cards[key] for pk, key in keys.items() if key in cards}
@@ -245,17 +267,17 @@ def my_shares(request, slug):
     return render(request, "sharing/_my_shares.html", {"kit": kit, "my_shares": shares, "post_form": PostUrlForm()})
 
 
-IMPACT_SHARES_PAGE_SIZE = 50
+IMPACT_LINKS_PAGE_SIZE = 50
 
 
 @require_roles(Role.AMBASSADOR)
 def impact(request):
     """My impact: my shares, the people who clicked, per network and over time.
 
-    The figures count every share and click; only the list of shares is paginated.
+    The figures count every share and click; only the list of shared links is paginated.
     """
     figures = selectors.impact_of(user=request.user)
-    shares = Paginator(selectors.shares_of(user=request.user), IMPACT_SHARES_PAGE_SIZE).get_page(
+    links = Paginator(selectors.shared_links_of(user=request.user), IMPACT_LINKS_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     chart = {
@@ -265,9 +287,7 @@ def impact(request):
     }
     # The chart's figures as a table too, for who cannot see the chart.
     daily = list(zip(figures.days, figures.clicks_per_day, strict=True))
-    return render(
-        request, "sharing/impact.html", {"figures": figures, "shares": shares, "chart": chart, "daily": daily}
-    )
+    return render(request, "sharing/impact.html", {"figures": figures, "links": links, "chart": chart, "daily": daily})
 
 
 @public

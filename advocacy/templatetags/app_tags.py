@@ -4,6 +4,7 @@ import html as html_module
 import re
 
 from django import template
+from django.http import QueryDict
 from django.utils.html import strip_tags
 
 from advocacy import richtext as richtext_module
@@ -28,6 +29,43 @@ def richtext(value: str):
 @register.inclusion_tag("includes/form_fields.html")
 def form_fields(form):
     return {"form": form}
+
+
+@register.inclusion_tag("includes/pagination.html", takes_context=True)
+def pagination(context, page, anchor=""):
+    """The site's one pagination (DSFR's) under a list split in `page`s (a Django Page).
+
+    First, previous, the page numbers around the current one with the first and the last
+    (only the neighbours on a phone), next, last. Every link keeps the page's other query
+    parameters (its filters) and ends with `anchor` ("#list") to come back to the list.
+    """
+    request = context.get("request")
+    query = request.GET.copy() if request is not None else QueryDict(mutable=True)
+
+    def href(number):
+        query["page"] = number
+        return f"?{query.urlencode()}{anchor}"
+
+    paginator, current = page.paginator, page.number
+    numbers = [
+        {"ellipsis": True}
+        if number == paginator.ELLIPSIS
+        else {
+            "number": number,
+            "href": href(number),
+            "is_current": number == current,
+            "is_near": abs(number - current) <= 1,
+        }
+        for number in paginator.get_elided_page_range(current, on_each_side=1, on_ends=1)
+    ]
+    return {
+        "page": page,
+        "numbers": numbers,
+        "first": href(1) if page.has_previous() else "",
+        "previous": href(page.previous_page_number()) if page.has_previous() else "",
+        "next": href(page.next_page_number()) if page.has_next() else "",
+        "last": href(paginator.num_pages) if page.has_next() else "",
+    }
 
 
 # Where a block of rich text ends (a paragraph, a list item, a line break).

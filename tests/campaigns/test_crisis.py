@@ -222,3 +222,14 @@ def test_erasure_keeps_campaign_figures_without_the_person(
     assert not Notification.objects.filter(body__contains=person.email).exists()
     assert RetractionRequest.objects.filter(kit=kit).count() == 3
     assert RetractionRequest.objects.filter(kit=kit, ambassador__isnull=True).count() == 1
+
+
+def test_the_crisis_journal_pages_come_back_to_the_journal(client, moderator):
+    CrisisEvent.objects.bulk_create(
+        CrisisEvent(action=CrisisEvent.Action.PAUSE_SET, actor=moderator, reason=f"Motif {n}") for n in range(26)
+    )
+    client.force_login(moderator)
+    page = client.get(reverse("campaigns:crisis")).content.decode()
+    assert 'href="?page=2#journal"' in page
+    second = client.get(reverse("campaigns:crisis"), {"page": "2"}).content.decode()
+    assert re.search(r'<a class="fr-pagination__link" aria-current="page" title="Page 2">2</a>', second)

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from advocacy.campaigns import alerts, services
-from advocacy.campaigns.models import Alert, Delivery, Notification
+from advocacy.campaigns.models import Alert, Campaign, Delivery, Notification
 from tests.campaigns.factories import ambassadors
 
 pytestmark = pytest.mark.django_db
@@ -104,3 +104,17 @@ def test_open_alerts_show_as_a_banner_for_the_web_social_team_only(client, curat
     assert "alerte(s)" in client.get(reverse("home")).content.decode()
     client.force_login(ambassador)
     assert "alerte(s)" not in client.get(reverse("home")).content.decode()
+
+
+def test_the_live_refresh_stays_on_the_page_of_undelivered_people_being_read(client, curator, org, charter):
+    # The dashboard refreshes itself every 5 s while the campaign runs: the refresh asks
+    # for the page the person is reading, not the first one.
+    ambassadors(2, unit=org["a-bre-1"], charter=charter)
+    campaign = services.announcement_send(by=curator, subject="Annonce", body="Texte")
+    assert campaign.status != Campaign.Status.FINISHED
+    client.force_login(curator)
+    live_url = reverse("campaigns:campaign_live", args=[campaign.pk])
+    page = client.get(reverse("campaigns:campaign_detail", args=[campaign.pk]), {"page": "2"}).content.decode()
+    assert f'hx-get="{live_url}?page=2"' in page
+    refreshed = client.get(live_url, {"page": "2"}).content.decode()
+    assert f'hx-get="{live_url}?page=2"' in refreshed

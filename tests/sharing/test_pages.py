@@ -115,6 +115,40 @@ def test_a_new_version_of_a_kit_renews_its_cached_card(amb_client):
     assert "Titre corrigé" in page and "Titre d’origine" not in page
 
 
+def test_a_deployment_that_changes_the_card_renews_the_cached_cards(amb_client, settings, tmp_path):
+    from advocacy.sharing import views
+
+    live_kit(title="Un kit")
+    assert "Un kit" in amb_client.get(reverse("sharing:feed")).content.decode()  # cached
+    # The next deployment renders the card differently: its new processes show the new
+    # card at once, not the cached one until it expires.
+    card = tmp_path / "sharing" / "_feed_card.html"
+    card.parent.mkdir()
+    card.write_text('<h2 class="fr-card__title">{{ kit.title }}, nouvelle carte</h2>')
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}]
+    views.feed_card_rendering.cache_clear()
+    try:
+        assert "Un kit, nouvelle carte" in amb_client.get(reverse("sharing:feed")).content.decode()
+    finally:
+        views.feed_card_rendering.cache_clear()
+
+
+def test_the_cards_cache_key_follows_the_code_that_writes_their_dates(monkeypatch):
+    import inspect
+
+    from advocacy.sharing import views
+
+    views.feed_card_rendering.cache_clear()
+    before = views.feed_card_rendering()
+    real = inspect.getsource
+    monkeypatch.setattr(inspect, "getsource", lambda code: real(code) + ("# 1er" if code is dates else ""))
+    views.feed_card_rendering.cache_clear()
+    try:
+        assert views.feed_card_rendering() != before
+    finally:
+        views.feed_card_rendering.cache_clear()
+
+
 def test_feed_query_count_does_not_grow_with_kits(amb_client, ambassador, org, charter, django_assert_num_queries):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -287,10 +321,10 @@ def test_my_impact_shows_only_my_own_figures(amb_client, org, charter):
 
 
 def _many_shares(ambassador, count):
-    kit = live_kit(title="Kit partagé souvent")
-    recorded = [share(ambassador=ambassador, kit=kit, network="x") for _ in range(count)]
+    """`count` shares of as many kits on X, one a day, the first the oldest."""
+    recorded = [share(ambassador=ambassador, kit=live_kit(title=f"Kit {n}"), network="x") for n in range(count)]
     start = timezone.now() - dt.timedelta(days=count)
-    for n, row in enumerate(recorded):  # one a day, the first the oldest
+    for n, row in enumerate(recorded):
         Share.objects.filter(pk=row.pk).update(created_at=start + dt.timedelta(days=n))
     return recorded
 
@@ -300,34 +334,69 @@ def _share_rows(response):
     return soup, soup.select("#my-shares tbody tr")
 
 
-def test_my_impact_lists_every_share_page_by_page_and_counts_them_all(amb_client, ambassador):
-    from advocacy.sharing.views import IMPACT_SHARES_PAGE_SIZE
+def _column(rows, css):
+    return [int(row.select_one(css).get_text()) for row in rows]
 
-    count = IMPACT_SHARES_PAGE_SIZE + 5
-    _many_shares(ambassador, count)
-    # The oldest share's link is another one: its clicks are on the last page only.
+
+def test_my_impact_counts_the_clicks_of_a_link_shared_twice_once(amb_client, ambassador):
+    # Two posts of one kit on X carry the same tracked link: its clicks cannot be told
+    # apart by post, so the link is one row and the columns add up to the tiles.
+    kit = live_kit(title="Kit partagé deux fois")
+    first = share(ambassador=ambassador, kit=kit, network="x")
+    second = share(ambassador=ambassador, kit=kit, network="x")
+    assert first.link_id == second.link_id
+    other = share(ambassador=ambassador, kit=kit, network="linkedin")
+    services.clicks_store([click_event(first.link, visitor=f"v{i}") for i in range(3)] + [click_event(other.link)])
+
+    soup, rows = _share_rows(amb_client.get(reverse("sharing:impact")))
+    cells = [[cell.get_text() for cell in row.select("td")] for row in rows]
+    assert [row[:3] + row[4:] for row in cells] == [
+        ["Kit partagé deux fois", "LinkedIn", "1", "1"],
+        ["Kit partagé deux fois", "X", "2", "3"],
+    ]
+    assert sum(_column(rows, ".app-share-count")) == int(soup.select_one("#figure-shares").get_text()) == 3
+    assert sum(_column(rows, ".app-share-clicks")) == int(soup.select_one("#figure-clicks").get_text()) == 4
+
+
+def test_my_impact_lists_a_clicked_link_never_shared_so_the_clicks_add_up(amb_client, ambassador):
+    from advocacy.sharing.services import tracked_links_ensure
+
+    links = tracked_links_ensure(ambassador=ambassador, kit=live_kit(title="Lien copié sans partage"))
+    services.clicks_store([click_event(links["x"])])
+    soup, rows = _share_rows(amb_client.get(reverse("sharing:impact")))
+    assert [cell.get_text() for cell in rows[0].select("td")] == ["Lien copié sans partage", "X", "0", "—", "1"]
+    assert soup.select_one("#figure-clicks").get_text() == "1"
+
+
+def test_my_impact_lists_every_link_page_by_page_and_counts_them_all(amb_client, ambassador, monkeypatch):
+    from advocacy.sharing import views
+
+    monkeypatch.setattr(views, "IMPACT_LINKS_PAGE_SIZE", 3)
+    _many_shares(ambassador, 4)
+    # The oldest share's link is on the last page, with its clicks.
     oldest = share(ambassador=ambassador, network="mastodon")
-    Share.objects.filter(pk=oldest.pk).update(created_at=timezone.now() - dt.timedelta(days=count + 10))
+    Share.objects.filter(pk=oldest.pk).update(created_at=timezone.now() - dt.timedelta(days=30))
     services.clicks_store([click_event(oldest.link, visitor=f"v{i}") for i in range(4)])
 
     soup, rows = _share_rows(amb_client.get(reverse("sharing:impact")))
-    assert len(rows) == IMPACT_SHARES_PAGE_SIZE
-    assert soup.select_one("#figure-shares").get_text() == str(count + 1)
+    assert len(rows) == 3
+    assert soup.select_one("#figure-shares").get_text() == "5"
     assert soup.select_one("#figure-clicks").get_text() == "4"
     assert "Mastodon" in soup.select_one("#impact-channels").get_text()
+    assert "Lignes 1 à 3 sur 5, les derniers partages d’abord." in soup.get_text()
     pagination = soup.select_one("nav.fr-pagination")
-    assert pagination is not None and "1 / 2" in pagination.get_text()
     next_link = pagination.select_one(".fr-pagination__link--next")["href"]
     assert next_link == "?page=2#mes-partages"
 
     soup, rows = _share_rows(amb_client.get(reverse("sharing:impact") + next_link.split("#")[0]))
-    assert len(rows) == 6
+    assert len(rows) == 2
     assert [cell.get_text() for cell in rows[-1].select("td")][1:] == [
         "Mastodon",
-        dates.date_format(timezone.localtime(Share.objects.get(pk=oldest.pk).created_at), "j F Y"),
+        "1",
+        timezone.localtime(Share.objects.get(pk=oldest.pk).created_at).strftime("%d/%m/%Y"),
         "4",
     ]
-    assert soup.select_one("#figure-shares").get_text() == str(count + 1)
+    assert soup.select_one("#figure-shares").get_text() == "5"
 
 
 def test_my_impact_past_the_last_page_shows_the_last_page(amb_client, ambassador):
