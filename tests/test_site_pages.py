@@ -20,3 +20,12 @@ def test_the_profile_links_to_the_support_address_for_a_wrong_unit(client, ambas
     client.force_login(ambassador)
     body = client.get(reverse("profile")).content.decode()
     assert f'si elle est fausse, écrivez à <a href="mailto:{email}">{email}</a>.' in body
+
+
+def test_the_refusal_page_links_to_the_support_address(client, staff):
+    # An agent not yet in the programme who follows a colleague's link lands here.
+    email = settings.BRAND["support_email"]
+    client.force_login(staff)
+    response = client.get(reverse("sharing:feed"))
+    assert response.status_code == 403
+    assert f'écrivez à <a href="mailto:{email}">{email}</a>.' in response.content.decode()
