@@ -8,6 +8,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from accounts import services
 from accounts.models import AuditEvent, CharterVersion, OrgUnit, SocialHandle, User
@@ -146,7 +147,8 @@ class UserAdmin(admin.ModelAdmin):
                 erased += 1
             except DomainError as exc:
                 messages.error(request, exc.message)
-        messages.success(request, _("%(count)d personne(s) effacée(s).") % {"count": erased})
+        erased_message = ngettext("%(count)d personne effacée.", "%(count)d personnes effacées.", erased)
+        messages.success(request, erased_message % {"count": erased})
 
 
 @admin.register(CharterVersion)

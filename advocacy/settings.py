@@ -381,9 +381,11 @@ STORAGES = {
         )
     },
 }
-# django-dsfr ships Subresource Integrity hashes for its own copy of the files; they
-# stay valid because whitenoise serves the files unchanged.
-DSFR_USE_INTEGRITY_CHECKSUMS = True
+# No Subresource Integrity hashes on django-dsfr's files: they are taken from the files as
+# shipped, but the manifest storage rewrites every url() of a collected stylesheet to its
+# hashed name, so in production the browser refused dsfr.min.css and every page lost the
+# design system. The files come from our own origin (CSP 'self'), which SRI adds nothing to.
+DSFR_USE_INTEGRITY_CHECKSUMS = False
 # The design system now recommends marking optional fields rather than required ones.
 DSFR_MARK_OPTIONAL_FIELDS = True
 

@@ -85,7 +85,24 @@ client = Client(HTTP_HOST="ambassadeurs.example.fr")
 plain = client.get("/compte/login/")
 page = client.get("/compte/login/", secure=True)
 cookies = {name: {"secure": bool(m["secure"]), "httponly": bool(m["httponly"])} for name, m in page.cookies.items()}
+# A browser refuses a stylesheet or script whose integrity hash is not that of the file
+# it receives: compare each one with the collected file the page links to.
+import base64, hashlib, re
+from django.conf import settings
+from pathlib import Path
+html = page.content.decode()
+stylesheets = re.findall(r'<link[^>]*rel="stylesheet"[^>]*>', html)
+integrity_mismatches = []
+for tag in re.findall(r'<(?:link|script)[^>]*integrity="[^"]+"[^>]*>', html):
+    url = re.search(r'(?:href|src)="([^"]+)"', tag).group(1)
+    expected = re.search(r'integrity="([^"]+)"', tag).group(1)
+    algorithm = expected.split("-", 1)[0]
+    body = (Path(settings.STATIC_ROOT) / url.removeprefix(settings.STATIC_URL)).read_bytes()
+    actual = algorithm + "-" + base64.b64encode(hashlib.new(algorithm, body).digest()).decode()
+    if actual != expected:
+        integrity_mismatches.append(url)
 print(json.dumps({
+    "stylesheets": stylesheets, "integrity_mismatches": integrity_mismatches,
     "plain_status": plain.status_code, "plain_location": plain.get("Location", ""),
     "status": page.status_code, "hsts": page.get("Strict-Transport-Security", ""),
     "csp": page.get("Content-Security-Policy", ""), "frame": page.get("X-Frame-Options", ""),
@@ -132,6 +149,13 @@ def test_other_security_headers(production_response):
     assert production_response["frame"] == "DENY"
     assert production_response["nosniff"] == "nosniff"
     assert production_response["referrer"] == "same-origin"
+
+
+def test_the_design_system_stylesheets_are_not_refused_by_the_browser(production_response):
+    """Collected CSS is rewritten (hashed names in its url()), so a hash taken from the
+    original file no longer matches and the browser would drop the whole design system."""
+    assert any("dsfr.min" in tag for tag in production_response["stylesheets"])
+    assert production_response["integrity_mismatches"] == []
 
 
 def test_a_rate_limit_wait_long_enough_to_hold_a_worker_stops_start_up(tmp_path):

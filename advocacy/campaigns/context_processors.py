@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from advocacy.campaigns import selectors
 
@@ -32,7 +33,12 @@ def _banners(request) -> list[dict]:
             banners.append(
                 {
                     "level": "alert",
-                    "text": _("%(n)s alerte(s) d’envoi ou de veille à traiter.") % {"n": count},
+                    "text": ngettext(
+                        "%(n)s alerte d’envoi ou de veille à traiter.",
+                        "%(n)s alertes d’envoi ou de veille à traiter.",
+                        count,
+                    )
+                    % {"n": count},
                     "url": reverse("campaigns:campaign_list"),
                     "link_text": _("Voir les alertes"),
                 }

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.access import Role, can, require_roles
@@ -208,7 +209,11 @@ def consent_withdraw(request, pk):
     else:
         messages.success(
             request,
-            _("Le retrait du consentement est enregistré ; %(count)s kit(s) retiré(s) de la diffusion.")
+            ngettext(
+                "Le retrait du consentement est enregistré ; %(count)s kit retiré de la diffusion.",
+                "Le retrait du consentement est enregistré ; %(count)s kits retirés de la diffusion.",
+                len(kits),
+            )
             % {"count": len(kits)},
         )
     return redirect("story_detail", pk=story.pk)

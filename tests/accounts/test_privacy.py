@@ -7,6 +7,7 @@ from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.usersessions.models import UserSession
 from django.apps import apps
 from django.conf import settings
+from django.contrib.messages import get_messages
 from django.db import models
 from rest_framework.authtoken.models import Token
 
@@ -111,6 +112,7 @@ def test_admin_erases_through_a_confirmation_page(client, admin_user, rich_perso
     done = client.post(changelist, {"action": "erase", "_selected_action": [rich_person.pk], "confirm": "yes"})
     assert done.status_code == 302
     assert not User.objects.filter(pk=rich_person.pk).exists()
+    assert [str(m) for m in get_messages(done.wsgi_request)] == ["1 personne effacée."]
 
 
 def test_admin_cannot_erase_themselves(admin_user):

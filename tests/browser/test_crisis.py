@@ -27,7 +27,7 @@ def test_retraction_is_requested_acknowledged_and_followed(desktop, phone, org, 
     desktop.screenshot("1-retract")
     desktop.page.click("button:has-text('Retirer le kit')")
     desktop.page.wait_for_load_state("networkidle")
-    assert "0 suppression(s) confirmée(s) sur 1 demande(s)." in desktop.page.content()
+    assert "Suppressions confirmées : 0 sur 1." in desktop.page.content()
     assert [m.to for m in mail.outbox] == [[ambassador.email]]
 
     # The ambassador sees the request in the portal and acknowledges it.
@@ -44,7 +44,7 @@ def test_retraction_is_requested_acknowledged_and_followed(desktop, phone, org, 
 
     # The moderator sees the acknowledgement.
     desktop.goto(f"/crise/kits/{kit.pk}/")
-    assert "1 suppression(s) confirmée(s) sur 1 demande(s)." in desktop.page.content()
+    assert "Suppressions confirmées : 1 sur 1." in desktop.page.content()
     desktop.screenshot("4-followed")
     assert RetractionRequest.objects.get(kit=kit).acknowledged_at is not None
 

@@ -104,6 +104,15 @@ def shared_kit(org, charter, django_capture_on_commit_callbacks):
     return kit, sharers
 
 
+def test_crisis_page_says_so_when_nobody_had_shared_a_retracted_kit(client, moderator):
+    kit = make_kit(status=Kit.Status.PUBLISHED, title="Un kit jamais partagé")
+    client.force_login(moderator)
+    client.post(reverse("campaigns:kit_retract", args=[kit.pk]), {"reason": "Erreur de date."})
+    page = client.get(reverse("campaigns:crisis")).content.decode()
+    assert "Un kit jamais partagé</a> — personne ne l’avait partagé, retiré le" in page
+    assert "0 sur 0" not in page
+
+
 def test_crisis_flow_end_to_end(client, moderator, shared_kit, django_capture_on_commit_callbacks, settings):
     kit, sharers = shared_kit
     client.force_login(moderator)
@@ -137,7 +146,9 @@ def test_crisis_flow_end_to_end(client, moderator, shared_kit, django_capture_on
     # The moderator follows the acknowledgements on the kit's retraction page.
     client.force_login(moderator)
     page = client.get(reverse("campaigns:retraction_follow", args=[kit.pk])).content.decode()
-    assert "2 suppression(s) confirmée(s) sur 3 demande(s)." in page
+    assert "Suppressions confirmées : 2 sur 3." in page
+    crisis_page = client.get(reverse("campaigns:crisis")).content.decode()
+    assert "suppressions confirmées : 2 sur 3, retiré le" in crisis_page
 
     # After the delay, the one who has not acknowledged is reminded, once.
     mail.outbox.clear()

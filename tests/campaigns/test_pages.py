@@ -101,9 +101,11 @@ def test_curator_sends_an_announcement_from_the_page(client, curator, org, chart
 def test_open_alerts_show_as_a_banner_for_the_web_social_team_only(client, curator, ambassador):
     alerts.alert_raise(kind=Alert.Kind.STALLED, key="k", message="Campagne à l’arrêt")
     client.force_login(curator)
-    assert "alerte(s)" in client.get(reverse("home")).content.decode()
+    assert "1 alerte d’envoi ou de veille à traiter." in client.get(reverse("home")).content.decode()
+    alerts.alert_raise(kind=Alert.Kind.STALLED, key="k2", message="Une autre campagne à l’arrêt")
+    assert "2 alertes d’envoi ou de veille à traiter." in client.get(reverse("home")).content.decode()
     client.force_login(ambassador)
-    assert "alerte(s)" not in client.get(reverse("home")).content.decode()
+    assert "d’envoi ou de veille à traiter" not in client.get(reverse("home")).content.decode()
 
 
 def test_the_live_refresh_stays_on_the_page_of_undelivered_people_being_read(client, curator, org, charter):

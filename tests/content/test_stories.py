@@ -5,6 +5,7 @@ taking kits down (pages and API)."""
 import io
 
 import pytest
+from django.contrib.messages import get_messages
 from django.core import mail
 from django.urls import reverse
 from hypothesis import given
@@ -415,6 +416,8 @@ class TestConsentWithdrawal:
         finally:
             workflow.KIT_RETRACTED_HOOKS.remove(retracted.append)
         assert response.status_code == 302
+        notice = [str(m) for m in get_messages(response.wsgi_request)]
+        assert notice == ["Le retrait du consentement est enregistré ; 2 kits retirés de la diffusion."]
         published.refresh_from_db()
         draft.refresh_from_db()
         assert published.status == Kit.Status.RETRACTED and published.retracted_by == ambassador

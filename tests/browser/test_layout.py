@@ -1,0 +1,49 @@
+"""Layout defects a walk through the site found: the page must show what its markup says."""
+
+from tests.accounts.factories import PASSWORD, TOTP_SECRET
+from tests.browser.conftest import DESKTOP, PHONE
+from tests.content.factories import guideline_page
+
+# A design-system button with an icon shows its text only when its group says where the
+# icon goes; otherwise the text is clipped away and the button is a bare icon.
+CLIPPED_BUTTONS = """
+() => [...document.querySelectorAll('main .fr-btn')]
+  .filter(b => b.offsetParent !== null && b.textContent.trim() && b.scrollWidth > b.clientWidth + 1)
+  .map(b => b.textContent.trim())
+"""
+
+
+def test_campaign_buttons_show_their_text(desktop, curator):
+    # One sign-in: a second one would need a new two-factor code, 30 seconds later.
+    desktop.sign_in(curator.email, PASSWORD, totp_secret=TOTP_SECRET)
+    for viewport in (DESKTOP, PHONE):
+        desktop.page.set_viewport_size(viewport)
+        desktop.goto("/campagnes/")
+        assert desktop.page.get_by_role("link", name="Nouvelle annonce").is_visible()
+        assert desktop.page.evaluate(CLIPPED_BUTTONS) == []
+        desktop.screenshot(f"campaigns-{viewport['width']}")
+
+
+def test_guideline_menu_folds_behind_a_button_on_a_phone(phone, ambassador, curator):
+    guideline_page(curator, title="Réagir à une réponse négative", slug="reagir")
+    phone.sign_in(ambassador.email, PASSWORD)
+    phone.goto("/bonnes-pratiques/reagir/")
+    menu_link = phone.page.get_by_role("link", name="Vérifier un texte")
+    assert not menu_link.is_visible()
+    phone.screenshot("1-folded")
+
+    phone.page.get_by_role("button", name="Dans cette rubrique").click()
+    menu_link.wait_for(state="visible")
+    # The menu keeps the page's margin instead of touching the edge of the screen.
+    assert phone.page.locator(".fr-sidemenu__title").bounding_box()["x"] >= 16
+    assert phone.page.evaluate("document.documentElement.scrollWidth") <= 390 + 1
+    phone.screenshot("2-open")
+
+
+def test_guideline_menu_stays_open_beside_the_page_on_a_desktop(desktop, ambassador, curator):
+    guideline_page(curator, title="Réagir à une réponse négative", slug="reagir")
+    desktop.sign_in(ambassador.email, PASSWORD)
+    desktop.goto("/bonnes-pratiques/reagir/")
+    assert desktop.page.get_by_role("link", name="Vérifier un texte").is_visible()
+    assert not desktop.page.get_by_role("button", name="Dans cette rubrique").is_visible()
+    desktop.screenshot("menu")
