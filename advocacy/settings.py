@@ -72,6 +72,9 @@ INSTALLED_APPS = [
     "advocacy.reach",
     "advocacy.campaigns",
     "advocacy",
+    # Django's own form templates, for the renderer above; last, so that django-dsfr's
+    # versions of some of them come first.
+    "django.forms",
 ]
 
 MIDDLEWARE = [
@@ -119,8 +122,9 @@ TEMPLATES = [
         },
     },
 ]
-# django-dsfr renders form fields with the design system's markup.
-FORM_RENDERER = "dsfr.forms.DsfrDjangoTemplates"
+# django-dsfr renders form fields with the design system's markup, through the project's
+# templates (which override some of its snippets) and bound field: advocacy/forms.py.
+FORM_RENDERER = "advocacy.forms.FormRenderer"
 
 # --- Data stores ----------------------------------------------------------------
 

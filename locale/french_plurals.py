@@ -9,10 +9,10 @@ This catalogue holds each plural string of the English catalogues as its own Fre
 
 A project catalogue takes precedence over the libraries' own, so it also corrects them:
 django-allauth's French (sign-in, sign-up, password reset, MFA) writes straight
-apostrophes where the site writes ’, and django-dsfr marks an optional field
-« (Optionnel) » where the site writes « (facultatif) ». Only the strings that need it are
-written here, taken from the installed allauth, so an upgrade is followed by running
-`make messages` again.
+apostrophes where the site writes ’. Only the strings that need it are written here, taken
+from the installed allauth, so an upgrade is followed by running `make messages` again.
+(django-dsfr's « (Optionnel) » needs no correction: the project's field snippets write
+their own « (facultatif) », templates/dsfr/form_field_snippets/.)
 """
 
 import re
@@ -23,13 +23,6 @@ import polib
 
 ROOT = Path(__file__).resolve().parent.parent
 SKIP = {".venv", "var", "staticfiles", "node_modules"}
-
-# Strings of other libraries the site words differently in French.
-OVERRIDES = {
-    # django-dsfr's mark of an optional field (DSFR_MARK_OPTIONAL_FIELDS), « (Optionnel) »
-    # in its catalogue, capitalised mid-label; the site's labels write « (facultatif) ».
-    "(Optional)": "(facultatif)",
-}
 
 # An apostrophe between two letters, outside an HTML tag (an attribute could be quoted
 # with one).
@@ -92,9 +85,6 @@ def main() -> None:
                     flags=[flag for flag in entry.flags if flag.endswith("-format")],
                 )
             )
-    for msgid, msgstr in OVERRIDES.items():
-        seen.add((None, msgid))
-        catalogue.append(polib.POEntry(msgid=msgid, msgstr=msgstr))
     catalogue.extend(library_corrections(seen))
     catalogue.sort(key=lambda e: (e.msgctxt or "", e.msgid))
     target = ROOT / "locale" / "fr" / "LC_MESSAGES" / "django.po"
