@@ -201,3 +201,23 @@ def test_file_inputs_are_the_design_systems_upload_field(client, curator):
     soup = soup_of(client.get(reverse("kit_edit", args=[kit.pk])))
     image = soup.find(id="id_image")
     assert image["class"] == ["fr-upload"] and "fr-upload-group" in image.parent["class"]
+
+
+def test_a_refused_visual_says_so_where_the_page_opens_and_asks_for_the_image_again(client, curator):
+    kit = make_kit(author=curator)
+    client.force_login(curator)
+    image = SimpleUploadedFile("photo.png", _png(), content_type="image/png")
+    response = client.post(reverse("kit_visual_add", args=[kit.pk]), {"kind": "image", "image": image})
+    soup = soup_of(response)
+    form = soup.find(id="add-visual")
+    # The form is at the foot of the editor: the response opens on it.
+    assert form["action"].endswith("#add-visual")
+    alert = form.select_one("[role=alert]")
+    assert "Le visuel n’est pas ajouté" in alert.get_text()
+    assert "Une image est à choisir de nouveau" in alert.get_text()
+    image = SimpleUploadedFile("photo.png", _png(), content_type="image/png")
+    response = client.post(
+        reverse("kit_visual_add", args=[kit.pk]), {"kind": "image", "image": image, "alt_text": "Une agence"}
+    )
+    assert response["Location"] == reverse("kit_edit", args=[kit.pk]) + "#visuals-title"
+
