@@ -221,3 +221,15 @@ def test_a_refused_visual_says_so_where_the_page_opens_and_asks_for_the_image_ag
     )
     assert response["Location"] == reverse("kit_edit", args=[kit.pk]) + "#visuals-title"
 
+
+def test_the_post_address_is_not_called_optional_on_a_required_input(client, ambassador):
+    from tests.sharing.factories import share
+
+    shared = share(ambassador=ambassador)
+    client.force_login(ambassador)
+    soup = soup_of(client.get(reverse("sharing:share", args=[shared.kit.slug])))
+    field = soup.find(id=f"post-url-{shared.pk}")
+    assert field.has_attr("required")
+    assert label_text(soup, f"post-url-{shared.pk}").startswith("Adresse de votre publication Si vous le souhaitez")
+    assert "(facultatif)" not in label_text(soup, f"post-url-{shared.pk}")
+    assert soup.find(id=field["aria-describedby"]).get_text().startswith("Si vous le souhaitez")
