@@ -233,3 +233,10 @@ def test_the_post_address_is_not_called_optional_on_a_required_input(client, amb
     assert label_text(soup, f"post-url-{shared.pk}").startswith("Adresse de votre publication Si vous le souhaitez")
     assert "(facultatif)" not in label_text(soup, f"post-url-{shared.pk}")
     assert soup.find(id=field["aria-describedby"]).get_text().startswith("Si vous le souhaitez")
+
+
+def test_the_browser_does_not_fill_in_a_testimonials_subject_with_the_authors_own_details(client, ambassador):
+    client.force_login(ambassador)
+    soup = soup_of(client.get(reverse("story_propose")))
+    assert soup.find(id="id_subject_name")["autocomplete"] == "off"
+    assert soup.find(id="id_subject_contact")["autocomplete"] == "off"

@@ -63,12 +63,19 @@ class StoryForm(StoryTextForm):
     )
 
     kind = forms.ChoiceField(label=_("Ce que je partage"), choices=Story.Kind.choices, widget=forms.RadioSelect)
-    # Consent, required for testimonials.
-    subject_name = forms.CharField(label=_("Nom et prénom de la personne qui consent"), max_length=200, required=False)
+    # Consent, required for testimonials. About someone else: the browser must not offer
+    # the author's own name or address (autocomplete="off").
+    subject_name = forms.CharField(
+        label=_("Nom et prénom de la personne qui consent"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
     subject_contact = forms.CharField(
         label=_("Comment la recontacter"),
         max_length=200,
         required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
         help_text=_("Pour la prévenir d’une publication, ou si elle retire son accord."),
     )
     given_at = forms.DateField(
