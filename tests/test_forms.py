@@ -240,3 +240,35 @@ def test_the_browser_does_not_fill_in_a_testimonials_subject_with_the_authors_ow
     soup = soup_of(client.get(reverse("story_propose")))
     assert soup.find(id="id_subject_name")["autocomplete"] == "off"
     assert soup.find(id="id_subject_contact")["autocomplete"] == "off"
+
+
+def _post_address_field(soup, shared):
+    field = soup.find(id=f"post-url-{shared.pk}")
+    described = [soup.find(id=i) for i in field["aria-describedby"].split()]
+    assert all(described), field["aria-describedby"]
+    return field, [element.get_text(" ", strip=True) for element in described]
+
+
+def test_a_refused_post_address_is_told_on_its_own_field_with_what_was_typed(client, ambassador):
+    from tests.sharing.factories import share
+
+    kit = live_kit()
+    other = share(ambassador=ambassador, kit=kit, network="linkedin")
+    shared = share(ambassador=ambassador, kit=kit, network="x")
+    client.force_login(ambassador)
+    for typed, error in (
+        ("pas une adresse", "Collez l’adresse complète de votre publication (https://…)."),
+        ("https://www.facebook.com/camille/posts/1", "Cette adresse n’est pas une publication X."),
+    ):
+        response = client.post(reverse("sharing:attach_post", args=[shared.pk]), {"post_url": typed})
+        assert response.status_code == 400
+        soup = soup_of(response)
+        field, described = _post_address_field(soup, shared)
+        assert field["value"] == typed and field["aria-invalid"] == "true" and field.has_attr("autofocus")
+        assert described[1] == error
+        # Not on the other share's field, nor as a message at the top of the page.
+        other_field, _ = _post_address_field(soup, other)
+        assert not other_field.has_attr("aria-invalid") and not other_field.has_attr("value")
+        assert soup.get_text().count(error) == 1
+    # The page can still share: its network pages stay allowed as form targets.
+    assert "https://x.com" in response["Content-Security-Policy"]

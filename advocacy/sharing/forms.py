@@ -24,4 +24,8 @@ class PostUrlForm(DsfrForm):
         help_text=_("Si vous le souhaitez, collez le lien de votre publication pour la retrouver dans vos chiffres."),
         max_length=500,
         assume_scheme="https",
+        error_messages={
+            "required": _("Collez l’adresse complète de votre publication (https://…)."),
+            "invalid": _("Collez l’adresse complète de votre publication (https://…)."),
+        },
     )
