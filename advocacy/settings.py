@@ -389,6 +389,8 @@ STORAGES = {
 # stay valid because whitenoise serves the files unchanged.
 DSFR_USE_INTEGRITY_CHECKSUMS = True
 # The design system now recommends marking optional fields rather than required ones.
+# Which fields say « (facultatif) » is decided by advocacy.forms.is_marked_optional (the
+# project's field snippets); django-dsfr still reads this for its own form context.
 DSFR_MARK_OPTIONAL_FIELDS = True
 
 # --- E-mail ---------------------------------------------------------------------------
