@@ -1,17 +1,93 @@
-"""Form base classes rendered with the French state design system (django-dsfr)."""
+"""Form base classes rendered with the French state design system (django-dsfr), and the
+rule that decides which fields say « (facultatif) »."""
 
 from django import forms
+from django.forms.renderers import TemplatesSetting
 from dsfr.forms import DsfrBaseForm, DsfrBoundField
 from dsfr.utils import dsfr_input_class_attr
 
 
+def is_marked_optional(bound_field) -> bool:
+    """Whether the field's label says « (facultatif) ».
+
+    The design system marks optional fields rather than required ones, but not where the
+    mark tells nothing: on a search or filter form every field may be left empty
+    (`mark_optional_fields = False`), a single checkbox is a choice rather than an answer
+    to give, and a field required only with another answer (an image's alternative text)
+    says so in its hint (`conditionally_required`) instead of claiming to be optional."""
+    form = bound_field.form
+    return (
+        not bound_field.field.required
+        and not bound_field.is_hidden
+        and getattr(form, "mark_optional_fields", True)
+        and bound_field.name not in getattr(form, "conditionally_required", ())
+        and not isinstance(bound_field.field.widget, forms.CheckboxInput)
+    )
+
+
+def needs_required_notice(form) -> bool:
+    """Whether the form opens with « Sauf mention contraire, tous les champs sont
+    obligatoires. »: when it marks some fields optional and leaves others unmarked because
+    they are required. A form of required fields only, or of optional ones only, says all
+    it needs without it."""
+    fields = [field for field in form if not field.is_hidden]
+    return any(is_marked_optional(field) for field in fields) and any(field.field.required for field in fields)
+
+
+class BoundField(DsfrBoundField):
+    def __init__(self, form, field, name):
+        super().__init__(form, field, name)
+        if isinstance(field.widget, forms.FileInput):
+            # The design system's upload field, which django-dsfr leaves to each form:
+            # without it a file input shows as the browser's bare button.
+            field.widget.attrs.setdefault("class", "fr-upload")
+            field.widget.group_class = "fr-upload-group"
+
+    @property
+    def is_marked_optional(self) -> bool:
+        return is_marked_optional(self)
+
+    @property
+    def aria_describedby(self):
+        # Both the hint and the error: django-dsfr points the input at its error alone
+        # once there is one (so the hint is no longer read), and Django at an error id
+        # the design system's snippets do not use.
+        ids = []
+        if self.auto_id and not self.is_hidden:
+            if self.help_text:
+                ids.append(f"{self.auto_id}_helptext")
+            if self.errors:
+                ids.append(f"{self.auto_id}-desc-error")
+        return " ".join(ids)
+
+
+class FormRenderer(TemplatesSetting):
+    """Renders every form, the libraries' (allauth's) included, with the project's
+    templates, so that templates/dsfr/form_field_snippets/ overrides django-dsfr's, and
+    with the bound field above."""
+
+    bound_field_class = BoundField
+
+
 class DsfrForm(DsfrBaseForm):
-    pass
+    bound_field_class = BoundField
+    # See is_marked_optional().
+    mark_optional_fields = True
+    conditionally_required: tuple[str, ...] = ()
+
+
+class FilterForm(DsfrForm):
+    """A search or filter form: every field narrows a list and may be left empty, so none
+    is marked « (facultatif) »."""
+
+    mark_optional_fields = False
 
 
 class DsfrModelForm(forms.ModelForm):
     template_name = DsfrBaseForm.template_name
-    bound_field_class = DsfrBoundField
+    bound_field_class = BoundField
+    mark_optional_fields = True
+    conditionally_required: tuple[str, ...] = ()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -72,6 +72,9 @@ INSTALLED_APPS = [
     "advocacy.reach",
     "advocacy.campaigns",
     "advocacy",
+    # Django's own form templates, for the renderer above; last, so that django-dsfr's
+    # versions of some of them come first.
+    "django.forms",
 ]
 
 MIDDLEWARE = [
@@ -119,8 +122,9 @@ TEMPLATES = [
         },
     },
 ]
-# django-dsfr renders form fields with the design system's markup.
-FORM_RENDERER = "dsfr.forms.DsfrDjangoTemplates"
+# django-dsfr renders form fields with the design system's markup, through the project's
+# templates (which override some of its snippets) and bound field: advocacy/forms.py.
+FORM_RENDERER = "advocacy.forms.FormRenderer"
 
 # --- Data stores ----------------------------------------------------------------
 
@@ -387,6 +391,8 @@ STORAGES = {
 # design system. The files come from our own origin (CSP 'self'), which SRI adds nothing to.
 DSFR_USE_INTEGRITY_CHECKSUMS = False
 # The design system now recommends marking optional fields rather than required ones.
+# Which fields say « (facultatif) » is decided by advocacy.forms.is_marked_optional (the
+# project's field snippets); django-dsfr still reads this for its own form context.
 DSFR_MARK_OPTIONAL_FIELDS = True
 
 # --- E-mail ---------------------------------------------------------------------------

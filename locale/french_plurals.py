@@ -10,10 +10,10 @@ This catalogue holds each plural string of the English catalogues as its own Fre
 A project catalogue takes precedence over the libraries' own, so it also corrects them:
 the French of django-allauth (sign-in, sign-up, password reset, MFA), of Django REST
 framework, of django-filter and of Django's own validators (the API's error messages)
-writes straight apostrophes where the site writes ’, and django-dsfr marks an optional
-field « (Optionnel) » where the site writes « (facultatif) ». Only the strings that need
-it are written here, taken from the installed libraries, so an upgrade is followed by
-running `make messages` again.
+writes straight apostrophes where the site writes ’. Only the strings that need it are
+written here, taken from the installed libraries, so an upgrade is followed by running
+`make messages` again. (django-dsfr's « (Optionnel) » needs no correction: the project's
+field snippets write their own « (facultatif) », templates/dsfr/form_field_snippets/.)
 """
 
 import re
@@ -27,9 +27,6 @@ SKIP = {".venv", "var", "staticfiles", "node_modules"}
 
 # Strings of other libraries the site words differently in French.
 OVERRIDES = {
-    # django-dsfr's mark of an optional field (DSFR_MARK_OPTIONAL_FIELDS), « (Optionnel) »
-    # in its catalogue, capitalised mid-label; the site's labels write « (facultatif) ».
-    "(Optional)": "(facultatif)",
     # Django REST framework's token errors (TokenAuthentication) speak of a « token » and
     # not of the header to fix; the site calls it a « jeton », created in the profile.
     "Invalid token header. No credentials provided.": (

@@ -6,13 +6,13 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from advocacy.forms import DsfrForm
+from advocacy.forms import FilterForm
 from advocacy.reach.reports import MAX_PERIOD_DAYS, Period
 
 NOT_STARTED = _("Cette période n’a pas encore commencé.")
 
 
-class ReportFilterForm(DsfrForm):
+class ReportFilterForm(FilterForm):
     PERIODS = (
         ("7", _("7 derniers jours")),
         ("30", _("30 derniers jours")),

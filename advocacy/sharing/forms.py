@@ -21,7 +21,11 @@ class ShareForm(DsfrForm):
 class PostUrlForm(DsfrForm):
     post_url = forms.URLField(
         label=_("Adresse de votre publication"),
-        help_text=_("Facultatif : collez le lien de votre publication pour la retrouver dans vos chiffres."),
+        help_text=_("Si vous le souhaitez, collez le lien de votre publication pour la retrouver dans vos chiffres."),
         max_length=500,
         assume_scheme="https",
+        error_messages={
+            "required": _("Collez l’adresse complète de votre publication (https://…)."),
+            "invalid": _("Collez l’adresse complète de votre publication (https://…)."),
+        },
     )

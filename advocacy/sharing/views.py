@@ -164,8 +164,7 @@ def share(request, slug):
     kit = selectors.kit_for_sharing(user=request.user, slug=slug)
     if kit is None:
         raise Http404
-    first_text = next(iter(kit.texts.all()), None)
-    form = ShareForm(request.POST or None, initial={"text": first_text.body if first_text else ""})
+    form = _share_form(kit, request.POST or None)
     if request.method == "POST" and form.is_valid():
         channel = form.cleaned_data["network"]
         try:
@@ -187,8 +186,20 @@ def share(request, slug):
                 messages.success(request, _("Partage enregistré. Collez le texte copié où vous le souhaitez."))
                 return redirect("sharing:share", slug=kit.slug)
             return ShareRedirect(intent.url)
-    status = 400 if form.errors else 200
-    response = render(request, "sharing/share.html", _share_context(request, kit, form), status=status)
+    return _render_share_page(request, kit, form, status=400 if form.errors else 200)
+
+
+def _share_form(kit, data=None) -> ShareForm:
+    first_text = next(iter(kit.texts.all()), None)
+    return ShareForm(data, initial={"text": first_text.body if first_text else ""})
+
+
+def _render_share_page(request, kit, form, *, status=200, refused_post=None):
+    """The share page; `refused_post` is the (share, PostUrlForm) whose address was refused."""
+    context = _share_context(request, kit, form)
+    if refused_post:
+        context["refused_share"], context["post_form"] = refused_post
+    response = render(request, "sharing/share.html", context, status=status)
     # The share form's answer redirects to the network's share page, and browsers check
     # form-action against redirect targets too: this page alone also allows those pages.
     instance = clean_instance(_mastodon_instance(request.user))
@@ -249,12 +260,17 @@ def share_attach_post(request, pk):
         try:
             services.share_attach_post(share=shared, by=request.user, post_url=form.cleaned_data["post_url"])
         except DomainError as exc:
-            messages.error(request, exc.message)
+            form.add_error("post_url", exc.message)
         else:
             messages.success(request, _("Merci : l’adresse de votre publication est enregistrée."))
-    else:
-        messages.error(request, _("Collez l’adresse complète de votre publication (https://…)."))
-    return redirect("sharing:share", slug=shared.kit.slug)
+            return redirect("sharing:share", slug=shared.kit.slug)
+    # The refusal is told on the address field of this share, with what was typed.
+    kit = selectors.kit_for_sharing(user=request.user, slug=shared.kit.slug)
+    if kit is None:
+        # The kit has left this person's feed since: there is no field left to tell it on.
+        messages.error(request, form.errors["post_url"][0])
+        return redirect("sharing:share", slug=shared.kit.slug)
+    return _render_share_page(request, kit, _share_form(kit), status=400, refused_post=(shared, form))
 
 
 @require_roles(Role.AMBASSADOR)

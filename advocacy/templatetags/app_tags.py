@@ -8,6 +8,7 @@ from django.http import QueryDict
 from django.utils.html import strip_tags
 
 from advocacy import richtext as richtext_module
+from advocacy.forms import needs_required_notice
 
 register = template.Library()
 
@@ -66,6 +67,14 @@ def pagination(context, page, anchor=""):
         "next": href(page.next_page_number()) if page.has_next() else "",
         "last": href(paginator.num_pages) if page.has_next() else "",
     }
+
+
+@register.inclusion_tag("includes/required_fields_notice.html")
+def required_fields_notice(form):
+    """The design system's « Sauf mention contraire, tous les champs sont obligatoires. »,
+    once at the top of a form that needs it (advocacy.forms.needs_required_notice).
+    form_fields writes it; a template that lays out its fields one by one calls it."""
+    return {"needed": needs_required_notice(form)}
 
 
 # Where a block of rich text ends (a paragraph, a list item, a line break).

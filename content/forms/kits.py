@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from dsfr.widgets import InlineCheckboxSelectMultiple, InlineRadioSelect
 
 from accounts.models import JobFunction, Network, OrgUnit, User
-from advocacy.forms import DsfrForm
+from advocacy.forms import DsfrForm, FilterForm
 from content.models import Kit, KitVisual, Topic
 from content.selectors import kit_search, kits_for_network
 
@@ -173,6 +173,9 @@ def texts_from(formset) -> list[dict]:
 
 
 class VisualForm(DsfrForm):
+    # Required by the kind of visual chosen (see clean()), which their hints say.
+    conditionally_required = ("image", "alt_text", "video_url")
+
     kind = forms.ChoiceField(
         label=_("Type de visuel"),
         choices=KitVisual.Kind.choices,
@@ -182,15 +185,24 @@ class VisualForm(DsfrForm):
     image = forms.ImageField(
         label=_("Image"),
         required=False,
-        help_text=_("JPEG, PNG ou WebP. Les métadonnées (dont la position GPS) sont retirées."),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+        help_text=_(
+            "Obligatoire pour un visuel de type image. JPEG, PNG ou WebP ; les métadonnées (dont la position GPS) "
+            "sont retirées."
+        ),
     )
     alt_text = forms.CharField(
         label=_("Texte alternatif"),
         max_length=400,
         required=False,
-        help_text=_("Obligatoire pour une image : décrivez ce qu’elle montre à qui ne la voit pas."),
+        help_text=_("Obligatoire si une image est jointe : décrivez ce qu’elle montre à qui ne la voit pas."),
     )
-    video_url = forms.URLField(label=_("Lien de la vidéo"), required=False, assume_scheme="https")
+    video_url = forms.URLField(
+        label=_("Lien de la vidéo"),
+        required=False,
+        assume_scheme="https",
+        help_text=_("Obligatoire pour un visuel de type vidéo."),
+    )
     has_captions = forms.BooleanField(label=_("La vidéo est sous-titrée"), required=False)
 
     def clean(self):
@@ -266,7 +278,7 @@ class KitFilter(django_filters.FilterSet):
 
     class Meta:
         model = Kit
-        form = DsfrForm
+        form = FilterForm
         fields = ["q", "status", "topic", "network", "author", "publish_after", "publish_before"]
 
     def filter_search(self, queryset, name, value):

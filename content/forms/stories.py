@@ -51,13 +51,31 @@ class StoryEditForm(StoryTextForm):
 
 
 class StoryForm(StoryTextForm):
+    # Required for a testimonial (see clean()), which the consent fieldset says; a photo's
+    # description is required with the photo, which its hint says.
+    conditionally_required = (
+        "subject_name",
+        "given_at",
+        "uses",
+        "channel",
+        "consent_text_read",
+        *(f"alt_{slot}" for slot in range(1, PHOTO_SLOTS + 1)),
+    )
+
     kind = forms.ChoiceField(label=_("Ce que je partage"), choices=Story.Kind.choices, widget=forms.RadioSelect)
-    # Consent, required for testimonials.
-    subject_name = forms.CharField(label=_("Nom et prénom de la personne qui consent"), max_length=200, required=False)
+    # Consent, required for testimonials. About someone else: the browser must not offer
+    # the author's own name or address (autocomplete="off").
+    subject_name = forms.CharField(
+        label=_("Nom et prénom de la personne qui consent"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
     subject_contact = forms.CharField(
         label=_("Comment la recontacter"),
         max_length=200,
         required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
         help_text=_("Pour la prévenir d’une publication, ou si elle retire son accord."),
     )
     given_at = forms.DateField(
@@ -76,7 +94,7 @@ class StoryForm(StoryTextForm):
     signed_form = forms.FileField(
         label=_("Formulaire signé : PDF ou photo"),
         required=False,
-        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png", "class": "fr-upload"}),
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png"}),
     )
 
     def __init__(self, *args, **kwargs):
@@ -85,13 +103,14 @@ class StoryForm(StoryTextForm):
             self.fields[f"photo_{slot}"] = forms.FileField(
                 label=_("Photo %(n)s") % {"n": slot},
                 required=False,
-                widget=forms.ClearableFileInput(attrs={"accept": ACCEPTED_IMAGES, "class": "fr-upload"}),
+                widget=forms.ClearableFileInput(attrs={"accept": ACCEPTED_IMAGES}),
                 help_text=_("JPEG, PNG, WebP ou GIF ; la position GPS et les autres métadonnées sont retirées."),
             )
             self.fields[f"alt_{slot}"] = forms.CharField(
                 label=_("Description de la photo %(n)s (texte alternatif)") % {"n": slot},
                 max_length=300,
                 required=False,
+                help_text=_("Obligatoire si la photo est jointe : décrivez ce qu’elle montre à qui ne la voit pas."),
             )
 
     def photos(self) -> list[stories.PhotoInput]:

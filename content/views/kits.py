@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -267,7 +268,9 @@ def kit_visual_add(request, pk):
             form_error(visual_form, exc)
         else:
             messages.success(request, _("Visuel ajouté."))
-            return redirect("kit_edit", pk=kit.pk)
+            # Back to the list of visuals, where the new one shows, rather than to the
+            # form's own fragment, which the browser would otherwise keep.
+            return redirect(reverse("kit_edit", args=[kit.pk]) + "#visuals-title")
     form = KitForm(initial=KitForm.initial_for(kit))
     texts = TextFormSet(
         prefix="texts", initial=[{"body": t.body, "networks": list(t.networks)} for t in kit.texts.all()]
