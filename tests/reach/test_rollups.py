@@ -551,3 +551,25 @@ def test_a_pass_overtaken_by_a_later_one_stops_and_leaves_the_marks_to_it(ambass
     state = RollupState.load()
     assert (state.last_run_at, state.claimed_until is not None) == (before.last_run_at, True)
     assert DirtyDay.objects.count() == 2
+
+
+def test_an_old_marked_day_is_computed_even_while_recent_days_are_marked_at_every_pass(ambassador):
+    """Most recent first alone starves an old day: the refreshes fetch the posts of the
+    last days again at every pass (X 3 days, Mastodon 72 hours), and when they fill the
+    quota an import's old day would wait forever. One place of each pass goes to the day
+    marked longest ago."""
+    from django.utils import timezone
+
+    rollups.rollup_refresh()
+    rollups.days_mark_dirty([days_ago(200)])
+    DirtyDay.objects.update(marked_at=timezone.now() - timedelta(hours=1))
+
+    computed = []
+    for _ in range(3):
+        rollups.days_mark_dirty([days_ago(2), days_ago(3)])  # the refreshes' days, marked again
+        computed += rollups.rollup_refresh(max_days=4)
+
+    assert days_ago(200) in computed
+    assert not DirtyDay.objects.filter(day=days_ago(200)).exists()
+    # The recent days still come in every pass.
+    assert computed.count(days_ago(2)) == 3
