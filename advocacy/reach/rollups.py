@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Case, Count, F, IntegerField, Max, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce, Replace, Trim, TruncDate
 from django.utils import timezone
@@ -291,11 +291,29 @@ def _people_rows(day: date, figures: DayFigures) -> list[AmbassadorDaily]:
     ]
 
 
+# The first key of the advisory locks that keep two computations of one day apart.
+DAY_LOCK_NAMESPACE = 0x52454143  # "REAC"
+
+
+def _day_lock(day: date) -> None:
+    """Wait for any other transaction computing `day` to end (PostgreSQL; SQLite writes
+    one transaction at a time anyway).
+
+    A beat pass and reconcile_reach (or the demo) may compute the same day at once: the
+    second delete would wait for the first transaction without seeing the rows it
+    inserted, and the second insert would then break the unique constraints. Taken
+    first, the lock makes the second delete see, and remove, the first one's rows."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [DAY_LOCK_NAMESPACE, day.toordinal()])
+
+
 def rollup_day(day: date) -> int:
     """Recompute `day` whole: delete its rows and insert the new ones in one transaction."""
     began = timezone.now()
     figures = compute_day(day)
     with transaction.atomic():
+        _day_lock(day)
         ReachDaily.objects.filter(day=day).delete()
         AmbassadorDaily.objects.filter(day=day).delete()
         ReachDaily.objects.bulk_create(_unit_rows(day, figures), batch_size=1000)

@@ -573,3 +573,47 @@ def test_an_old_marked_day_is_computed_even_while_recent_days_are_marked_at_ever
     assert not DirtyDay.objects.filter(day=days_ago(200)).exists()
     # The recent days still come in every pass.
     assert computed.count(days_ago(2)) == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_computations_of_the_same_day_at_once_both_succeed(ambassador, monkeypatch):
+    """A beat pass and `reconcile_reach` (or the demo's roll-up) may compute the same day
+    at once: the pass's claim does not hold them. On PostgreSQL the second delete waited
+    for the first transaction, did not see the rows it inserted, and the second insert
+    broke the unique constraint, aborting the command half-way."""
+    import threading
+    import time
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite writes one transaction at a time: the race is PostgreSQL's")
+    day = days_ago(0)
+    post(day=day, ambassador=ambassador)
+    people_rows = rollups._people_rows
+
+    def slow_in_the_first(day, figures):
+        if threading.current_thread().name == "first":
+            time.sleep(1)  # rows deleted and inserted, not yet committed
+        return people_rows(day, figures)
+
+    monkeypatch.setattr(rollups, "_people_rows", slow_in_the_first)
+    errors = []
+
+    def compute():
+        try:
+            rollups.rollup_day(day)
+        except Exception as exc:  # noqa: BLE001 - any failure is what the test reports
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    first, second = threading.Thread(target=compute, name="first"), threading.Thread(target=compute)
+    first.start()
+    time.sleep(0.3)
+    second.start()
+    first.join()
+    second.join()
+
+    assert errors == []
+    assert ReachDaily.objects.filter(day=day).count() == 1
