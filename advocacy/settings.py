@@ -643,8 +643,11 @@ REACH_ROLLUP_EVERY_MINUTES = env.int("REACH_ROLLUP_EVERY_MINUTES", default=5)
 # recent first) instead of holding a worker for an hour. A day takes well under a second
 # to a few seconds (see the README).
 REACH_ROLLUP_MAX_DAYS_PER_PASS = env.int("REACH_ROLLUP_MAX_DAYS_PER_PASS", default=60)
-if REACH_ROLLUP_MAX_DAYS_PER_PASS < 2:
-    raise ImproperlyConfigured("REACH_ROLLUP_MAX_DAYS_PER_PASS must be at least 2 (today and yesterday).")
+if REACH_ROLLUP_MAX_DAYS_PER_PASS < 3:
+    raise ImproperlyConfigured(
+        "REACH_ROLLUP_MAX_DAYS_PER_PASS must be at least 3: today, yesterday and one marked day, or marked days "
+        "would never be computed."
+    )
 CELERY_BEAT_SCHEDULE["reach-rollup-refresh"] = {
     "task": "advocacy.reach.tasks.rollup_refresh",
     "schedule": REACH_ROLLUP_EVERY_MINUTES * 60,

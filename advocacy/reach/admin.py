@@ -3,6 +3,7 @@ imports and collector states. Hashtags are saved through reach.services."""
 
 from django import forms
 from django.contrib import admin, messages
+from django.http import HttpResponseRedirect
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -174,10 +175,25 @@ class CollectorStateAdmin(admin.ModelAdmin):
         if not services.collector_cursor_set(
             state=obj, since_id=form.cleaned_data["since_id"], claims_seen=form.cleaned_data["claims_seen"]
         ):
+            # A run claimed the query after the form's checks: nothing was written, so the
+            # history and the message must not say it was (see log_change, response_change).
+            obj.cursor_refused = True
             messages.error(
                 request,
                 _("Le curseur n’a pas été changé : une collecte de cette requête a commencé entre-temps. Réessayez."),
             )
+
+    def log_change(self, request, obj, message):
+        if getattr(obj, "cursor_refused", False):
+            return None
+        return super().log_change(request, obj, message)
+
+    def response_change(self, request, obj):
+        if getattr(obj, "cursor_refused", False):
+            # Back to the page, reloaded with the values the run holds, without Django's
+            # « modifié avec succès ».
+            return HttpResponseRedirect(request.path)
+        return super().response_change(request, obj)
 
     @admin.action(description=_("Lever la pause (et celle des requêtes de la même application X ou instance)"))
     def lift_pause(self, request, queryset):

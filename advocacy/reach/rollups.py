@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Case, Count, F, IntegerField, Max, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce, Replace, Trim, TruncDate
 from django.utils import timezone
@@ -291,11 +291,29 @@ def _people_rows(day: date, figures: DayFigures) -> list[AmbassadorDaily]:
     ]
 
 
+# The first key of the advisory locks that keep two computations of one day apart.
+DAY_LOCK_NAMESPACE = 0x52454143  # "REAC"
+
+
+def _day_lock(day: date) -> None:
+    """Wait for any other transaction computing `day` to end (PostgreSQL; SQLite writes
+    one transaction at a time anyway).
+
+    A beat pass and reconcile_reach (or the demo) may compute the same day at once: the
+    second delete would wait for the first transaction without seeing the rows it
+    inserted, and the second insert would then break the unique constraints. Taken
+    first, the lock makes the second delete see, and remove, the first one's rows."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [DAY_LOCK_NAMESPACE, day.toordinal()])
+
+
 def rollup_day(day: date) -> int:
     """Recompute `day` whole: delete its rows and insert the new ones in one transaction."""
     began = timezone.now()
     figures = compute_day(day)
     with transaction.atomic():
+        _day_lock(day)
         ReachDaily.objects.filter(day=day).delete()
         AmbassadorDaily.objects.filter(day=day).delete()
         ReachDaily.objects.bulk_create(_unit_rows(day, figures), batch_size=1000)
@@ -419,18 +437,25 @@ def _pass_still_mine(state: RollupState):
     return RollupState.objects.filter(pk=state.pk, claims=state.claims)
 
 
-def days_to_compute(*, today: date, backlog: set[date], max_days: int) -> list[date]:
-    """Today and yesterday, then the most recent days of the backlog, `max_days` in all.
+def days_to_compute(
+    *, today: date, backlog: set[date], max_days: int, waiting_longest: date | None = None
+) -> list[date]:
+    """Today and yesterday, the backlog's day `waiting_longest`, then the most recent
+    days of the backlog, `max_days` in all.
 
     The most recent first: they are what reports are read for (the last 7, 30 or 90
     days, the month in progress, last month's report). An import of old posts or a
     hashtag's change of kind marks years of days at once; those are drained pass after
     pass, a few hours at most, while the days people look at stay current. A day left
-    for later stays marked (DirtyDay), so none is lost.
+    for later stays marked (DirtyDay), so none is lost; and since the refreshes mark the
+    last few days again at every pass, one place goes to the day marked longest ago, so
+    an old day is never starved by recent ones.
     """
     live = [today - timedelta(days=1), today]
-    older = sorted(backlog - set(live), reverse=True)[: max(0, max_days - len(live))]
-    return live + older
+    places = max(0, max_days - len(live))
+    first = [waiting_longest] if places and waiting_longest in backlog and waiting_longest not in live else []
+    older = sorted(backlog - set(live) - set(first), reverse=True)[: places - len(first)]
+    return live + first + older
 
 
 def rollup_refresh(*, max_days: int | None = None) -> list[date]:
@@ -445,7 +470,11 @@ def rollup_refresh(*, max_days: int | None = None) -> list[date]:
     try:
         late, last_click_id, seen_until = _late_days(state)
         backlog = late | set(DirtyDay.objects.values_list("day", flat=True))
-        days = days_to_compute(today=timezone.localdate(), backlog=backlog, max_days=max_days)
+        today = timezone.localdate()
+        waiting = DirtyDay.objects.exclude(day__in=[today, today - timedelta(days=1)])
+        # Among days marked at once (an import), the most recent: the order of the others.
+        waiting_longest = waiting.order_by("marked_at", "-day").values_list("day", flat=True).first()
+        days = days_to_compute(today=today, backlog=backlog, max_days=max_days, waiting_longest=waiting_longest)
         # The late days found here are not looked for again (the marks move on below):
         # those left for later are marked dirty first, so a pass that stops loses none.
         days_mark_dirty(late - set(days))

@@ -184,3 +184,28 @@ def test_resetting_cursors_leaves_the_queries_a_run_holds(admin_client_, x_state
 def test_collector_states_are_neither_added_nor_deleted_by_hand(admin_client_, x_state):
     assert admin_client_.get("/admin/reach/collectorstate/add/").status_code == 403
     assert admin_client_.get(f"/admin/reach/collectorstate/{x_state.pk}/delete/").status_code == 403
+
+
+def test_a_cursor_refused_because_a_run_started_meanwhile_is_not_reported_as_saved(admin_client_, x_state, monkeypatch):
+    """A run can claim the query between the form's checks and the conditional write: the
+    operator must read that nothing was changed, not that alongside « modifié avec succès »."""
+    from advocacy.reach import services
+
+    cursor_set = services.collector_cursor_set
+
+    def run_starts_first(**kwargs):
+        query_claim(key=x_state.key, source=x_state.source)
+        return cursor_set(**kwargs)
+
+    monkeypatch.setattr(services, "collector_cursor_set", run_starts_first)
+    new = x_id(timezone.now() - timedelta(hours=5))
+
+    response = _save(admin_client_, x_state, new)
+
+    shown = [str(message) for message in response.wsgi_request._messages]
+    assert response.status_code == 302 and response.url == _change_url(x_state)
+    assert shown == ["Le curseur n’a pas été changé : une collecte de cette requête a commencé entre-temps. Réessayez."]
+    assert CollectorState.objects.get().since_id == x_state.since_id
+    from django.contrib.admin.models import LogEntry
+
+    assert not LogEntry.objects.exists()

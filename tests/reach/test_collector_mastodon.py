@@ -336,3 +336,23 @@ def test_a_since_id_that_is_not_a_status_id_reads_from_the_newest_instead_of_fai
     assert "min_id" not in api_server.received[0].query
     assert CollectorState.objects.get().since_id == "113546789012345678"
     assert "is not a status id" in caplog.text
+
+
+def test_a_reset_time_already_past_still_pauses_the_instance_a_minute(settings, api_server, programme_tag, watched_tag):
+    """A 429 says the limit is met now. A reset time already past (the instance's clock
+    behind ours, or a window ending as the answer travels) paused nothing: every other tag
+    of the instance sent its own request into the same 429, run after run."""
+    settings.MASTODON_INSTANCES = ["piaille.fr"]
+    reset = (timezone.now() - timedelta(seconds=20)).replace(microsecond=0)
+    api_server.queue(
+        recorded("mastodon/rate_limited.json", reset=reset.isoformat().replace("+00:00", ".000Z")),
+        recorded("mastodon/tag_empty.json"),
+    )
+    before = timezone.now()
+
+    results = mastodon.collect_all(base_urls={"piaille.fr": api_server.base})
+
+    assert len(api_server.received) == 1
+    assert str(results["piaille.fr:tweetecommepoleemploi"]).startswith("paused until")
+    resume_at = CollectorState.objects.get(key="mastodon:piaille.fr:avecpoleemploi").resume_at
+    assert before + timedelta(seconds=59) <= resume_at <= timezone.now() + timedelta(minutes=1)

@@ -650,3 +650,45 @@ def test_a_post_x_gives_without_a_readable_date_is_left_out_and_the_run_goes_on(
     state = CollectorState.objects.get()
     assert (state.since_id, state.last_error) == (newest["id"], "")
     assert "post left out" in caplog.text
+
+
+def test_a_refresh_shallower_than_seven_days_leaves_the_cursor_and_the_gap_for_the_regular_runs(
+    collector, api_server, programme_tag
+):
+    """The refresh reads the last X_REFRESH_DAYS (3 by default), not down to since_id: a
+    query behind by more (a token revoked for four days, a reset cursor, a gap left by a
+    rate limit) still has posts between since_id and the refresh's window. Moving since_id
+    to the refresh's newest post, or closing the gap, would skip them for good although X
+    still has them; the regular runs read them."""
+    behind = "1991000000000000000"  # a post older than the refresh's window
+    CollectorState.objects.create(
+        key="x:avecpoleemploi", source=SocialPost.Source.X_API, since_id=behind,
+        until_id="1991500000000000000", next_since_id="1991600000000000000",
+    )  # fmt: skip
+    api_server.queue(recorded("x/page_with_expansions.json"))
+
+    assert collector.collect(hashtag=programme_tag, refresh=True) == 2
+
+    state = CollectorState.objects.get()
+    assert (state.since_id, state.until_id, state.next_since_id) == (
+        behind, "1991500000000000000", "1991600000000000000"
+    )  # fmt: skip
+    assert state.last_error == "" and state.last_success_at is not None
+    api_server.queue(recorded("x/empty.json"))
+    collector.collect(hashtag=programme_tag)
+    gap = api_server.received[-1].query
+    assert gap["since_id"] == [behind] and gap["until_id"] == ["1991500000000000000"]
+
+
+def test_a_refresh_of_a_query_never_collected_leaves_the_week_to_the_first_regular_run(
+    collector, api_server, programme_tag
+):
+    """A refresh that comes first (a new hashtag, a cursor the admin cleared) reads three
+    days; the first regular run must still read the seven X offers."""
+    api_server.queue(recorded("x/page_with_expansions.json"), recorded("x/empty.json"))
+
+    collector.collect(hashtag=programme_tag, refresh=True)
+    assert CollectorState.objects.get().since_id == ""
+    collector.collect(hashtag=programme_tag)
+
+    assert "since_id" not in api_server.received[-1].query

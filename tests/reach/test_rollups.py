@@ -551,3 +551,69 @@ def test_a_pass_overtaken_by_a_later_one_stops_and_leaves_the_marks_to_it(ambass
     state = RollupState.load()
     assert (state.last_run_at, state.claimed_until is not None) == (before.last_run_at, True)
     assert DirtyDay.objects.count() == 2
+
+
+def test_an_old_marked_day_is_computed_even_while_recent_days_are_marked_at_every_pass(ambassador):
+    """Most recent first alone starves an old day: the refreshes fetch the posts of the
+    last days again at every pass (X 3 days, Mastodon 72 hours), and when they fill the
+    quota an import's old day would wait forever. One place of each pass goes to the day
+    marked longest ago."""
+    from django.utils import timezone
+
+    rollups.rollup_refresh()
+    rollups.days_mark_dirty([days_ago(200)])
+    DirtyDay.objects.update(marked_at=timezone.now() - timedelta(hours=1))
+
+    computed = []
+    for _ in range(3):
+        rollups.days_mark_dirty([days_ago(2), days_ago(3)])  # the refreshes' days, marked again
+        computed += rollups.rollup_refresh(max_days=4)
+
+    assert days_ago(200) in computed
+    assert not DirtyDay.objects.filter(day=days_ago(200)).exists()
+    # The recent days still come in every pass.
+    assert computed.count(days_ago(2)) == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_computations_of_the_same_day_at_once_both_succeed(ambassador, monkeypatch):
+    """A beat pass and `reconcile_reach` (or the demo's roll-up) may compute the same day
+    at once: the pass's claim does not hold them. On PostgreSQL the second delete waited
+    for the first transaction, did not see the rows it inserted, and the second insert
+    broke the unique constraint, aborting the command half-way."""
+    import threading
+    import time
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite writes one transaction at a time: the race is PostgreSQL's")
+    day = days_ago(0)
+    post(day=day, ambassador=ambassador)
+    people_rows = rollups._people_rows
+
+    def slow_in_the_first(day, figures):
+        if threading.current_thread().name == "first":
+            time.sleep(1)  # rows deleted and inserted, not yet committed
+        return people_rows(day, figures)
+
+    monkeypatch.setattr(rollups, "_people_rows", slow_in_the_first)
+    errors = []
+
+    def compute():
+        try:
+            rollups.rollup_day(day)
+        except Exception as exc:  # noqa: BLE001 - any failure is what the test reports
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    first, second = threading.Thread(target=compute, name="first"), threading.Thread(target=compute)
+    first.start()
+    time.sleep(0.3)
+    second.start()
+    first.join()
+    second.join()
+
+    assert errors == []
+    assert ReachDaily.objects.filter(day=day).count() == 1

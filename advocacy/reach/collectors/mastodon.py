@@ -52,6 +52,8 @@ logger = logging.getLogger(__name__)
 PAGE_SIZE = 40  # the API's largest page
 # A first run on a busy tag stops here; later runs are incremental anyway.
 MAX_PAGES = 25
+# The shortest pause after a 429, whatever reset time the instance gives.
+MIN_RATE_LIMIT_PAUSE = timedelta(minutes=1)
 _TAG = re.compile(r"<[^>]+>")
 _HREF = re.compile(r"""href=["']([^"']+)["']""")
 
@@ -149,6 +151,10 @@ class MastodonCollector:
                 until = None
             if until is None or until.tzinfo is None:
                 until = timezone.now() + timedelta(minutes=5)
+            # A 429 says the limit is met now: a reset already past (the instance's clock
+            # behind ours) would pause nothing, and the instance's other tags would each
+            # meet the same 429.
+            until = max(until, timezone.now() + MIN_RATE_LIMIT_PAUSE)
             raise RateLimited(f"{self.instance} rate limit: reset at {until.isoformat()}", until=until)
         if response.status_code != 200:
             raise CollectorError(f"{self.instance} answered {response.status_code}: {response.text[:300]}")

@@ -239,7 +239,8 @@ class XCollector:
         X gives the newest posts first and next_token goes older, so since_id may only
         move to the newest post read once every page down to the old since_id is read. A
         run stopped part-way records the gap instead (until_id, next_since_id), which the
-        next runs read first.
+        next runs read first. A refresh never moves since_id nor the gap: it reads its
+        window only, not down to since_id.
         """
         matcher = matcher or Matcher()
         state = query_claim(key=f"x:{hashtag.normalized}", source=SocialPost.Source.X_API)
@@ -314,11 +315,16 @@ class XCollector:
         except BaseException:
             query_release(state)
             raise
-        # Every page down to since_id (or, for a refresh, down to seven days back, as far as
-        # X reaches) is read: since_id moves forward, never back, and the gap is closed.
+        # A regular run read every page down to since_id: since_id moves forward, never
+        # back, and the gap is closed. A refresh read only its window (X_REFRESH_DAYS): posts
+        # between since_id and the window, or in a gap below it, are left to the regular
+        # runs, so it leaves the cursor as it is.
+        cursor = {} if refresh else {
+            "since_id": _newer(state.since_id, state.next_since_id, newest), "until_id": "", "next_since_id": "",
+        }  # fmt: skip
         query_release(
-            state, since_id=_newer(state.since_id, state.next_since_id, newest), until_id="", next_since_id="",
-            last_run_at=now, last_success_at=timezone.now(), last_error="", posts_seen=F("posts_seen") + seen,
+            state, last_run_at=now, last_success_at=timezone.now(), last_error="", posts_seen=F("posts_seen") + seen,
+            **cursor,
         )  # fmt: skip
         return seen
 
