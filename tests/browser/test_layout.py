@@ -47,3 +47,31 @@ def test_guideline_menu_stays_open_beside_the_page_on_a_desktop(desktop, ambassa
     assert desktop.page.get_by_role("link", name="Vérifier un texte").is_visible()
     assert not desktop.page.get_by_role("button", name="Dans cette rubrique").is_visible()
     desktop.screenshot("menu")
+
+
+def test_api_token_heading_stands_apart_from_the_security_list(desktop, ambassador):
+    desktop.sign_in(ambassador.email, PASSWORD)
+    for viewport in (DESKTOP, PHONE):
+        desktop.page.set_viewport_size(viewport)
+        desktop.goto("/profil/")
+        security_list = desktop.page.locator("#security-title ~ ul").first.bounding_box()
+        heading = desktop.page.get_by_role("heading", name="Jeton d’API").bounding_box()
+        # At least the design system's 3w spacing between a list and the next heading.
+        assert heading["y"] - (security_list["y"] + security_list["height"]) >= 24
+        desktop.screenshot(f"profile-{viewport['width']}")
+
+
+def test_calendar_changes_month_with_design_system_buttons(desktop, curator):
+    desktop.sign_in(curator.email, PASSWORD, totp_secret=TOTP_SECRET)
+    for viewport in (DESKTOP, PHONE):
+        desktop.page.set_viewport_size(viewport)
+        desktop.goto("/contenus/calendrier/?mois=2030-06")
+        nav = desktop.page.get_by_role("navigation", name="Changer de mois")
+        assert nav.locator("ul").evaluate("ul => getComputedStyle(ul).listStyleType") == "none"
+        previous = nav.get_by_role("link", name="mai 2030, mois précédent")
+        following = nav.get_by_role("link", name="juillet 2030, mois suivant")
+        for link in (previous, following):
+            assert link.is_visible()
+            assert "fr-btn" in link.get_attribute("class")
+        assert desktop.page.evaluate(CLIPPED_BUTTONS) == []
+        desktop.screenshot(f"calendar-{viewport['width']}")
