@@ -30,6 +30,10 @@ OVERRIDES = {
     # django-dsfr's mark of an optional field (DSFR_MARK_OPTIONAL_FIELDS), « (Optionnel) »
     # in its catalogue, capitalised mid-label; the site's labels write « (facultatif) ».
     "(Optional)": "(facultatif)",
+    # django-allauth's name for its two-factor app (the admin index's heading); the site
+    # says « double authentification » everywhere else. Its models, named without
+    # gettext, are named in accounts/apps.py.
+    "MFA": "Double authentification",
     # Django REST framework's token errors (TokenAuthentication) speak of a « token » and
     # not of the header to fix; the site calls it a « jeton », created in the profile.
     "Invalid token header. No credentials provided.": (
