@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from dsfr.widgets import InlineCheckboxSelectMultiple, InlineRadioSelect
 
 from accounts.models import JobFunction, Network, OrgUnit, User
+from advocacy import richtext
 from advocacy.forms import DsfrForm
 from content.models import Kit, KitVisual, Topic
 from content.selectors import kit_search, kits_for_network
@@ -102,6 +103,9 @@ class KitForm(DsfrForm):
         # come from `unit_groups`, read once.
         self.fields["target_units"].queryset = OrgUnit.objects.order_by("path")
 
+    def clean_brief(self):
+        return richtext.from_editable(self.cleaned_data.get("brief", ""))
+
     def clean_hashtags(self):
         return split_hashtags(self.cleaned_data.get("hashtags", ""))
 
@@ -126,7 +130,7 @@ class KitForm(DsfrForm):
     def initial_for(cls, kit: Kit) -> dict:
         return {
             "title": kit.title,
-            "brief": kit.brief,
+            "brief": richtext.to_editable(kit.brief),
             "link": kit.link,
             "language": kit.language,
             "hashtags": " ".join(f"#{tag}" for tag in kit.hashtags),

@@ -2,7 +2,7 @@
 
 from tests.accounts.factories import PASSWORD, TOTP_SECRET
 from tests.browser.conftest import DESKTOP, PHONE
-from tests.content.factories import guideline_page
+from tests.content.factories import guideline_page, make_kit
 
 # A design-system button with an icon shows its text only when its group says where the
 # icon goes; otherwise the text is clipped away and the button is a bare icon.
@@ -75,3 +75,18 @@ def test_calendar_changes_month_with_design_system_buttons(desktop, curator):
             assert "fr-btn" in link.get_attribute("class")
         assert desktop.page.evaluate(CLIPPED_BUTTONS) == []
         desktop.screenshot(f"calendar-{viewport['width']}")
+
+
+def test_kit_editor_note_reads_as_text_and_important_stands_apart(desktop, curator):
+    kit = make_kit(author=curator, brief="<p>Premier paragraphe.</p><p>Second paragraphe.</p>")
+    desktop.sign_in(curator.email, PASSWORD, totp_secret=TOTP_SECRET)
+    for viewport in (DESKTOP, PHONE):
+        desktop.page.set_viewport_size(viewport)
+        desktop.goto(f"/contenus/{kit.pk}/modifier/")
+        note = desktop.page.get_by_label("Note aux ambassadeur·rices")
+        assert note.input_value() == "Premier paragraphe.\n\nSecond paragraphe."
+        dates = desktop.page.locator("input[name=expires_at]").bounding_box()
+        important = desktop.page.locator("input[name=is_important]").locator("xpath=..").bounding_box()
+        # The checkbox keeps the design system's 3w spacing from the date fields.
+        assert important["y"] - (dates["y"] + dates["height"]) >= 24
+        desktop.screenshot(f"kit-editor-{viewport['width']}")
