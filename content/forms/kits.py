@@ -13,7 +13,7 @@ from dsfr.widgets import InlineCheckboxSelectMultiple, InlineRadioSelect
 
 from accounts.models import JobFunction, Network, OrgUnit, User
 from advocacy import richtext
-from advocacy.forms import DsfrForm
+from advocacy.forms import DsfrForm, UnitPicker
 from content.models import Kit, KitVisual, Topic
 from content.selectors import kit_search, kits_for_network
 
@@ -67,7 +67,7 @@ class KitForm(DsfrForm):
         label=_("Unités ciblées"),
         queryset=OrgUnit.objects.all(),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=UnitPicker,
         help_text=_("Une unité couvre toutes celles qui en dépendent. Aucune unité cochée : tout le monde."),
     )
     target_job_functions = forms.MultipleChoiceField(
@@ -99,8 +99,8 @@ class KitForm(DsfrForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # The unit picker is rendered by the template as groups per region; its options
-        # come from `unit_groups`, read once.
+        # The unit picker is rendered by the `unit_picker` template tag as groups per
+        # region, read once.
         self.fields["target_units"].queryset = OrgUnit.objects.order_by("path")
 
     def clean_brief(self):

@@ -90,3 +90,16 @@ def test_kit_editor_note_reads_as_text_and_important_stands_apart(desktop, curat
         # The checkbox keeps the design system's 3w spacing from the date fields.
         assert important["y"] - (dates["y"] + dates["height"]) >= 24
         desktop.screenshot(f"kit-editor-{viewport['width']}")
+
+
+def test_announcement_units_are_picked_by_searching_on_a_phone(phone, curator):
+    phone.sign_in(curator.email, PASSWORD, totp_secret=TOTP_SECRET)
+    phone.goto("/campagnes/annonce/")
+    phone.page.fill("#unit-filter", "bretagne")
+    phone.page.wait_for_timeout(200)
+    assert phone.page.locator("details[data-unit-region]:visible").count() == 1
+    # The design system draws the box on the label, which takes the tap.
+    phone.page.locator("label", has_text="Agence Bretagne 1").click()
+    assert phone.page.get_by_label("Agence Bretagne 1").is_checked()
+    assert phone.page.evaluate("document.documentElement.scrollWidth") <= 390 + 1
+    phone.screenshot("announcement-units")
