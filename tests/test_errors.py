@@ -215,6 +215,7 @@ def test_staff_not_in_the_programme_are_shown_how_to_join_it(client, staff, path
     body = response.content.decode()
     assert "<h1>Vous n’êtes pas encore ambassadeur·rice</h1>" in body
     assert f'href="{reverse("programme")}"' in body and "rejoindre" in body
+    assert "mailto:" in body
     assert "réservée à d’autres rôles" not in body
 
 
