@@ -111,6 +111,11 @@ def can(user, *roles: Role) -> bool:
     return rule_for(*roles).decide(user) == Decision.ALLOW
 
 
+class NotInProgramme(PermissionDenied):
+    """Refusal of a page that joining the programme would open: staff who have not (or no
+    longer) opted in are told how to join rather than shown the generic refusal."""
+
+
 def _guard(rule: Rule):
     def decorator(view):
         @wraps(view)
@@ -119,6 +124,8 @@ def _guard(rule: Rule):
             if decision == Decision.SIGN_IN:
                 return redirect_to_login(request.get_full_path())
             if decision == Decision.FORBID:
+                if Role.AMBASSADOR in rule.roles:
+                    raise NotInProgramme(_("Cette page est réservée aux ambassadeur·rices du programme."))
                 raise PermissionDenied(_("Cette page est réservée à d’autres rôles."))
             if decision == Decision.SET_UP_MFA:
                 return redirect("mfa_required")

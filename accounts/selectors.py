@@ -73,3 +73,21 @@ def ambassadors(*, within: OrgUnit | None = None) -> QuerySet[User]:
     if within is not None:
         qs = qs.filter(Q(unit__path__startswith=within.path))
     return qs
+
+
+def org_unit_groups(*, selected: set[int]) -> dict:
+    """The organisation as the unit picker shows it: the head office, then one group per
+    region holding the region itself, its territories and its agencies."""
+    units = list(OrgUnit.objects.order_by("path").only("pk", "name", "kind", "path", "depth", "parent_id"))
+    national = [u for u in units if u.depth == 0]
+    regions = []
+    for region in (u for u in units if u.depth == 1):
+        members = [u for u in units if u.path.startswith(region.path)]
+        regions.append(
+            {
+                "unit": region,
+                "members": members,
+                "selected": sum(1 for u in members if u.pk in selected),
+            }
+        )
+    return {"national": national, "regions": regions, "selected": selected}

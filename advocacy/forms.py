@@ -93,3 +93,9 @@ class DsfrModelForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for visible in self.visible_fields():
             dsfr_input_class_attr(visible)
+
+
+class UnitPicker(forms.CheckboxSelectMultiple):
+    """Units of the organisation to tick, shown by the `unit_picker` template tag as one
+    folding group per region with a search box: a flat list of 320 units is unusable,
+    on a phone above all. Forms rendered with `form_fields` pick it up by itself."""

@@ -4,6 +4,9 @@ Text is cleaned when it is saved and again when it is displayed, so that neither
 old row nor a row written around the services can carry a script to a page.
 """
 
+import html as html_module
+import re
+
 import nh3
 from django.utils.safestring import SafeString, mark_safe
 
@@ -29,3 +32,46 @@ def sanitize(html: str) -> str:
 
 def render(html: str) -> SafeString:
     return mark_safe(sanitize(html))  # noqa: S308 - sanitised on the line above
+
+
+# Editing in a plain text box: paragraphs are written as text separated by a blank line,
+# and only the rest of the formatting (lists, links, bold...) is shown as HTML, so that the
+# box does not open on "<p>...</p>" and what was saved comes back unchanged.
+_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
+_LINE_BREAK = re.compile(r"<br\s*/?>")
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+_BLOCK = re.compile(r"^<(?:p|ul|ol|li|h[1-6]|blockquote|pre|table|hr|br)\b", re.I)
+# Entities nh3 writes for characters typed as text; "&lt;" stays escaped where it would
+# otherwise start a tag on the way back.
+_ENTITY = re.compile(r"&(?:amp|quot|#39|nbsp|gt);|&lt;(?![A-Za-z/!?])")
+
+
+def to_editable(html: str) -> str:
+    """Stored rich text → what the text box shows."""
+    clean = sanitize(html)
+    parts = []
+    position = 0
+    for match in _PARAGRAPH.finditer(clean):
+        parts.append(clean[position : match.start()].strip())
+        parts.append(_LINE_BREAK.sub("\n", match.group(1)).strip())
+        position = match.end()
+    parts.append(clean[position:].strip())
+    # sanitize() adds this to every link again on the way back.
+    text = "\n\n".join(part for part in parts if part).replace(' rel="noopener noreferrer"', "")
+    return _ENTITY.sub(lambda entity: html_module.unescape(entity.group(0)), text)
+
+
+def from_editable(text: str) -> str:
+    """What was typed in the text box → rich text: each block of lines separated by a
+    blank line is a paragraph, unless it is already HTML markup of its own."""
+    text = (text or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+    blocks = []
+    for chunk in _BLANK_LINE.split(text):
+        chunk = chunk.strip()
+        if not chunk:
+            continue
+        if _BLOCK.match(chunk):
+            blocks.append(chunk)
+        else:
+            blocks.append("<p>" + "<br>".join(line.strip() for line in chunk.split("\n")) + "</p>")
+    return sanitize("".join(blocks))

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from accounts.access import Decision, Role, has_mfa, public, roles_of, rule_for, signed_in
+from accounts.access import Decision, NotInProgramme, Role, has_mfa, public, roles_of, rule_for, signed_in
 from advocacy import navigation
 from advocacy.celery import app as celery_app
 
@@ -110,7 +110,8 @@ def healthz(request):
 
 
 def error_403(request, exception=None):
-    return render(request, "errors/403.html", {"exception": exception}, status=403)
+    template = "errors/403_not_in_programme.html" if isinstance(exception, NotInProgramme) else "errors/403.html"
+    return render(request, template, {"exception": exception}, status=403)
 
 
 def _is_api(request) -> bool:

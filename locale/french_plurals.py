@@ -27,6 +27,10 @@ SKIP = {".venv", "var", "staticfiles", "node_modules"}
 
 # Strings of other libraries the site words differently in French.
 OVERRIDES = {
+    # django-allauth's name for its two-factor app (the admin index's heading); the site
+    # says « double authentification » everywhere else. Its models, named without
+    # gettext, are named in accounts/apps.py.
+    "MFA": "Double authentification",
     # Django REST framework's token errors (TokenAuthentication) speak of a « token » and
     # not of the header to fix; the site calls it a « jeton », created in the profile.
     "Invalid token header. No credentials provided.": (

@@ -205,3 +205,24 @@ def test_the_500_page_renders_without_the_database_nor_the_context_processors(rf
     body = response.content.decode()
     assert "<h1>Erreur inattendue</h1>" in body and '<html lang="fr"' in body
     assert '<a class="fr-btn" href="/">' in body
+
+
+@pytest.mark.parametrize("path", ["/partager/", "/partager/kit/1/"])
+def test_staff_not_in_the_programme_are_shown_how_to_join_it(client, staff, path):
+    client.force_login(staff)
+    response = client.get(path)
+    assert response.status_code == 403
+    body = response.content.decode()
+    assert "<h1>Vous n’êtes pas encore ambassadeur·rice</h1>" in body
+    assert f'href="{reverse("programme")}"' in body and "rejoindre" in body
+    assert "mailto:" in body
+    assert "réservée à d’autres rôles" not in body
+
+
+def test_other_refusals_keep_the_generic_page(client, ambassador):
+    client.force_login(ambassador)
+    response = client.get(reverse("kit_library"))
+    assert response.status_code == 403
+    body = response.content.decode()
+    assert "<h1>Accès refusé</h1>" in body and "réservée à d’autres rôles" in body
+    assert "pas encore ambassadeur" not in body

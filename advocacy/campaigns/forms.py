@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import JobFunction, OrgUnit
-from advocacy.forms import DsfrForm
+from advocacy.forms import DsfrForm, UnitPicker
 
 
 class AnnouncementForm(DsfrForm):
@@ -20,8 +20,9 @@ class AnnouncementForm(DsfrForm):
     url = forms.CharField(label=_("Lien"), max_length=500, required=False)
     units = forms.ModelMultipleChoiceField(
         label=_("Unités ciblées"),
-        queryset=OrgUnit.objects.all(),
+        queryset=OrgUnit.objects.order_by("path"),
         required=False,
+        widget=UnitPicker,
         help_text=_("Aucune : tout le monde. Une unité couvre toutes celles qui en dépendent."),
     )
     job_functions = forms.MultipleChoiceField(

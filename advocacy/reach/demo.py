@@ -39,9 +39,10 @@ WATCHED_SENTENCES = [
     "Le site est encore en panne aujourd’hui",
     "Mon dossier a été perdu pour la troisième fois",
 ]
+# Valid everywhere they post: at most 15 characters for X, "_" becomes "-" on LinkedIn.
 ORGANIC_AUTHORS = [
-    "mde_brest", "cite_metiers", "ville_rennes_emploi", "jeunes_pro", "asso_insertion", "cci_occitanie",
-    "recrut_sante", "forum_alternance", "mission_locale35", "club_entreprises", "radio_locale", "journal_emploi",
+    "mde_brest", "cite_metiers", "rennes_emploi", "jeunes_pro", "asso_insertion", "cci_occitanie",
+    "recrut_sante", "forum_alternanc", "missionlocale35", "club_entreprise", "radio_locale", "journal_emploi",
 ]  # fmt: skip
 
 
@@ -66,16 +67,26 @@ def _metrics(rng, network, followers):
     }
 
 
+def _post_url(network, handle, instance, i) -> str:
+    """The address of a post in the shape each network gives it."""
+    if network == Network.MASTODON:
+        return f"https://{instance}/@{handle}/{110000000000000000 + i}"
+    if network == Network.LINKEDIN:
+        # LinkedIn post addresses carry the activity, not the author's handle.
+        return f"https://www.linkedin.com/feed/update/urn:li:activity:{7100000000000000000 + i}/"
+    return f"https://x.com/{handle}/status/{1700000000000000000 + i}"
+
+
 def _post(rng, i, *, network, handle, instance, name, followers, at, text) -> PostData:
     external_id = f"demo-{network}-{i}"
+    if network == Network.LINKEDIN:
+        handle = handle.replace("_", "-")
     return PostData(
         network=network,
         external_id=external_id,
         posted_at=at,
         text=text,
-        url=f"https://{instance}/@{handle}/{i}"
-        if network == Network.MASTODON
-        else f"https://x.com/{handle}/status/{i}",
+        url=_post_url(network, handle, instance, i),
         author_external_id=f"demo-author-{handle}",
         author_handle=handle,
         author_instance=instance,

@@ -167,11 +167,13 @@ def _posts(sharers, rng):
         handle, followers = rng.choice(organic_authors)
         day = today - timedelta(days=rng.randint(0, HISTORY_DAYS - 1))
         watched = rng.random() < 0.05
+        network = rng.choice(["x", "x", "mastodon"])
         posts.append(
             SocialPost(
-                network=rng.choice(["x", "x", "mastodon"]),
+                network=network,
                 external_id=f"demo-organic-{i}",
                 author_handle=handle,
+                author_instance="piaille.fr" if network == "mastodon" else "",
                 author_name=handle.replace("_", " ").title(),
                 author_followers=followers,
                 text="#TweeteCommePoleEmploi encore une file d’attente" if watched else "Merci #AvecPôleEmploi !",

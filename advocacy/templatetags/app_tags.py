@@ -27,6 +27,20 @@ def richtext(value: str):
     return richtext_module.render(value)
 
 
+@register.inclusion_tag("includes/unit_picker.html")
+def unit_picker(field):
+    """The searchable unit picker for a form field of units (widget `UnitPicker`)."""
+    from accounts.selectors import org_unit_groups
+
+    selected = set()
+    for value in field.value() or []:
+        try:
+            selected.add(int(value))
+        except (TypeError, ValueError):
+            continue
+    return {"field": field, "units": org_unit_groups(selected=selected)}
+
+
 @register.inclusion_tag("includes/form_fields.html")
 def form_fields(form):
     return {"form": form}

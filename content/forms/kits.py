@@ -12,7 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from dsfr.widgets import InlineCheckboxSelectMultiple, InlineRadioSelect
 
 from accounts.models import JobFunction, Network, OrgUnit, User
-from advocacy.forms import DsfrForm, FilterForm
+from advocacy import richtext
+from advocacy.forms import DsfrForm, FilterForm, UnitPicker
 from content.models import Kit, KitVisual, Topic
 from content.selectors import kit_search, kits_for_network
 
@@ -66,7 +67,7 @@ class KitForm(DsfrForm):
         label=_("Unités ciblées"),
         queryset=OrgUnit.objects.all(),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=UnitPicker,
         help_text=_("Une unité couvre toutes celles qui en dépendent. Aucune unité cochée : tout le monde."),
     )
     target_job_functions = forms.MultipleChoiceField(
@@ -98,9 +99,12 @@ class KitForm(DsfrForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # The unit picker is rendered by the template as groups per region; its options
-        # come from `unit_groups`, read once.
+        # The unit picker is rendered by the `unit_picker` template tag as groups per
+        # region, read once.
         self.fields["target_units"].queryset = OrgUnit.objects.order_by("path")
+
+    def clean_brief(self):
+        return richtext.from_editable(self.cleaned_data.get("brief", ""))
 
     def clean_hashtags(self):
         return split_hashtags(self.cleaned_data.get("hashtags", ""))
@@ -126,7 +130,7 @@ class KitForm(DsfrForm):
     def initial_for(cls, kit: Kit) -> dict:
         return {
             "title": kit.title,
-            "brief": kit.brief,
+            "brief": richtext.to_editable(kit.brief),
             "link": kit.link,
             "language": kit.language,
             "hashtags": " ".join(f"#{tag}" for tag in kit.hashtags),

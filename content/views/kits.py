@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.access import Role, can, require_roles
-from accounts.models import OrgUnit
 from advocacy.errors import DomainError
 from content import guidelines, uploads, workflow
 from content.diff import version_diff
@@ -80,35 +79,6 @@ def kit_library(request):
 # --- Editor --------------------------------------------------------------------------
 
 
-def unit_groups(selected: set[int]) -> dict:
-    """The organisation as the unit picker shows it: the head office, then one group per
-    region holding the region itself, its territories and its agencies."""
-    units = list(OrgUnit.objects.order_by("path").only("pk", "name", "kind", "path", "depth", "parent_id"))
-    national = [u for u in units if u.depth == 0]
-    regions = []
-    for region in (u for u in units if u.depth == 1):
-        members = [u for u in units if u.path.startswith(region.path)]
-        regions.append(
-            {
-                "unit": region,
-                "members": members,
-                "selected": sum(1 for u in members if u.pk in selected),
-            }
-        )
-    return {"national": national, "regions": regions, "selected": selected}
-
-
-def _selected_units(form) -> set[int]:
-    raw = form["target_units"].value() or []
-    selected = set()
-    for value in raw:
-        try:
-            selected.add(int(value))
-        except (TypeError, ValueError):
-            continue
-    return selected
-
-
 def _changes_request(kit: Kit | None):
     """The moderator's last request, shown above the editor while the changes are made."""
     if kit is None or kit.status != S.CHANGES_REQUESTED:
@@ -125,7 +95,6 @@ def _render_editor(request, *, kit, form, texts, visual_form=None, status=200):
             "form": form,
             "texts": texts,
             "visual_form": visual_form or VisualForm(),
-            "units": unit_groups(_selected_units(form)),
             "changes_request": _changes_request(kit),
         },
         status=status,

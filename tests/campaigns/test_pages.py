@@ -1,5 +1,7 @@
 """The inbox, the campaign list and the live dashboard, with their query counts."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -96,6 +98,23 @@ def test_curator_sends_an_announcement_from_the_page(client, curator, org, chart
     assert response.status_code == 302
     response = client.get(response["Location"])
     assert "Forum de l’emploi" in response.content.decode()
+
+
+def test_announcement_targets_units_with_the_kit_editors_picker(client, curator, org):
+    client.force_login(curator)
+    body = client.get(reverse("campaigns:announcement_new")).content.decode()
+    assert "<select" not in body
+    assert body.count('name="units"') == len(org) and body.count('type="checkbox" name="units"') == len(org)
+    assert "<summary>DR Bretagne" in body and 'id="unit-filter"' in body and "js/unit-picker.js" in body
+
+
+def test_an_announcement_refused_keeps_its_ticked_units_open(client, curator, org):
+    client.force_login(curator)
+    response = client.post(reverse("campaigns:announcement_new"), {"subject": "", "units": [org["a-bre-1"].pk]})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert re.search(rf'value="{org["a-bre-1"].pk}" checked', body)
+    assert re.search(r"<details[^>]*data-unit-region open>\s*<summary>DR Bretagne", body)
 
 
 def test_open_alerts_show_as_a_banner_for_the_web_social_team_only(client, curator, ambassador):

@@ -1,6 +1,7 @@
 """The curators' and moderators' pages, through HTTP: library, editor, preview, a kit's
 page and its actions, versions, moderation queue and calendar."""
 
+import html
 import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -142,6 +143,40 @@ def test_editing_an_approved_kit_sends_it_back_to_review(curator_client, curator
     assert response.status_code == 302
     kit.refresh_from_db()
     assert kit.status == S.SUBMITTED and kit.title == "Nouveau titre"
+
+
+BRIEF = (
+    "<p>Une semaine d’ateliers &amp; de rencontres, pour les moins de 26 ans &lt; 30 ans.</p>"
+    '<ul><li>42 agences</li><li><strong>Inscription</strong> <a href="https://www.francetravail.fr/" '
+    'rel="noopener noreferrer">en ligne</a></li></ul><p>Première ligne<br>Seconde ligne</p>'
+)
+
+
+def _textarea(response, name) -> str:
+    match = re.search(rf'<textarea[^>]*name="{name}"[^>]*>(.*?)</textarea>', response.content.decode(), re.S)
+    return html.unescape(match.group(1)).strip("\n")
+
+
+def test_the_note_opens_as_text_and_comes_back_unchanged(curator_client, curator):
+    kit = make_kit(author=curator, brief=BRIEF)
+    shown = _textarea(curator_client.get(reverse("kit_edit", args=[kit.pk])), "brief")
+    # Paragraphs are lines of text; characters typed as text read as themselves.
+    assert shown.startswith("Une semaine d’ateliers & de rencontres, pour les moins de 26 ans < 30 ans.\n\n<ul>")
+    assert "<p>" not in shown and "&amp;" not in shown and "Première ligne\nSeconde ligne" in shown
+
+    response = curator_client.post(reverse("kit_edit", args=[kit.pk]), editor_data(brief=shown))
+
+    assert response.status_code == 302
+    kit.refresh_from_db()
+    assert kit.brief == BRIEF
+
+
+def test_the_note_keeps_its_paragraphs_and_loses_its_scripts(curator_client, curator):
+    kit = make_kit(author=curator)
+    typed = "Premier paragraphe\r\n\r\nSecond <script>alert(1)</script><em>paragraphe</em>"
+    curator_client.post(reverse("kit_edit", args=[kit.pk]), editor_data(brief=typed))
+    kit.refresh_from_db()
+    assert kit.brief == "<p>Premier paragraphe</p><p>Second <em>paragraphe</em></p>"
 
 
 def test_a_published_kit_is_not_editable(curator_client, curator):
