@@ -4,6 +4,7 @@ membership, roles, deactivation and erasure. Views, API, admin and commands call
 from allauth.usersessions.models import UserSession
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Value
@@ -276,6 +277,22 @@ def _end_sessions(user: User) -> None:
     # allauth.usersessions knows every open session of the person, whichever device.
     for session in UserSession.objects.filter(user=user):
         session.end()
+
+
+def sessions_purge() -> tuple[int, int]:
+    """Delete the sign-in sessions that have expired, and allauth's record of each
+    session that no longer exists (its IP address and browser, shown under « Sessions
+    ouvertes »). Returns (sessions, records) deleted.
+
+    Django never deletes an expired session by itself, and allauth forgets a record only
+    when its owner lists their sessions: without this, the address of every sign-in of a
+    person who never looks at that list would be kept for good. Run daily by Celery beat.
+    The session engine is cached_db: the database holds every live session, so a record
+    whose key is not there belongs to a session that is over.
+    """
+    expired, _by_model = Session.objects.filter(expire_date__lte=timezone.now()).delete()
+    ended, _by_model = UserSession.objects.exclude(session_key__in=Session.objects.values("session_key")).delete()
+    return expired, ended
 
 
 def user_deactivate(*, user: User, by: User, reason: str = "") -> User:

@@ -323,6 +323,12 @@ SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 12)
 # deactivation through allauth's UserSession.end) deletes it from both.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_HTTPONLY = True
+# Expired sessions, and allauth's record of each ended one (IP address, browser), are
+# deleted every night (accounts.services.sessions_purge).
+CELERY_BEAT_SCHEDULE["accounts-purge-sessions"] = {
+    "task": "accounts.tasks.purge_sessions",
+    "schedule": crontab(hour=3, minute=40),
+}
 SESSION_COOKIE_SAMESITE = "Lax"
 
 # --- Security ---------------------------------------------------------------------

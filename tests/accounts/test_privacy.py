@@ -1,6 +1,7 @@
 """Export of everything held about a person, and erasure that leaves figures right."""
 
 import json
+from datetime import timedelta
 
 import pytest
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
@@ -8,10 +9,12 @@ from allauth.usersessions.models import UserSession
 from django.apps import apps
 from django.conf import settings
 from django.contrib.messages import get_messages
+from django.contrib.sessions.models import Session
 from django.db import models
+from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
-from accounts import privacy, services
+from accounts import privacy, services, tasks
 from accounts.models import AuditEvent, ProgrammeMembership, User
 from tests.accounts.factories import SocialHandleFactory, UserFactory, make_ambassador
 
@@ -148,3 +151,22 @@ def test_deleting_people_outside_erasure_is_not_offered(client, admin_user):
     client.force_login(admin_user)
     other = UserFactory()
     assert client.get(f"/admin/accounts/user/{other.pk}/delete/").status_code in (302, 403)
+
+
+@pytest.mark.django_db
+def test_the_nightly_purge_forgets_ended_sessions_and_their_addresses(client, settings):
+    """An expired session, and allauth's record (IP address, browser) of each session that
+    is over, are deleted; the live session and its record stay."""
+    live, expired, gone = UserFactory(), UserFactory(), UserFactory()
+    client.force_login(live)
+    live_key = client.session.session_key
+    Session.objects.create(session_key="e" * 32, session_data="", expire_date=timezone.now() - timedelta(minutes=1))
+    for person, key in ((live, live_key), (expired, "e" * 32), (gone, "g" * 32)):
+        UserSession.objects.create(user=person, session_key=key, ip="203.0.113.9", user_agent="Firefox")
+
+    assert tasks.purge_sessions() == (1, 2)
+
+    assert list(UserSession.objects.values_list("session_key", flat=True)) == [live_key]
+    assert list(Session.objects.values_list("session_key", flat=True)) == [live_key]
+    assert client.get("/profil/").status_code == 200  # the live session still signs its person in
+    assert settings.CELERY_BEAT_SCHEDULE["accounts-purge-sessions"]["task"] == "accounts.tasks.purge_sessions"
