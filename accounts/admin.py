@@ -13,6 +13,7 @@ from django.utils.translation import ngettext
 from accounts import services
 from accounts.models import AuditEvent, CharterVersion, OrgUnit, SocialHandle, User
 from advocacy.errors import DomainError
+from advocacy.forms import RichTextField
 
 
 @admin.register(OrgUnit)
@@ -159,6 +160,12 @@ class CharterVersionAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return self.fields if obj and obj.is_published else []
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "body":
+            # Opens as text rather than its stored HTML, like the site's own editors.
+            kwargs["form_class"] = RichTextField
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
         try:

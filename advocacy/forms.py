@@ -6,6 +6,8 @@ from django.forms.renderers import TemplatesSetting
 from dsfr.forms import DsfrBaseForm, DsfrBoundField
 from dsfr.utils import dsfr_input_class_attr
 
+from advocacy import richtext
+
 
 def is_marked_optional(bound_field) -> bool:
     """Whether the field's label says « (facultatif) ».
@@ -59,6 +61,46 @@ class BoundField(DsfrBoundField):
             if self.errors:
                 ids.append(f"{self.auto_id}-desc-error")
         return " ".join(ids)
+
+
+class _Typed(str):
+    """Text as it came from the text box, which is shown again as typed."""
+
+
+class RichTextField(forms.CharField):
+    """A text box for sanitised rich text (advocacy/richtext.py): it opens on the stored
+    HTML written as text, paragraphs as lines separated by a blank line, and gives back
+    sanitised HTML. Left untouched, it gives back the stored HTML byte for byte: the way
+    back from text rebuilds the same page, but not always the same bytes (line breaks
+    between tags or inside a paragraph of a row written elsewhere, by the API or a seed)."""
+
+    widget = forms.Textarea
+
+    def bound_data(self, data, initial):
+        data = super().bound_data(data, initial)
+        return _Typed(data) if isinstance(data, str) and not self.disabled else data
+
+    def prepare_value(self, value):
+        if value is None or isinstance(value, _Typed):
+            return value
+        return richtext.to_editable(value)
+
+    def to_python(self, value):
+        return richtext.from_editable(super().to_python(value))
+
+    def has_changed(self, initial, data):
+        return not self._is_unchanged(initial, self.to_python(data))
+
+    def _clean_bound_field(self, bound_field):
+        # Django's hook that hands a field its initial value with the data (FileField
+        # uses it too); a form given no initial value saves what was typed.
+        value = super()._clean_bound_field(bound_field)
+        initial = bound_field.initial
+        return richtext.sanitize(initial) if initial and self._is_unchanged(initial, value) else value
+
+    @staticmethod
+    def _is_unchanged(initial, value: str) -> bool:
+        return richtext.from_editable(richtext.to_editable(initial or "")) == value
 
 
 class FormRenderer(TemplatesSetting):

@@ -38,7 +38,10 @@ def render(html: str) -> SafeString:
 # and only the rest of the formatting (lists, links, bold...) is shown as HTML, so that the
 # box does not open on "<p>...</p>" and what was saved comes back unchanged.
 _PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
-_LINE_BREAK = re.compile(r"<br\s*/?>")
+_LINE_BREAK = re.compile(r"\s*<br\s*/?>\s*")
+# A line break in a paragraph's HTML source is a space on the page; in the text box, a
+# line break is a <br>, so it is shown as the space it is.
+_SOFT_BREAK = re.compile(r"[ \t]*\n\s*")
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _BLOCK = re.compile(r"^<(?:p|ul|ol|li|h[1-6]|blockquote|pre|table|hr|br)\b", re.I)
 # Entities nh3 writes for characters typed as text; "&lt;" stays escaped where it would
@@ -53,7 +56,7 @@ def to_editable(html: str) -> str:
     position = 0
     for match in _PARAGRAPH.finditer(clean):
         parts.append(clean[position : match.start()].strip())
-        parts.append(_LINE_BREAK.sub("\n", match.group(1)).strip())
+        parts.append(_LINE_BREAK.sub("\n", _SOFT_BREAK.sub(" ", match.group(1))).strip())
         position = match.end()
     parts.append(clean[position:].strip())
     # sanitize() adds this to every link again on the way back.

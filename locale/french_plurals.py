@@ -8,9 +8,10 @@ This catalogue holds each plural string of the English catalogues as its own Fre
 "translation", under the French rule. `make messages` writes and compiles it.
 
 A project catalogue takes precedence over the libraries' own, so it also corrects them:
-the French of django-allauth (sign-in, sign-up, password reset, MFA), of Django REST
-framework, of django-filter and of Django's own validators (the API's error messages)
-writes straight apostrophes where the site writes ’. Only the strings that need it are
+the French of Django's contrib apps (the admin, users and groups, content types,
+sessions, humanize's dates), of django-allauth (sign-in, sign-up, password reset, MFA),
+of Django REST framework, of django-filter and of Django's own validators (the API's
+error messages) writes straight apostrophes where the site writes ’. Only the strings that need it are
 written here, taken from the installed libraries, so an upgrade is followed by running
 `make messages` again. (django-dsfr's « (Optionnel) » needs no correction: the project's
 field snippets write their own « (facultatif) », templates/dsfr/form_field_snippets/.)
@@ -57,12 +58,19 @@ def typographic(text: str) -> str:
 
 
 # The libraries whose French the site shows, in the order Django reads their catalogues
-# (INSTALLED_APPS, then Django's own): the first one to translate a string wins. Django
+# (INSTALLED_APPS, then Django's own): the first one to translate a string wins. Every
+# installed app with a French catalogue is here (tests/test_i18n.py checks it). Django
 # REST framework ships only its compiled catalogue.
 LIBRARY_CATALOGUES = (
+    ("django.contrib.admin", "locale/fr/LC_MESSAGES/django.po"),
+    ("django.contrib.auth", "locale/fr/LC_MESSAGES/django.po"),
+    ("django.contrib.contenttypes", "locale/fr/LC_MESSAGES/django.po"),
+    ("django.contrib.sessions", "locale/fr/LC_MESSAGES/django.po"),
+    ("django.contrib.humanize", "locale/fr/LC_MESSAGES/django.po"),
     ("allauth", "locale/fr/LC_MESSAGES/django.po"),
     ("rest_framework", "locale/fr/LC_MESSAGES/django.mo"),
     ("django_filters", "locale/fr/LC_MESSAGES/django.po"),
+    ("dsfr", "locale/fr/LC_MESSAGES/django.po"),
     ("django", "conf/locale/fr/LC_MESSAGES/django.po"),
 )
 

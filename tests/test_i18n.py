@@ -138,23 +138,51 @@ def test_optional_fields_say_facultatif_in_french(client, ambassador):
     assert "(Optionnel)" not in body and "(Optional)" not in body
 
 
-def test_the_api_libraries_french_writes_the_sites_apostrophe():
-    # Every French message of Django REST framework, django-filter and Django's validators
-    # that an API response can carry, as the site translates it (locale/french_plurals.py).
+def _french_plurals():
+    sys.path.insert(0, str(ROOT / "locale"))
+    try:
+        import french_plurals
+    finally:
+        sys.path.remove(str(ROOT / "locale"))
+    return french_plurals
+
+
+def test_every_installed_apps_french_is_corrected():
+    # An app added to INSTALLED_APPS with a French catalogue of its own (as Django's contrib
+    # apps have) is read by locale/french_plurals.py too, else its apostrophes stay straight.
+    from django.apps import apps
+
+    read = {package for package, _ in _french_plurals().LIBRARY_CATALOGUES}
+    french = {
+        app.name
+        for app in apps.get_app_configs()
+        if list((Path(app.path) / "locale/fr/LC_MESSAGES").glob("django.*o"))
+        and not Path(app.path).is_relative_to(ROOT)
+    }
+    assert french <= read, french - read
+
+
+def test_the_admin_writes_the_sites_apostrophe(client, admin_user):
+    client.force_login(admin_user)
+    body = client.get(reverse("admin:accounts_orgunit_changelist")).content.decode()
+    assert 'aria-label="Fil d’Ariane"' in body and "d'Ariane" not in body
+
+
+def test_the_libraries_french_writes_the_sites_apostrophe():
+    # Every French message of Django's contrib apps (the admin's pages among them),
+    # django-allauth, Django REST framework, django-filter, django-dsfr and Django's
+    # validators (an API response's errors), as the site translates it
+    # (locale/french_plurals.py).
     import re
 
     from django.utils import translation
 
-    sys.path.insert(0, str(ROOT / "locale"))
-    try:
-        from french_plurals import LIBRARY_CATALOGUES, _catalogue
-    finally:
-        sys.path.remove(str(ROOT / "locale"))
+    french_plurals = _french_plurals()
     straight = re.compile(r"(?<=\w)'(?=\w)")
     found = []
     with translation.override("fr"):
-        for package, path in LIBRARY_CATALOGUES[1:]:
-            for entry in _catalogue(package, path):
+        for package, path in french_plurals.LIBRARY_CATALOGUES:
+            for entry in french_plurals._catalogue(package, path):
                 if entry.msgid_plural:
                     text = translation.ngettext(entry.msgid, entry.msgid_plural, 2)
                 elif entry.msgctxt:

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Network
-from advocacy.forms import DsfrForm
+from advocacy.forms import DsfrForm, RichTextField
 
 
 class GuidelineCheckForm(DsfrForm):
@@ -29,13 +29,14 @@ class GuidelinePageForm(DsfrForm):
         help_text=_("Lettres, chiffres et tirets ; laissée vide, elle est tirée du titre."),
     )
     summary = forms.CharField(label=_("Résumé"), max_length=300, required=False)
-    body = forms.CharField(
+    body = RichTextField(
         label=_("Contenu"),
         widget=forms.Textarea(attrs={"rows": 18}),
         error_messages={"required": _("Écrivez le contenu de la page.")},
         help_text=_(
-            "HTML simple : paragraphes, titres h2 et h3, listes, liens, gras, citations. "
-            "Tout le reste (scripts, styles, images) est retiré à l’enregistrement."
+            "Séparez les paragraphes par une ligne vide. Pour le reste, HTML simple : titres h2 et h3, "
+            "listes, liens, gras, citations. Tout le reste (scripts, styles, images) est retiré à "
+            "l’enregistrement."
         ),
     )
     position = forms.IntegerField(label=_("Ordre d’affichage"), min_value=0, max_value=1000, initial=0)

@@ -12,8 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from dsfr.widgets import InlineCheckboxSelectMultiple, InlineRadioSelect
 
 from accounts.models import JobFunction, Network, OrgUnit, User
-from advocacy import richtext
-from advocacy.forms import DsfrForm, FilterForm, UnitPicker
+from advocacy.forms import DsfrForm, FilterForm, RichTextField, UnitPicker
 from content.models import Kit, KitVisual, Topic
 from content.selectors import kit_search, kits_for_network
 
@@ -36,7 +35,7 @@ def split_hashtags(value: str) -> list[str]:
 
 class KitForm(DsfrForm):
     title = forms.CharField(label=_("Titre"), max_length=200)
-    brief = forms.CharField(
+    brief = RichTextField(
         label=_("Note aux ambassadeur·rices"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 6}),
@@ -103,9 +102,6 @@ class KitForm(DsfrForm):
         # region, read once.
         self.fields["target_units"].queryset = OrgUnit.objects.order_by("path")
 
-    def clean_brief(self):
-        return richtext.from_editable(self.cleaned_data.get("brief", ""))
-
     def clean_hashtags(self):
         return split_hashtags(self.cleaned_data.get("hashtags", ""))
 
@@ -130,7 +126,7 @@ class KitForm(DsfrForm):
     def initial_for(cls, kit: Kit) -> dict:
         return {
             "title": kit.title,
-            "brief": richtext.to_editable(kit.brief),
+            "brief": kit.brief,
             "link": kit.link,
             "language": kit.language,
             "hashtags": " ".join(f"#{tag}" for tag in kit.hashtags),

@@ -102,7 +102,8 @@ def _render_editor(request, *, kit, form, texts, visual_form=None, status=200):
 
 
 def _save(request, kit: Kit | None):
-    form = KitForm(request.POST)
+    # The stored note, so that one left untouched is saved as it was (RichTextField).
+    form = KitForm(request.POST, initial={"brief": kit.brief} if kit else None)
     texts = TextFormSet(request.POST, prefix="texts")
     if "add_text" in request.POST:
         # The "add a text" button without JavaScript: one more empty row, nothing saved,

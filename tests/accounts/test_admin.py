@@ -1,9 +1,15 @@
-"""The Django admin speaks French, django-allauth's models included."""
+"""The Django admin speaks French, django-allauth's models included; the charter is
+edited there as text."""
 
 import re
 
 from allauth.usersessions.models import UserSession
 from django.urls import reverse
+
+from accounts import services
+from accounts.demo.seed import CHARTER_BODY
+from accounts.models import CharterVersion
+from tests.pages import textarea_value
 
 
 def test_admin_index_names_every_app_and_model_in_french(client, admin_user):
@@ -23,3 +29,27 @@ def test_allauth_admin_lists_have_french_columns(client, admin_user):
     assert "Dernière activité le" in sessions and "Adresse IP" in sessions and "Navigateur" in sessions
     authenticators = client.get(reverse("admin:mfa_authenticator_changelist")).content.decode()
     assert "Dernière utilisation le" in authenticators and "Créé le" in authenticators
+
+
+def test_a_draft_charter_opens_as_text_and_saves_unchanged_when_untouched(client, admin_user):
+    version = services.charter_version_save(title="Charte v2", body=CHARTER_BODY, by=admin_user)
+    stored = version.body
+    client.force_login(admin_user)
+    change = reverse("admin:accounts_charterversion_change", args=[version.pk])
+    shown = textarea_value(client.get(change), "body")
+    assert shown.startswith("Être ambassadeur·rice #AvecPôleEmploi, c’est partager sur ses réseaux personnels ")
+    assert "<p>" not in shown and "\n\n<h2>Un engagement volontaire</h2>" in shown
+
+    data = {"title": "Charte v2", "body": shown.replace("\n", "\r\n"), "summary_of_changes": ""}
+    assert client.post(change, data).status_code == 302
+
+    version.refresh_from_db()
+    assert version.body == stored
+
+
+def test_a_charter_typed_in_the_admin_is_stored_as_sanitised_paragraphs(client, admin_user):
+    client.force_login(admin_user)
+    typed = "Premier engagement\r\n\r\nSecond <script>alert(1)</script><strong>engagement</strong>"
+    client.post(reverse("admin:accounts_charterversion_add"), {"title": "Charte v2", "body": typed})
+    version = CharterVersion.objects.get(title="Charte v2")
+    assert version.body == "<p>Premier engagement</p><p>Second <strong>engagement</strong></p>"

@@ -1,5 +1,6 @@
 """Layout defects a walk through the site found: the page must show what its markup says."""
 
+from content.demo import guideline_pages
 from tests.accounts.factories import PASSWORD, TOTP_SECRET
 from tests.browser.conftest import DESKTOP, PHONE
 from tests.content.factories import guideline_page, make_kit
@@ -103,3 +104,18 @@ def test_announcement_units_are_picked_by_searching_on_a_phone(phone, curator):
     assert phone.page.get_by_label("Agence Bretagne 1").is_checked()
     assert phone.page.evaluate("document.documentElement.scrollWidth") <= 390 + 1
     phone.screenshot("announcement-units")
+
+
+def test_guideline_page_editor_opens_as_text(desktop, curator):
+    slug, title, summary, body = guideline_pages.PAGES[0]
+    guideline_page(curator, slug=slug, title=title, body=body)
+    desktop.sign_in(curator.email, PASSWORD, totp_secret=TOTP_SECRET)
+    for viewport in (DESKTOP, PHONE):
+        desktop.page.set_viewport_size(viewport)
+        desktop.goto(f"/bonnes-pratiques/{slug}/modifier/")
+        content = desktop.page.get_by_label("Contenu")
+        assert content.input_value().startswith("Les kits proposent plusieurs textes")
+        assert "<p>" not in content.input_value()
+        # The text box fits the screen.
+        assert content.bounding_box()["width"] <= viewport["width"]
+        desktop.screenshot(f"guideline-editor-{viewport['width']}")

@@ -10,8 +10,10 @@ from django.urls import reverse
 from advocacy import richtext
 from advocacy.errors import DomainError
 from content import guidelines, pages, workflow
+from content.demo import guideline_pages
 from content.models import GuidelinePage, GuidelineRule, SensitivePeriod
 from tests.content.factories import make_kit
+from tests.pages import textarea_value
 
 PAYLOADS = [
     "<script>alert('x')</script>",
@@ -83,6 +85,47 @@ class TestPages:
         client.force_login(ambassador)
         shown = client.get(reverse("guideline_page", args=["faq"])).content.decode()
         assert "alert(1)" not in shown and "onerror" not in shown
+
+    def test_the_body_opens_as_text_and_an_untouched_page_saves_unchanged(self, client, curator):
+        # A demo page as stored: paragraphs wrapped in the source, line breaks between tags.
+        slug, title, summary, body = guideline_pages.PAGES[0]
+        page = pages.guideline_page_save(by=curator, slug=slug, title=title, summary=summary, body=body)
+        stored = page.body
+        client.force_login(curator)
+        edit = reverse("guideline_page_edit", args=[slug])
+        shown = textarea_value(client.get(edit), "body")
+        assert shown.startswith(
+            "Les kits proposent plusieurs textes pour que nous ne publiions pas tous les mêmes mots : un message "
+        )
+        assert "<p>" not in shown and "&amp;" not in shown and "\n\n<h2>Ce que vous pouvez changer</h2>\n<ul>" in shown
+
+        # Sent back as a browser does, with CRLF line ends.
+        data = {"title": title, "slug": slug, "summary": summary, "body": shown.replace("\n", "\r\n"), "position": 0}
+        assert client.post(edit, data).status_code == 302
+
+        page.refresh_from_db()
+        assert page.body == stored
+
+    def test_an_edited_body_keeps_its_paragraphs_and_loses_its_scripts(self, client, curator):
+        page = pages.guideline_page_save(by=curator, title="FAQ", body="<p>Une ligne\ndu source</p>")
+        client.force_login(curator)
+        typed = "Une ligne du source, complétée &amp; suivie\r\n\r\nd’un <script>alert(1)</script><em>ajout</em>"
+        data = {"title": "FAQ", "slug": page.slug, "summary": "", "body": typed, "position": 0}
+        client.post(reverse("guideline_page_edit", args=[page.slug]), data)
+        page.refresh_from_db()
+        assert page.body == "<p>Une ligne du source, complétée &amp; suivie</p><p>d’un <em>ajout</em></p>"
+        assert client.get(reverse("guideline_page", args=[page.slug])).content.decode().count("<em>ajout</em>") == 1
+
+    def test_a_refused_page_shows_the_body_as_typed(self, client, curator):
+        pages.guideline_page_save(by=curator, title="FAQ", body="<p>x</p>")
+        client.force_login(curator)
+        typed = "Premier paragraphe\r\n\r\n<h2>Un titre</h2>\r\nSuite &amp; fin"
+        data = {"title": "Autre", "slug": "faq", "summary": "", "body": typed, "position": 0}
+        response = client.post(reverse("guideline_page_create"), data)
+        assert response.status_code == 200 and response.context["form"].errors == {
+            "slug": ["Une autre page utilise déjà cette adresse."]
+        }
+        assert textarea_value(response, "body") == typed
 
     def test_editing_keeps_the_address_unique(self, curator):
         pages.guideline_page_save(by=curator, title="FAQ", body="<p>x</p>")

@@ -1,7 +1,6 @@
 """The curators' and moderators' pages, through HTTP: library, editor, preview, a kit's
 page and its actions, versions, moderation queue and calendar."""
 
-import html
 import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -15,6 +14,7 @@ from content import workflow
 from content.models import Kit, KitVisual
 from tests.accounts.factories import UserFactory
 from tests.content.factories import LINK, allow_default_domains, make_kit, topic
+from tests.pages import textarea_value
 
 S = Kit.Status
 PARIS = ZoneInfo("Europe/Paris")
@@ -152,14 +152,9 @@ BRIEF = (
 )
 
 
-def _textarea(response, name) -> str:
-    match = re.search(rf'<textarea[^>]*name="{name}"[^>]*>(.*?)</textarea>', response.content.decode(), re.S)
-    return html.unescape(match.group(1)).strip("\n")
-
-
 def test_the_note_opens_as_text_and_comes_back_unchanged(curator_client, curator):
     kit = make_kit(author=curator, brief=BRIEF)
-    shown = _textarea(curator_client.get(reverse("kit_edit", args=[kit.pk])), "brief")
+    shown = textarea_value(curator_client.get(reverse("kit_edit", args=[kit.pk])), "brief")
     # Paragraphs are lines of text; characters typed as text read as themselves.
     assert shown.startswith("Une semaine d’ateliers & de rencontres, pour les moins de 26 ans < 30 ans.\n\n<ul>")
     assert "<p>" not in shown and "&amp;" not in shown and "Première ligne\nSeconde ligne" in shown
@@ -169,6 +164,20 @@ def test_the_note_opens_as_text_and_comes_back_unchanged(curator_client, curator
     assert response.status_code == 302
     kit.refresh_from_db()
     assert kit.brief == BRIEF
+
+
+def test_a_note_written_through_the_api_saves_unchanged_when_untouched(curator_client, curator):
+    # Line breaks inside a paragraph and between tags, as an API client may send them:
+    # the text box shows them as the spaces they are on the page, and gives them back.
+    brief = "<p>Une note\nsur deux lignes du source.</p>\n<ul>\n<li>un point</li>\n</ul>\n"
+    kit = make_kit(author=curator, brief=brief)
+    shown = textarea_value(curator_client.get(reverse("kit_edit", args=[kit.pk])), "brief")
+    assert shown == "Une note sur deux lignes du source.\n\n<ul>\n<li>un point</li>\n</ul>"
+
+    curator_client.post(reverse("kit_edit", args=[kit.pk]), editor_data(brief=shown.replace("\n", "\r\n")))
+
+    kit.refresh_from_db()
+    assert kit.brief == brief
 
 
 def test_the_note_keeps_its_paragraphs_and_loses_its_scripts(curator_client, curator):
