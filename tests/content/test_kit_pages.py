@@ -171,6 +171,26 @@ def test_the_note_opens_as_text_and_comes_back_unchanged(curator_client, curator
     assert kit.brief == BRIEF
 
 
+@pytest.mark.parametrize(
+    "brief",
+    [
+        # Paragraphs inside a quote or a list item stay inside it.
+        "<blockquote><p>Une citation</p></blockquote><p>La suite</p>",
+        "<ul><li><p>Premier point</p></li><li>Second point</li></ul>",
+        # Text that reads as an entity ("&lt;b&gt;" typed to show a tag) stays that text.
+        "<p>Écrire &amp;lt;b&amp;gt; pour du gras, &amp;nbsp; pour une espace.</p>",
+    ],
+)
+def test_an_untouched_note_saves_unchanged(curator_client, curator, brief):
+    kit = make_kit(author=curator, brief=brief)
+    shown = _textarea(curator_client.get(reverse("kit_edit", args=[kit.pk])), "brief")
+
+    curator_client.post(reverse("kit_edit", args=[kit.pk]), editor_data(brief=shown))
+
+    kit.refresh_from_db()
+    assert kit.brief == brief
+
+
 def test_the_note_keeps_its_paragraphs_and_loses_its_scripts(curator_client, curator):
     kit = make_kit(author=curator)
     typed = "Premier paragraphe\r\n\r\nSecond <script>alert(1)</script><em>paragraphe</em>"
