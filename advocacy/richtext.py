@@ -48,6 +48,9 @@ _ENTITY = re.compile(r"&(?:quot|#39|nbsp|gt);|&amp;(?![#A-Za-z0-9]+;)|&lt;(?![A-
 # A paragraph inside a quote, a list item or a table cell stays HTML with its container:
 # taken out as text, it would come back as a paragraph of its own outside it.
 _CONTAINER = re.compile(r"<(/?)(?:blockquote|li|td|th|pre)\b")
+# A tag as nh3 writes it: attribute values double-quoted, with '"' written "&quot;" (and
+# left so: unescaped inside a tag, it would end the value, and what follows be lost).
+_TAG = re.compile(r'(<[^"<>]*(?:"[^"]*"[^"<>]*)*>)')
 
 
 def _is_nested(before: str) -> bool:
@@ -70,7 +73,10 @@ def to_editable(html: str) -> str:
     parts.append(clean[position:].strip())
     # sanitize() adds this to every link again on the way back.
     text = "\n\n".join(part for part in parts if part).replace(' rel="noopener noreferrer"', "")
-    return _ENTITY.sub(lambda entity: html_module.unescape(entity.group(0)), text)
+    return "".join(
+        part if index % 2 else _ENTITY.sub(lambda entity: html_module.unescape(entity.group(0)), part)
+        for index, part in enumerate(_TAG.split(text))
+    )
 
 
 def from_editable(text: str) -> str:

@@ -179,6 +179,9 @@ def test_the_note_opens_as_text_and_comes_back_unchanged(curator_client, curator
         "<ul><li><p>Premier point</p></li><li>Second point</li></ul>",
         # Text that reads as an entity ("&lt;b&gt;" typed to show a tag) stays that text.
         "<p>Écrire &amp;lt;b&amp;gt; pour du gras, &amp;nbsp; pour une espace.</p>",
+        # A quote inside a link's title does not end the title.
+        '<p><a href="https://www.francetravail.fr/?a=1&amp;b=2" title="Le « bon » lien, dit &quot;officiel&quot;" '
+        'rel="noopener noreferrer">Voir</a></p>',
     ],
 )
 def test_an_untouched_note_saves_unchanged(curator_client, curator, brief):
