@@ -51,15 +51,17 @@ class BoundField(DsfrBoundField):
 
     @property
     def aria_describedby(self):
-        # Both the hint and the error: django-dsfr points the input at its error alone
-        # once there is one (so the hint is no longer read), and Django at an error id
-        # the design system's snippets do not use.
+        # Both the hint and the error list, with the ids Django gives them (the error
+        # list's from templates/django/forms/errors/list/ul.html), which exist whoever
+        # renders the field, the Django admin included. django-dsfr points the input at
+        # its snippets' error block alone (so the hint is no longer read, and an admin
+        # form's input at an id its page does not have).
         ids = []
         if self.auto_id and not self.is_hidden:
             if self.help_text:
                 ids.append(f"{self.auto_id}_helptext")
             if self.errors:
-                ids.append(f"{self.auto_id}-desc-error")
+                ids.append(f"{self.auto_id}_error")
         return " ".join(ids)
 
 

@@ -45,8 +45,21 @@ _SOFT_BREAK = re.compile(r"[ \t]*\n\s*")
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _BLOCK = re.compile(r"^<(?:p|ul|ol|li|h[1-6]|blockquote|pre|table|hr|br)\b", re.I)
 # Entities nh3 writes for characters typed as text; "&lt;" stays escaped where it would
-# otherwise start a tag on the way back.
-_ENTITY = re.compile(r"&(?:amp|quot|#39|nbsp|gt);|&lt;(?![A-Za-z/!?])")
+# otherwise start a tag on the way back, and "&amp;" where it would start an entity
+# ("&amp;lt;" is the text "&lt;", which would come back as "<").
+_ENTITY = re.compile(r"&(?:quot|#39|nbsp|gt);|&amp;(?![#A-Za-z0-9]+;)|&lt;(?![A-Za-z/!?])")
+# A paragraph inside a quote, a list item or a table cell stays HTML with its container:
+# taken out as text, it would come back as a paragraph of its own outside it.
+_CONTAINER = re.compile(r"<(/?)(?:blockquote|li|td|th|pre)\b")
+# A tag as nh3 writes it: attribute values double-quoted, with '"' written "&quot;" (and
+# left so: unescaped inside a tag, it would end the value, and what follows be lost).
+_TAG = re.compile(r'(<[^"<>]*(?:"[^"]*"[^"<>]*)*>)')
+
+
+def _is_nested(before: str) -> bool:
+    # Sanitised HTML is well formed, so the containers opened and not closed before a
+    # paragraph are the ones it is in.
+    return sum(-1 if tag.group(1) else 1 for tag in _CONTAINER.finditer(before)) > 0
 
 
 def to_editable(html: str) -> str:
@@ -55,13 +68,18 @@ def to_editable(html: str) -> str:
     parts = []
     position = 0
     for match in _PARAGRAPH.finditer(clean):
+        if _is_nested(clean[: match.start()]):
+            continue
         parts.append(clean[position : match.start()].strip())
         parts.append(_LINE_BREAK.sub("\n", _SOFT_BREAK.sub(" ", match.group(1))).strip())
         position = match.end()
     parts.append(clean[position:].strip())
     # sanitize() adds this to every link again on the way back.
     text = "\n\n".join(part for part in parts if part).replace(' rel="noopener noreferrer"', "")
-    return _ENTITY.sub(lambda entity: html_module.unescape(entity.group(0)), text)
+    return "".join(
+        part if index % 2 else _ENTITY.sub(lambda entity: html_module.unescape(entity.group(0)), part)
+        for index, part in enumerate(_TAG.split(text))
+    )
 
 
 def from_editable(text: str) -> str:

@@ -272,3 +272,14 @@ def test_a_refused_post_address_is_told_on_its_own_field_with_what_was_typed(cli
         assert soup.get_text().count(error) == 1
     # The page can still share: its network pages stay allowed as form targets.
     assert "https://x.com" in response["Content-Security-Policy"]
+
+
+def test_an_error_in_the_django_admin_is_tied_to_its_field(client, admin_user):
+    # The admin renders its forms without django-dsfr's snippets, with the project's
+    # renderer and bound field all the same.
+    client.force_login(admin_user)
+    soup = soup_of(client.post(reverse("admin:content_topic_add"), {"name": "", "slug": ""}))
+    field = soup.find(id="id_name")
+    described = [soup.find(id=i) for i in field["aria-describedby"].split()]
+    assert all(described), field["aria-describedby"]
+    assert "Ce champ est obligatoire." in " ".join(element.get_text() for element in described)

@@ -180,6 +180,29 @@ def test_a_note_written_through_the_api_saves_unchanged_when_untouched(curator_c
     assert kit.brief == brief
 
 
+@pytest.mark.parametrize(
+    "brief",
+    [
+        # Paragraphs inside a quote or a list item stay inside it.
+        "<blockquote><p>Une citation</p></blockquote><p>La suite</p>",
+        "<ul><li><p>Premier point</p></li><li>Second point</li></ul>",
+        # Text that reads as an entity ("&lt;b&gt;" typed to show a tag) stays that text.
+        "<p>Écrire &amp;lt;b&amp;gt; pour du gras, &amp;nbsp; pour une espace.</p>",
+        # A quote inside a link's title does not end the title.
+        '<p><a href="https://www.francetravail.fr/?a=1&amp;b=2" title="Le « bon » lien, dit &quot;officiel&quot;" '
+        'rel="noopener noreferrer">Voir</a></p>',
+    ],
+)
+def test_an_untouched_note_saves_unchanged(curator_client, curator, brief):
+    kit = make_kit(author=curator, brief=brief)
+    shown = textarea_value(curator_client.get(reverse("kit_edit", args=[kit.pk])), "brief")
+
+    curator_client.post(reverse("kit_edit", args=[kit.pk]), editor_data(brief=shown))
+
+    kit.refresh_from_db()
+    assert kit.brief == brief
+
+
 def test_the_note_keeps_its_paragraphs_and_loses_its_scripts(curator_client, curator):
     kit = make_kit(author=curator)
     typed = "Premier paragraphe\r\n\r\nSecond <script>alert(1)</script><em>paragraphe</em>"
