@@ -591,13 +591,15 @@ def test_two_computations_of_the_same_day_at_once_both_succeed(ambassador, monke
     day = days_ago(0)
     post(day=day, ambassador=ambassador)
     people_rows = rollups._people_rows
+    inside, release = threading.Event(), threading.Event()
 
-    def slow_in_the_first(day, figures):
+    def held_in_the_first(day, figures):
         if threading.current_thread().name == "first":
-            time.sleep(1)  # rows deleted and inserted, not yet committed
+            inside.set()  # rows deleted and inserted, not yet committed
+            release.wait(timeout=30)
         return people_rows(day, figures)
 
-    monkeypatch.setattr(rollups, "_people_rows", slow_in_the_first)
+    monkeypatch.setattr(rollups, "_people_rows", held_in_the_first)
     errors = []
 
     def compute():
@@ -608,10 +610,23 @@ def test_two_computations_of_the_same_day_at_once_both_succeed(ambassador, monke
         finally:
             connection.close()
 
+    def another_transaction_waits_for_a_lock() -> bool:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()"
+            )
+            return cursor.fetchone()[0] > 0
+
     first, second = threading.Thread(target=compute, name="first"), threading.Thread(target=compute)
     first.start()
-    time.sleep(0.3)
+    assert inside.wait(timeout=30)
     second.start()
+    # Release the first only once the second waits on it (for the day's lock with the fix,
+    # for the first's rows without it), whatever the machine's speed.
+    deadline = time.monotonic() + 30
+    while not another_transaction_waits_for_a_lock() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    release.set()
     first.join()
     second.join()
 
