@@ -156,6 +156,12 @@ class SocialPost(models.Model):
         return self.hashtags.split()
 
 
+def unclaimed(now) -> Q:
+    """Rows no run holds: never claimed, or whose claim expired (the worker holding it
+    died). CollectorState and RollupState are claimed by a conditional UPDATE on this."""
+    return Q(claimed_until__isnull=True) | Q(claimed_until__lte=now)
+
+
 class CollectorState(models.Model):
     """Where a collector stopped for one query, and how its last run went."""
 

@@ -18,7 +18,7 @@ from django.db.models import Case, Count, F, IntegerField, Max, OuterRef, Q, Sub
 from django.db.models.functions import Coalesce, Replace, Trim, TruncDate
 from django.utils import timezone
 
-from advocacy.reach.models import Hashtag, SocialPost
+from advocacy.reach.models import Hashtag, SocialPost, unclaimed
 from advocacy.reach.report_models import AmbassadorDaily, DirtyDay, ReachDaily, RollupState
 from advocacy.sharing.clicks import ClickKind
 from advocacy.sharing.models import Click, Share, TrackedLink
@@ -425,7 +425,7 @@ def _pass_claim() -> RollupState | None:
     """
     state = RollupState.load()
     now = timezone.now()
-    free = Q(claimed_until__isnull=True) | Q(claimed_until__lte=now)
+    free = unclaimed(now)
     if not RollupState.objects.filter(free, pk=state.pk).update(
         claimed_until=now + PASS_CLAIM_DURATION, claims=F("claims") + 1
     ):

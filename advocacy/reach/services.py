@@ -4,7 +4,7 @@ collector states. Collected posts are written by reach.ingestion, which every so
 import logging
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from functools import partial
 
 from django.conf import settings
@@ -16,7 +16,7 @@ from kombu.exceptions import OperationalError as BrokerError
 
 from advocacy.errors import Conflict, DomainError
 from advocacy.reach import hashtags
-from advocacy.reach.models import CollectorState, Hashtag, ImportJob, ImportRejection, SocialPost
+from advocacy.reach.models import CollectorState, Hashtag, ImportJob, ImportRejection, SocialPost, unclaimed
 
 logger = logging.getLogger(__name__)
 
@@ -200,20 +200,14 @@ def import_job_open(*, original_name: str, format: str, mapping: dict, default_n
 
 # --- Collector states (admin) -------------------------------------------------------------
 
-# X post ids carry their creation time: milliseconds since X's epoch, above 22 bits.
-X_EPOCH_MS = 1288834974657
-# Mastodon status ids: milliseconds since 1970, above 16 bits.
-MASTODON_ID_SHIFT = 16
-X_ID_SHIFT = 22
 LARGEST_ID = 2**63 - 1  # both networks' ids are signed 64-bit numbers
 
 
 def _id_time(*, source: str, status_id: int) -> datetime:
-    if source == SocialPost.Source.X_API:
-        milliseconds = (status_id >> X_ID_SHIFT) + X_EPOCH_MS
-    else:
-        milliseconds = status_id >> MASTODON_ID_SHIFT
-    return datetime.fromtimestamp(milliseconds / 1000, tz=UTC)
+    from advocacy.reach.collectors import mastodon, x
+
+    network = x if source == SocialPost.Source.X_API else mastodon
+    return network.snowflake_time(status_id)
 
 
 def collector_cursor_check(*, source: str, since_id: str, now: datetime | None = None) -> None:
@@ -250,11 +244,6 @@ def collector_cursor_check(*, source: str, since_id: str, now: datetime | None =
         )
 
 
-def _collector_free(now: datetime) -> Q:
-    """No run holds the query (or the worker holding it died and its claim expired)."""
-    return Q(claimed_until__isnull=True) | Q(claimed_until__lte=now)
-
-
 def collector_cursor_set(*, state: CollectorState, since_id: str, claims_seen: int) -> bool:
     """Make the next run of the query start after `since_id` (checked by
     collector_cursor_check); False when a run collected the query since `claims_seen`
@@ -266,7 +255,7 @@ def collector_cursor_set(*, state: CollectorState, since_id: str, claims_seen: i
     """
     collector_cursor_check(source=state.source, since_id=since_id)
     return bool(
-        CollectorState.objects.filter(_collector_free(timezone.now()), pk=state.pk, claims=claims_seen).update(
+        CollectorState.objects.filter(unclaimed(timezone.now()), pk=state.pk, claims=claims_seen).update(
             since_id=since_id, until_id="", next_since_id="", claims=F("claims") + 1
         )
     )
@@ -277,7 +266,7 @@ def collector_cursors_reset(*, states) -> tuple[int, int]:
     (X: seven days; Mastodon: up to 25 pages back). Returns (reset, busy): a query a run
     holds is left alone."""
     ids = [state.pk for state in states]
-    reset = CollectorState.objects.filter(_collector_free(timezone.now()), pk__in=ids).update(
+    reset = CollectorState.objects.filter(unclaimed(timezone.now()), pk__in=ids).update(
         since_id="", until_id="", next_since_id="", claims=F("claims") + 1
     )
     return reset, len(ids) - reset

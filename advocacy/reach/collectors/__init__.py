@@ -12,7 +12,7 @@ from django.db.models import F, Max, Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from advocacy.reach.models import CollectorState
+from advocacy.reach.models import CollectorState, unclaimed
 
 logger = logging.getLogger(__name__)
 
@@ -91,7 +91,7 @@ def query_claim(*, key: str, source: str, now: datetime | None = None) -> Collec
     paused_until = scope_paused_until(key, now)
     if paused_until:
         raise Skipped(f"paused until {paused_until.isoformat()}")
-    free = Q(claimed_until__isnull=True) | Q(claimed_until__lte=now)
+    free = unclaimed(now)
     not_paused = Q(resume_at__isnull=True) | Q(resume_at__lte=now)
     taken = CollectorState.objects.filter(free, not_paused, pk=state.pk).update(
         claimed_until=now + CLAIM_DURATION, claims=F("claims") + 1, resume_at=None, pause_reason=""

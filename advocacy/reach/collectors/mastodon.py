@@ -20,7 +20,7 @@ import html
 import logging
 import re
 import time
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs, quote, urlsplit
 
 import requests
@@ -112,10 +112,19 @@ def parse_status(status: dict, *, instance: str) -> PostData:
     )
 
 
+# Mastodon's status ids are the creation time in milliseconds, shifted 16 bits left over
+# a sequence number (Mastodon::Snowflake).
+SNOWFLAKE_SHIFT = 16
+
+
 def snowflake_at(moment: datetime) -> int:
-    """The smallest id Mastodon gives a status created at `moment`: its ids are the
-    creation time in milliseconds, shifted 16 bits left over a sequence number."""
-    return int(moment.timestamp() * 1000) << 16
+    """The smallest id Mastodon gives a status created at `moment`."""
+    return int(moment.timestamp() * 1000) << SNOWFLAKE_SHIFT
+
+
+def snowflake_time(status_id: int) -> datetime:
+    """When the status of this id was created (to the millisecond)."""
+    return datetime.fromtimestamp((status_id >> SNOWFLAKE_SHIFT) / 1000, tz=UTC)
 
 
 def _ids(statuses: list) -> list[str]:

@@ -43,6 +43,16 @@ from advocacy.reach.models import CollectorState, Hashtag, SocialPost
 
 logger = logging.getLogger(__name__)
 
+# X's post ids carry their creation time: milliseconds since X's epoch, above 22 bits.
+SNOWFLAKE_EPOCH_MS = 1288834974657
+SNOWFLAKE_SHIFT = 22
+
+
+def snowflake_time(post_id: int) -> datetime:
+    """When the post of this id was created (to the millisecond)."""
+    return datetime.fromtimestamp(((post_id >> SNOWFLAKE_SHIFT) + SNOWFLAKE_EPOCH_MS) / 1000, tz=UTC)
+
+
 SEARCH_PATH = "/2/tweets/search/recent"
 MAX_ATTEMPTS = 4
 # Recent search reaches seven days back; a refresh starts just inside that window.
