@@ -49,6 +49,48 @@ def _peak_rss_mb(who=resource.RUSAGE_SELF) -> float:
     return resource.getrusage(who).ru_maxrss / 1024  # kilobytes on Linux
 
 
+def _cpu_seconds(who) -> float:
+    usage = resource.getrusage(who)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _backend_cpu_seconds(pid: int) -> float | None:
+    """CPU time of a PostgreSQL backend, read from /proc: None unless the server runs here."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime, in ticks
+
+
+def _backend_pid() -> int:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return cursor.fetchone()[0]
+
+
+class CpuTime:
+    """What each process spent on the CPU during a block: the import's own process, its
+    reading process (a child, counted once it has been waited for) and the PostgreSQL
+    backend that writes the rows. Wall time cannot be below their sum divided by the cores
+    the machine has, however well they overlap."""
+
+    def __enter__(self):
+        self.pid = _backend_pid()
+        self.start = (_cpu_seconds(resource.RUSAGE_SELF), _cpu_seconds(resource.RUSAGE_CHILDREN))
+        self.backend_start = _backend_cpu_seconds(self.pid)
+        return self
+
+    def __exit__(self, *exc):
+        self.main = _cpu_seconds(resource.RUSAGE_SELF) - self.start[0]
+        self.reader = _cpu_seconds(resource.RUSAGE_CHILDREN) - self.start[1]
+        end = _backend_cpu_seconds(self.pid) if _backend_pid() == self.pid else None
+        self.backend = None if end is None or self.backend_start is None else end - self.backend_start
+        return False
+
+
 def write_file(path: Path, rows: int) -> None:
     """A realistic export: semicolon, French dates, a BOM, a share of rows by ambassadors."""
     rng = random.Random(2026)
@@ -118,24 +160,27 @@ def copy_baseline(path: Path) -> float:
     return elapsed
 
 
-def run_import(path: Path, label: str) -> tuple[float, object]:
+def run_import(path: Path, label: str) -> tuple[float, object, CpuTime]:
     from advocacy.reach import importing, services
 
     job = services.import_job_open(
         original_name=path.name, format="csv", mapping=MAPPING, bytes_total=path.stat().st_size
     )
-    started = time.perf_counter()
-    with path.open("rb") as binary:
+    with CpuTime() as cpu, path.open("rb") as binary:
+        started = time.perf_counter()
         job = importing.import_job_run(job_id=job.pk, binary=binary)
-    elapsed = time.perf_counter() - started
+        elapsed = time.perf_counter() - started
+    backend = "n/a (server not on this machine)" if cpu.backend is None else f"{cpu.backend:.2f} s"
     print(
         f"  {label:<19}: {elapsed:8.2f} s  ({job.rows_read:,} rows read, {job.rows_created:,} created, "
         f"{job.rows_updated:,} updated, {job.rows_unchanged:,} unchanged, {job.rows_rejected:,} rejected; "
-        f"{job.rows_read / elapsed:,.0f} rows/s)"
+        f"{job.rows_read / elapsed:,.0f} rows/s)\n"
+        f"  {'':<19}  CPU: reading process {cpu.reader:.2f} s, import process {cpu.main:.2f} s, "
+        f"PostgreSQL backend {backend}"
     )
     if job.status != "done":
         print(f"  import failed: {job.error}")
-    return elapsed, job
+    return elapsed, job, cpu
 
 
 def checks_alone(path: Path) -> float:
@@ -278,19 +323,20 @@ def run(args):
         baseline = copy_baseline(path)
         # A median of three imports into an empty table, as for the COPY: one run alone
         # moves with the machine as much as any change to the code does.
-        times = []
+        times, cpus = [], []
         for _run in range(COPY_RUNS):
             with connection.cursor() as cursor:
                 cursor.execute(f"TRUNCATE {SocialPost._meta.db_table}")
                 cursor.execute("CHECKPOINT")  # as before each COPY of the baseline
             ImportJob.objects.all().delete()
-            elapsed, job = run_import(path, "import (new posts)")
+            elapsed, job, cpu = run_import(path, "import (new posts)")
             times.append(elapsed)
+            cpus.append(cpu)
         first = statistics.median(times)
         print(f"  import, median     : {first:8.2f} s")
         peak = _peak_rss_mb()
         peak_reader = _peak_rss_mb(resource.RUSAGE_CHILDREN)  # the import's reading process, forked
-        again, _job = run_import(path, "same file again")
+        again, _job, _cpu = run_import(path, "same file again")
         assert SocialPost.objects.count() == job.rows_created, "re-import must not add posts"
         checks = checks_alone(path)
         floor = server_floor()
@@ -303,6 +349,20 @@ def run(args):
     # What the import adds to what the server alone must do: see the README on why the
     # floor itself is above 6x COPY on the posts table's indexes and foreign keys.
     print(f"  ratio import / server-side floor: {first / floor:5.2f}")
+    # The CPU the median import spent, process by process: a bound that holds whatever
+    # the schedule, since the machine cannot run more of it at once than it has cores.
+    cpu = cpus[times.index(first)]
+    cores = len(os.sched_getaffinity(0))
+    if cpu.backend is not None:
+        total = cpu.reader + cpu.main + cpu.backend
+        print(
+            f"  ratio PostgreSQL backend CPU / COPY: {cpu.backend / baseline:5.2f}  "
+            f"(the server's own work for the import's writes)"
+        )
+        print(
+            f"  ratio total CPU / {cores} cores / COPY: {total / cores / baseline:5.2f}  "
+            f"({total:.1f} s of CPU in all: the shortest wall time any overlap could reach)"
+        )
     print(
         f"  peak memory (RSS)  : {peak:8.0f} MB  (reading process: {peak_reader:.0f} MB; before the import: "
         f"{rss_before:.0f} MB; file: {size / 1e6:.0f} MB)"
