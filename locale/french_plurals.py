@@ -1,5 +1,6 @@
 """Writes locale/fr/LC_MESSAGES/django.po: the French plural rule for every plural string,
-and the few corrections the site makes to its libraries' French.
+and the few corrections the site makes to its libraries' French; and djangojs.po beside
+it, the same corrections for the admin's scripts.
 
 The interface is written in French, so French needs no translation, but gettext picks a
 plural form with a catalogue's own rule and, for a string in no catalogue, with the
@@ -73,6 +74,10 @@ LIBRARY_CATALOGUES = (
     ("dsfr", "locale/fr/LC_MESSAGES/django.po"),
     ("django", "conf/locale/fr/LC_MESSAGES/django.po"),
 )
+# The strings the admin's scripts show (its calendar's « Aujourd'hui », the warning about
+# unsaved changes), served by its JavaScript catalogue: a djangojs catalogue of the
+# project's, which Django reads after the admin's own, corrects them.
+SCRIPT_CATALOGUES = (("django.contrib.admin", "locale/fr/LC_MESSAGES/djangojs.po"),)
 
 
 def _catalogue(package: str, path: str):
@@ -82,10 +87,10 @@ def _catalogue(package: str, path: str):
     return polib.mofile(str(source)) if path.endswith(".mo") else polib.pofile(str(source))
 
 
-def library_corrections(seen: set) -> list:
+def library_corrections(seen: set, catalogues=LIBRARY_CATALOGUES) -> list:
     """The libraries' French entries written with straight apostrophes, rewritten with ’."""
     entries = []
-    for package, path in LIBRARY_CATALOGUES:
+    for package, path in catalogues:
         entries.extend(_corrections(_catalogue(package, path), seen))
     return entries
 
@@ -113,7 +118,7 @@ def _corrections(catalogue, seen: set) -> list:
     return entries
 
 
-def main() -> None:
+def _new_catalogue() -> polib.POFile:
     catalogue = polib.POFile(wrapwidth=79)
     catalogue.metadata = {
         "Content-Type": "text/plain; charset=UTF-8",
@@ -121,6 +126,19 @@ def main() -> None:
         "Language": "fr",
         "Plural-Forms": "nplurals=2; plural=(n > 1);",
     }
+    return catalogue
+
+
+def _save(catalogue: polib.POFile, name: str) -> None:
+    catalogue.sort(key=lambda e: (e.msgctxt or "", e.msgid))
+    target = ROOT / "locale" / "fr" / "LC_MESSAGES" / name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    catalogue.save(str(target))
+    print(f"{target.relative_to(ROOT)}: {len(catalogue)} strings", file=sys.stderr)
+
+
+def main() -> None:
+    catalogue = _new_catalogue()
     seen = set()
     for path in sorted(ROOT.glob("**/locale/en/LC_MESSAGES/django.po")):
         if SKIP & set(path.relative_to(ROOT).parts):
@@ -143,11 +161,12 @@ def main() -> None:
         seen.add((None, msgid))
         catalogue.append(polib.POEntry(msgid=msgid, msgstr=msgstr))
     catalogue.extend(library_corrections(seen))
-    catalogue.sort(key=lambda e: (e.msgctxt or "", e.msgid))
-    target = ROOT / "locale" / "fr" / "LC_MESSAGES" / "django.po"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    catalogue.save(str(target))
-    print(f"{target.relative_to(ROOT)}: {len(catalogue)} strings", file=sys.stderr)
+    _save(catalogue, "django.po")
+    scripts = _new_catalogue()
+    # The admin's scripts' plural rule, which its plural strings are written for.
+    scripts.metadata["Plural-Forms"] = _catalogue(*SCRIPT_CATALOGUES[0]).metadata["Plural-Forms"]
+    scripts.extend(library_corrections(set(), SCRIPT_CATALOGUES))
+    _save(scripts, "djangojs.po")
 
 
 if __name__ == "__main__":

@@ -168,6 +168,15 @@ def test_the_admin_writes_the_sites_apostrophe(client, admin_user):
     assert 'aria-label="Fil d’Ariane"' in body and "d'Ariane" not in body
 
 
+def test_the_admins_scripts_write_the_sites_apostrophe(client, admin_user):
+    # The admin's JavaScript catalogue (its calendar's « Aujourd’hui », the warnings of
+    # its actions) comes from locale/fr/LC_MESSAGES/djangojs.po after the admin's own.
+    client.force_login(admin_user)
+    body = client.get(reverse("admin:jsi18n"), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert r'"Today": "Aujourd\u2019hui"' in body  # JSON writes ’ escaped
+    assert "n'avez" not in body and "l'heure" not in body and "Aujourd'hui" not in body
+
+
 def test_the_libraries_french_writes_the_sites_apostrophe():
     # Every French message of Django's contrib apps (the admin's pages among them),
     # django-allauth, Django REST framework, django-filter, django-dsfr and Django's
