@@ -140,10 +140,18 @@ class KitForm(DsfrForm):
 
 
 class TextForm(DsfrForm):
+    # Required in every text block kept: an empty one was dropped on save without a word,
+    # with the networks ticked for it. A block added and left untouched is not kept
+    # (Django's empty_permitted for the forms added on the page).
     body = forms.CharField(
         label=_("Texte suggéré"),
-        required=False,
+        max_length=5000,  # as the API's (content.api.kits.KitTextSerializer)
         widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "Un point de départ, que chaque ambassadeur·rice adapte avec ses mots avant de partager : "
+            "écrivez-le comme une personne parle, pas comme un communiqué."
+        ),
+        error_messages={"required": _("Écrivez ce texte, ou cochez « Retirer ce texte ».")},
     )
     networks = forms.MultipleChoiceField(
         label=_("Réseaux"),

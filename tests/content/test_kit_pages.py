@@ -119,11 +119,46 @@ def test_editor_offers_every_unit_grouped_by_region(curator_client, org):
 def test_save_and_submit_refused_keeps_the_draft_and_says_why(curator_client):
     allow_default_domains()
     data = editor_data(submit="1")
-    data.update({"texts-0-body": "", "texts-1-body": ""})
+    data.update({"texts-TOTAL_FORMS": "0"})  # no suggested text yet
+    for key in ("texts-0-body", "texts-0-networks", "texts-1-body"):
+        del data[key]
     response = curator_client.post(reverse("kit_create"), data)
     assert response.status_code == 400
     assert "Brouillon enregistré, mais pas soumis" in page_text(response)
     assert Kit.objects.get().status == S.DRAFT
+
+
+def test_a_text_block_left_empty_is_refused_on_its_field_not_dropped(curator_client):
+    # It was dropped on save without a word, with the networks ticked for it.
+    allow_default_domains()
+    response = curator_client.post(reverse("kit_create"), editor_data(**{"texts-0-body": "  "}))
+    assert response.status_code == 400
+    assert not Kit.objects.exists()
+    body = response.content.decode()
+    error = re.search(r'<ul[^>]*id="id_texts-0-body_error"[^>]*>(.*?)</ul>', body, re.S)
+    assert error and "Écrivez ce texte, ou cochez « Retirer ce texte »." in error.group(1)
+    textarea = re.search(r"<textarea[^>]*texts-0-body[^>]*>", body).group(0)
+    assert 'aria-invalid="true"' in textarea and "id_texts-0-body_error" in textarea
+    assert "Second angle #AvecPôleEmploi" in body  # what was typed is kept
+
+
+def test_a_text_block_marked_for_removal_may_be_left_empty(curator_client):
+    allow_default_domains()
+    response = curator_client.post(reverse("kit_create"), editor_data(**{"texts-0-body": "", "texts-0-DELETE": "on"}))
+    assert response.status_code == 302
+    assert [t.body for t in Kit.objects.get().texts.all()] == ["Second angle #AvecPôleEmploi"]
+
+
+def test_an_untouched_text_block_added_on_the_page_is_not_kept(curator_client):
+    allow_default_domains()
+    data = editor_data(**{"texts-TOTAL_FORMS": "3", "texts-2-body": ""})
+    assert curator_client.post(reverse("kit_create"), data).status_code == 302
+    assert Kit.objects.get().texts.count() == 2
+
+
+def test_the_suggested_text_says_what_it_is_for(curator_client):
+    body = page_text(curator_client.get(reverse("kit_create")))
+    assert "que chaque ambassadeur·rice adapte avec ses mots" in body
 
 
 def test_save_and_submit(curator_client):
