@@ -10,7 +10,7 @@ from django.utils.translation import ngettext
 
 from advocacy.errors import DomainError
 from advocacy.reach import services
-from advocacy.reach.models import CollectorState, Hashtag, ImportJob, ImportRejection, SocialPost
+from advocacy.reach.models import CollectionGap, CollectorState, Hashtag, ImportJob, ImportRejection, SocialPost
 
 
 class HashtagAdminForm(forms.ModelForm):
@@ -233,3 +233,44 @@ class CollectorStateAdmin(admin.ModelAdmin):
                 )
                 % {"count": busy},
             )
+
+
+@admin.register(CollectionGap)
+class CollectionGapAdmin(admin.ModelAdmin):
+    """The stretches of time a collector could not read, which the reports warn about until
+    they are marked filled (their posts imported from a listening tool). Recorded by the
+    collectors only."""
+
+    list_display = ["__str__", "starts_at", "ends_at", "recorded_at", "filled_at", "filled_by"]
+    list_filter = ["source", ("filled_at", admin.EmptyFieldListFilter)]
+    readonly_fields = ["description", "source", "key", "tag", "starts_at", "ends_at", "recorded_at", "filled_at",
+                       "filled_by"]  # fmt: skip
+    fields = readonly_fields
+    actions = ["mark_filled"]
+
+    @admin.display(description=_("ce qui manque"))
+    def description(self, obj):
+        return obj.description
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # A gap marked filled keeps its history: who said so, and when.
+        return False
+
+    @admin.action(description=_("Marquer comme comblées : les publications de ces périodes ont été importées"))
+    def mark_filled(self, request, queryset):
+        filled = services.collection_gaps_fill(gaps=list(queryset), by=request.user)
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d période n’est plus signalée dans les rapports.",
+                "%(count)d périodes ne sont plus signalées dans les rapports.",
+                filled,
+            )
+            % {"count": filled},
+        )

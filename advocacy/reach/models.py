@@ -203,6 +203,57 @@ class CollectorState(models.Model):
         return self.key
 
 
+class CollectionGap(models.Model):
+    """A stretch of time a collector can no longer read: X's recent search reaches seven
+    days back, so a query left unread for longer (collector off, token revoked, monthly cap
+    reached) misses what was published in between. The reports say so for the periods it
+    touches, until someone marks it filled, by a file import from a listening tool."""
+
+    source = models.CharField(_("source"), max_length=20, choices=SocialPost.Source.choices)
+    key = models.CharField(_("requête"), max_length=300)  # as CollectorState.key
+    tag = models.CharField(_("hashtag"), max_length=100)
+    # From the last complete reading of the query to the oldest moment the network still
+    # serves: an upper bound (a run stopped part-way may have read the newest part of it).
+    starts_at = models.DateTimeField(_("publications non lues depuis le"))
+    ends_at = models.DateTimeField(_("jusqu’au"))
+    recorded_at = models.DateTimeField(_("constaté le"), default=timezone.now)
+    filled_at = models.DateTimeField(_("marqué comblé le"), null=True, blank=True)
+    filled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("marqué comblé par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("période non collectée")
+        verbose_name_plural = _("périodes non collectées")
+        ordering = ["-starts_at"]
+
+    def __str__(self):
+        return f"#{self.tag} ({self.get_source_display()})"
+
+    @property
+    def description(self) -> str:
+        """What is missing, in a sentence (report page, monthly e-mail, admin)."""
+        from django.utils.translation import gettext
+
+        def when(moment):
+            return timezone.localtime(moment).strftime("%d/%m/%Y %H:%M")
+
+        return gettext(
+            "#%(tag)s (%(source)s) : les publications du %(start)s au %(end)s n’ont pas été collectées ; la "
+            "collecte a été interrompue plus longtemps que l’API ne permet de rattraper."
+        ) % {
+            "tag": self.tag,
+            "source": self.get_source_display(),
+            "start": when(self.starts_at),
+            "end": when(self.ends_at),
+        }
+
+
 def _import_path(instance, filename):
     return f"reach/imports/{timezone.now():%Y/%m}/{filename}"
 

@@ -179,6 +179,9 @@ class Report:
     top_kits: list = field(default_factory=list)
     top_kits_by_clicks: list = field(default_factory=list)
     top_ambassadors: list = field(default_factory=list)  # dicts: name, unit, shares, human_clicks, posts
+    # The stretches of time a collector could not read (CollectionGap, not yet marked
+    # filled) within the period or the one it is compared with: their posts are missing.
+    collection_gaps: list = field(default_factory=list)
 
     @property
     def deltas(self) -> dict:
@@ -536,6 +539,16 @@ def _reach_report(*, user, period: Period, unit: OrgUnit | None, unit_id: int | 
         top_kits=top_kits,
         top_kits_by_clicks=top_kits_by_clicks,
         top_ambassadors=reads.top_ambassadors(period),
+        collection_gaps=collection_gaps(previous.start_instant, period.end_instant),
+    )
+
+
+def collection_gaps(start: datetime, end: datetime) -> list:
+    """The collection gaps not marked filled that overlap [start, end), oldest first."""
+    from advocacy.reach.models import CollectionGap
+
+    return list(
+        CollectionGap.objects.filter(filled_at__isnull=True, starts_at__lt=end, ends_at__gt=start).order_by("starts_at")
     )
 
 

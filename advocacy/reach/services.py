@@ -16,7 +16,15 @@ from kombu.exceptions import OperationalError as BrokerError
 
 from advocacy.errors import Conflict, DomainError
 from advocacy.reach import hashtags
-from advocacy.reach.models import CollectorState, Hashtag, ImportJob, ImportRejection, SocialPost, unclaimed
+from advocacy.reach.models import (
+    CollectionGap,
+    CollectorState,
+    Hashtag,
+    ImportJob,
+    ImportRejection,
+    SocialPost,
+    unclaimed,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -284,3 +292,27 @@ def collector_pauses_lift(*, states) -> int:
     if not scope:
         return 0
     return CollectorState.objects.filter(scope, resume_at__isnull=False).update(resume_at=None, pause_reason="")
+
+
+def collection_gap_record(*, state: CollectorState, tag: str, starts_at: datetime | None, ends_at: datetime):
+    """Record that the query of `state` can no longer read what was published from
+    `starts_at` to `ends_at` (see CollectionGap); nothing when that stretch is empty, as
+    for a quiet hashtag whose last post is old but whose query was read all along."""
+    if starts_at is None or starts_at >= ends_at:
+        return None
+    gap = CollectionGap.objects.create(
+        source=state.source, key=state.key, tag=tag, starts_at=starts_at, ends_at=ends_at
+    )
+    logger.warning(
+        "%s: posts published from %s to %s could not be collected (recorded for the reports)",
+        state.key, starts_at.isoformat(), ends_at.isoformat(),
+    )  # fmt: skip
+    return gap
+
+
+def collection_gaps_fill(*, gaps, by) -> int:
+    """Mark these gaps filled (their posts imported from a listening tool): the reports no
+    longer warn about them. Returns how many were still open."""
+    return CollectionGap.objects.filter(pk__in=[gap.pk for gap in gaps], filled_at__isnull=True).update(
+        filled_at=timezone.now(), filled_by=by
+    )

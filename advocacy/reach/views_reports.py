@@ -7,7 +7,7 @@ from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from accounts.access import Role, require_roles, signed_in
+from accounts.access import Role, can, require_roles, signed_in
 from advocacy.reach import exports, reports
 from advocacy.reach.forms_reports import ReportFilterForm
 
@@ -73,6 +73,7 @@ def report_dashboard(request):
             "extras": extras,
             "charts": chart_data(report),
             "query": query,
+            "can_import": can(request.user, *WEB_SOCIAL),
         },
     )
 

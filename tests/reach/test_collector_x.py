@@ -14,7 +14,7 @@ from accounts.models import Network
 from advocacy.reach import tasks
 from advocacy.reach.collectors import BUSY, CLAIM_DURATION, CollectorError, Skipped, query_claim
 from advocacy.reach.collectors import x as x_collector
-from advocacy.reach.models import CollectorState, SocialPost
+from advocacy.reach.models import CollectionGap, CollectorState, SocialPost
 from tests.reach.fake_server import recorded
 
 
@@ -581,6 +581,43 @@ def test_a_since_id_older_than_recent_search_reaches_is_replaced_by_the_last_sev
     api_server.queue(recorded("x/empty.json"))
     collector.collect(hashtag=programme_tag)
     assert api_server.received[-1].query["since_id"] == ["1992587301245706240"]
+
+
+def _too_old_run(collector, api_server, clock, programme_tag, **state):
+    old = "1519056945277198339"
+    CollectorState.objects.create(key="x:avecpoleemploi", source=SocialPost.Source.X_API, since_id=old, **state)
+    api_server.queue(
+        recorded("x/since_id_too_old.json", since_id=old, reset=int(clock.now) + 900), recorded("x/empty.json")
+    )
+    started = timezone.now()
+    collector.collect(hashtag=programme_tag)
+    return started
+
+
+def test_what_a_query_left_unread_too_long_misses_is_recorded_for_the_reports(
+    collector, api_server, clock, programme_tag
+):
+    # Last read through ten days ago (collector off, token revoked, monthly cap): the three
+    # days before the seven X still has are out of reach.
+    last_read = timezone.now() - timedelta(days=10)
+    started = _too_old_run(collector, api_server, clock, programme_tag, last_success_at=last_read)
+    gap = CollectionGap.objects.get()
+    assert (gap.source, gap.key, gap.tag, gap.starts_at) == ("x_api", "x:avecpoleemploi", "AvecPôleEmploi", last_read)
+    window_start = started - x_collector.RECENT_WINDOW
+    assert window_start - timedelta(seconds=5) <= gap.ends_at <= window_start + timedelta(seconds=5)
+    assert gap.filled_at is None
+
+
+def test_a_quiet_hashtag_read_all_along_misses_nothing(collector, api_server, clock, programme_tag):
+    # Its last post is weeks old, but its query was read through five minutes ago.
+    _too_old_run(collector, api_server, clock, programme_tag, last_success_at=timezone.now() - timedelta(minutes=5))
+    assert not CollectionGap.objects.exists()
+
+
+def test_a_cursor_never_read_through_misses_from_its_post_on(collector, api_server, clock, programme_tag):
+    # A since_id set in the admin, never followed by a complete run: from its post's time.
+    _too_old_run(collector, api_server, clock, programme_tag)
+    assert CollectionGap.objects.get().starts_at == x_collector.snowflake_time(1519056945277198339)
 
 
 def test_another_bad_request_is_recorded_not_mistaken_for_an_old_since_id(collector, api_server, programme_tag):

@@ -24,7 +24,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import Network
-from advocacy.reach import hashtags
+from advocacy.reach import hashtags, services
 from advocacy.reach.collectors import (
     ClaimLost,
     CollectorError,
@@ -281,6 +281,11 @@ class XCollector:
                     "days instead, posts between them are not collected",
                     hashtag.tag, since_id,
                 )  # fmt: skip
+                # What was published between the last complete reading of the query and
+                # the start of those seven days is missed: the reports say so.
+                services.collection_gap_record(
+                    state=state, tag=hashtag.tag, starts_at=_read_until(state), ends_at=now - RECENT_WINDOW
+                )
                 state.since_id = state.until_id = state.next_since_id = ""
                 pages = self.pages(query=build_query(hashtag.tag), start_time=now - RECENT_WINDOW)
                 first = next(pages, None)
@@ -337,6 +342,14 @@ class XCollector:
             **cursor,
         )  # fmt: skip
         return seen
+
+
+def _read_until(state: CollectorState) -> datetime | None:
+    """Up to when the query was read through: its last complete run or, if it never had
+    one (a cursor set in the admin), the time of the post its cursor names."""
+    if state.last_success_at is not None:
+        return state.last_success_at
+    return snowflake_time(int(state.since_id)) if state.since_id.isdigit() else None
 
 
 def _newer(*ids: str) -> str:

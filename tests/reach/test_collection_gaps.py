@@ -1,0 +1,86 @@
+"""Collection gaps: what a collector could not read is said on the reports and in the
+monthly e-mail, until the web-social team marks it filled from the admin."""
+
+from datetime import datetime, time, timedelta
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from advocacy.reach import monthly, reports
+from advocacy.reach.forms_reports import previous_month
+from advocacy.reach.models import CollectionGap, SocialPost
+
+pytestmark = pytest.mark.django_db
+
+WARNING = "Des publications manquent à ces chiffres"
+
+
+def gap(*, days_ago: int, days: int = 3, **fields) -> CollectionGap:
+    starts = timezone.now() - timedelta(days=days_ago)
+    return CollectionGap.objects.create(
+        source=SocialPost.Source.X_API, key="x:avecpoleemploi", tag="AvecPôleEmploi",
+        starts_at=starts, ends_at=starts + timedelta(days=days), **fields,
+    )  # fmt: skip
+
+
+def test_a_managers_report_says_which_posts_are_missing(client, manager):
+    missing = gap(days_ago=12)
+    client.force_login(manager)
+    body = client.get(reverse("reach_reports")).content.decode()
+    assert WARNING in body
+    assert missing.description in body
+    start = timezone.localtime(missing.starts_at).strftime("%d/%m/%Y %H:%M")
+    assert f"#AvecPôleEmploi (API X) : les publications du {start} au" in body
+    assert reverse("reach_import_list") not in body  # managers do not import files
+
+
+def test_the_web_social_team_is_shown_how_to_fill_it(client, curator):
+    gap(days_ago=12)
+    client.force_login(curator)
+    body = client.get(reverse("reach_reports")).content.decode()
+    assert WARNING in body and f'href="{reverse("reach_import_list")}"' in body
+
+
+def test_a_gap_of_the_period_compared_with_is_said_too(manager):
+    # The last 30 days are compared with the 30 before: a gap 45 days ago moves the deltas.
+    gap(days_ago=45)
+    report = reports.reach_report(user=manager, period=reports.Period.last_days(30))
+    assert len(report.collection_gaps) == 1
+
+
+def test_a_gap_outside_both_periods_or_filled_is_not_said(client, manager, curator):
+    gap(days_ago=200)
+    gap(days_ago=12, filled_at=timezone.now(), filled_by=curator)
+    client.force_login(manager)
+    assert WARNING not in client.get(reverse("reach_reports")).content.decode()
+
+
+def test_marking_a_gap_filled_in_the_admin_ends_the_warning(client, admin_user, manager):
+    missing = gap(days_ago=12)
+    client.force_login(admin_user)
+    changelist = reverse("admin:reach_collectiongap_changelist")
+    assert (
+        missing.description
+        in client.get(reverse("admin:reach_collectiongap_change", args=[missing.pk])).content.decode()
+    )
+    response = client.post(changelist, {"action": "mark_filled", "_selected_action": [missing.pk]}, follow=True)
+    assert "1 période n’est plus signalée dans les rapports." in response.content.decode()
+    missing.refresh_from_db()
+    assert missing.filled_by == admin_user and missing.filled_at is not None
+    client.force_login(manager)
+    assert WARNING not in client.get(reverse("reach_reports")).content.decode()
+
+
+def test_the_monthly_email_says_it_in_both_parts(manager):
+    month = previous_month()
+    starts = timezone.make_aware(datetime.combine(month.start.replace(day=5), time.min))
+    missing = CollectionGap.objects.create(
+        source=SocialPost.Source.X_API, key="x:avecpoleemploi", tag="AvecPôleEmploi",
+        starts_at=starts, ends_at=starts + timedelta(days=2),
+    )  # fmt: skip
+    monthly.monthly_report_send(manager_id=manager.pk)
+    (message,) = mail.outbox
+    assert WARNING in message.body and missing.description in message.body
+    assert WARNING in message.alternatives[0][0] and "n’ont pas été collectées" in message.alternatives[0][0]
