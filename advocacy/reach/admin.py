@@ -235,6 +235,21 @@ class CollectorStateAdmin(admin.ModelAdmin):
             )
 
 
+class GapStateFilter(admin.SimpleListFilter):
+    title = _("état")
+    parameter_name = "etat"
+
+    def lookups(self, request, model_admin):
+        return [("ouverte", _("signalée dans les rapports")), ("comblee", _("marquée comblée"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "ouverte":
+            return queryset.filter(filled_at__isnull=True)
+        if self.value() == "comblee":
+            return queryset.filter(filled_at__isnull=False)
+        return queryset
+
+
 @admin.register(CollectionGap)
 class CollectionGapAdmin(admin.ModelAdmin):
     """The stretches of time a collector could not read, which the reports warn about until
@@ -242,7 +257,7 @@ class CollectionGapAdmin(admin.ModelAdmin):
     collectors only."""
 
     list_display = ["__str__", "starts_at", "ends_at", "recorded_at", "filled_at", "filled_by"]
-    list_filter = ["source", ("filled_at", admin.EmptyFieldListFilter)]
+    list_filter = [GapStateFilter, "source"]
     readonly_fields = ["description", "source", "key", "tag", "starts_at", "ends_at", "recorded_at", "filled_at",
                        "filled_by"]  # fmt: skip
     fields = readonly_fields

@@ -69,6 +69,9 @@ def test_marking_a_gap_filled_in_the_admin_ends_the_warning(client, admin_user, 
     assert "1 période n’est plus signalée dans les rapports." in response.content.decode()
     missing.refresh_from_db()
     assert missing.filled_by == admin_user and missing.filled_at is not None
+    still_open = client.get(changelist, {"etat": "ouverte"}).content.decode()
+    assert "0 période non collectée" in still_open or "0 périodes non collectées" in still_open
+    assert "1 période non collectée" in client.get(changelist, {"etat": "comblee"}).content.decode()
     client.force_login(manager)
     assert WARNING not in client.get(reverse("reach_reports")).content.decode()
 
