@@ -13,7 +13,7 @@ from django.utils.translation import ngettext
 from accounts import services
 from accounts.models import AuditEvent, CharterVersion, OrgUnit, SocialHandle, User
 from advocacy.errors import DomainError
-from advocacy.forms import RichTextField
+from advocacy.forms import RichTextField, rich_text_help
 
 
 @admin.register(OrgUnit)
@@ -165,6 +165,7 @@ class CharterVersionAdmin(admin.ModelAdmin):
         if db_field.name == "body":
             # Opens as text rather than its stored HTML, like the site's own editors.
             kwargs["form_class"] = RichTextField
+            kwargs["help_text"] = rich_text_help()
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):

@@ -3,6 +3,10 @@ rule that decides which fields say « (facultatif) »."""
 
 from django import forms
 from django.forms.renderers import TemplatesSetting
+from django.utils.functional import lazy
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm, DsfrBoundField
 from dsfr.utils import dsfr_input_class_attr
 
@@ -67,6 +71,33 @@ class BoundField(DsfrBoundField):
 
 class _Typed(str):
     """Text as it came from the text box, which is shown again as typed."""
+
+
+def _rich_text_help(intro=None) -> SafeString:
+    """The hint of a RichTextField: how to write a paragraph, a list, a heading and a link,
+    after `intro` (what the text is for) if given. HTML, as the form templates and the
+    Django admin show a hint; the examples escaped in <code>."""
+    help_text = _(
+        "Paragraphes : séparés par une ligne vide. Liste : {list}. Titre : {heading} ({subheading} "
+        "pour un sous-titre). Lien : {link}. Gras : {bold}. Tout autre HTML (scripts, styles, images) "
+        "est retiré."
+    )
+    return format_html(
+        "{} " + str(help_text) if intro else str(help_text),
+        *([intro] if intro else []),
+        list=_example(_("<ul><li>un point</li><li>un autre</li></ul>")),
+        heading=_example(_("<h2>Titre</h2>")),
+        subheading=_example("<h3>"),
+        link=_example(_('<a href="https://www.francetravail.fr/">texte du lien</a>')),
+        bold=_example(_("<strong>mot</strong>")),
+    )
+
+
+def _example(typed: str) -> SafeString:
+    return format_html("<code>{}</code>", typed)
+
+
+rich_text_help = lazy(_rich_text_help, SafeString)
 
 
 class RichTextField(forms.CharField):

@@ -7,9 +7,11 @@ import re
 from bs4 import BeautifulSoup
 from django import forms
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.template import Context, Template
 from django.urls import reverse
 
-from advocacy.forms import DsfrForm, FilterForm, needs_required_notice
+from accounts.models import OrgUnit
+from advocacy.forms import DsfrForm, FilterForm, UnitPicker, needs_required_notice
 from tests.content.factories import make_kit
 from tests.sharing.factories import live_kit
 
@@ -109,7 +111,7 @@ def test_the_kit_editor_says_once_that_unmarked_fields_are_required(client, cura
     assert notices(form) == 1 and notices(soup) == 1
     assert form.get_text().index(NOTICE) < form.get_text().index("Titre")
     assert label_text(soup, "id_brief").startswith("Note aux ambassadeur·rices (facultatif)")
-    assert label_text(soup, "units").startswith("Unités ciblées (facultatif)")
+    assert label_text(soup, "id_target_units").startswith("Unités ciblées (facultatif)")
     assert label_text(soup, "id_is_important").startswith("Important Mis en avant")
 
 
@@ -283,3 +285,36 @@ def test_an_error_in_the_django_admin_is_tied_to_its_field(client, admin_user):
     described = [soup.find(id=i) for i in field["aria-describedby"].split()]
     assert all(described), field["aria-describedby"]
     assert "Ce champ est obligatoire." in " ".join(element.get_text() for element in described)
+
+
+class TwoPickers(DsfrForm):
+    audience = forms.ModelMultipleChoiceField(label="Public", queryset=OrgUnit.objects.all(), widget=UnitPicker)
+    excluded = forms.ModelMultipleChoiceField(
+        label="Exclues", queryset=OrgUnit.objects.all(), widget=UnitPicker, required=False
+    )
+
+
+def test_two_unit_pickers_on_one_page_have_ids_of_their_own(org):
+    form = TwoPickers(data={"announce-excluded": [org["a-bre-1"].pk]}, prefix="announce")
+    form.is_valid()
+    soup = BeautifulSoup(
+        Template("{% load app_tags %}{% form_fields form %}").render(Context({"form": form})), "html.parser"
+    )
+    ids = [element["id"] for element in soup.find_all(id=True)]
+    assert len(ids) == len(set(ids)), [i for i in ids if ids.count(i) > 1][:5]
+    # Every label, legend, search box and error points inside its own picker.
+    for name in ("audience", "excluded"):
+        fieldset = soup.find("fieldset", id=f"id_announce-{name}-fieldset")
+        inside = {element["id"] for element in fieldset.find_all(id=True)}
+        assert set(fieldset["aria-labelledby"].split()) <= inside
+        assert {label["for"] for label in fieldset.find_all("label")} <= inside
+        search = fieldset.find("input", type="search")
+        assert search["data-unit-filter"] in inside
+        assert fieldset.find(attrs={"data-unit-filter-status": True}) is not None
+        boxes = fieldset.find_all("input", type="checkbox")
+        assert boxes and {box["name"] for box in boxes} == {f"announce-{name}"}
+    # The error of the required one is named by its fieldset.
+    audience = soup.find("fieldset", id="id_announce-audience-fieldset")
+    assert "id_announce-audience-desc-error" in audience["aria-labelledby"]
+    checked = soup.find("input", attrs={"name": "announce-excluded", "checked": True})
+    assert checked["value"] == str(org["a-bre-1"].pk)

@@ -29,7 +29,9 @@ def richtext(value: str):
 
 @register.inclusion_tag("includes/unit_picker.html")
 def unit_picker(field):
-    """The searchable unit picker for a form field of units (widget `UnitPicker`)."""
+    """The searchable unit picker for a form field of units (widget `UnitPicker`). Its
+    element ids start with the field's own id (its name in a form without ids), so that
+    two pickers on one page, or two forms with a prefix, do not share one."""
     from accounts.selectors import org_unit_groups
 
     selected = set()
@@ -38,7 +40,7 @@ def unit_picker(field):
             selected.add(int(value))
         except (TypeError, ValueError):
             continue
-    return {"field": field, "units": org_unit_groups(selected=selected)}
+    return {"field": field, "picker_id": field.auto_id or field.html_name, "units": org_unit_groups(selected=selected)}
 
 
 @register.inclusion_tag("includes/form_fields.html")

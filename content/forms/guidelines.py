@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Network
-from advocacy.forms import DsfrForm, RichTextField
+from advocacy.forms import DsfrForm, RichTextField, rich_text_help
 
 
 class GuidelineCheckForm(DsfrForm):
@@ -33,10 +33,6 @@ class GuidelinePageForm(DsfrForm):
         label=_("Contenu"),
         widget=forms.Textarea(attrs={"rows": 18}),
         error_messages={"required": _("Écrivez le contenu de la page.")},
-        help_text=_(
-            "Séparez les paragraphes par une ligne vide. Pour le reste, HTML simple : titres h2 et h3, "
-            "listes, liens, gras, citations. Tout le reste (scripts, styles, images) est retiré à "
-            "l’enregistrement."
-        ),
+        help_text=rich_text_help(),
     )
     position = forms.IntegerField(label=_("Ordre d’affichage"), min_value=0, max_value=1000, initial=0)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from dsfr.widgets import InlineCheckboxSelectMultiple, InlineRadioSelect
 
 from accounts.models import JobFunction, Network, OrgUnit, User
-from advocacy.forms import DsfrForm, FilterForm, RichTextField, UnitPicker
+from advocacy.forms import DsfrForm, FilterForm, RichTextField, UnitPicker, rich_text_help
 from content.models import Kit, KitVisual, Topic
 from content.selectors import kit_search, kits_for_network
 
@@ -39,10 +39,7 @@ class KitForm(DsfrForm):
         label=_("Note aux ambassadeur·rices"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text=_(
-            "Pourquoi ce contenu compte, les faits clés, ce qu’il ne faut pas dire. Mise en forme simple "
-            "acceptée (paragraphes, gras, listes, liens) ; tout le reste est retiré."
-        ),
+        help_text=rich_text_help(_("Pourquoi ce contenu compte, les faits clés, ce qu’il ne faut pas dire.")),
     )
     link = forms.URLField(
         label=_("Lien"),

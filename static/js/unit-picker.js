@@ -10,7 +10,7 @@
   }
 
   function filterUnits(input) {
-    var picker = document.querySelector(input.getAttribute("data-unit-filter"));
+    var picker = document.getElementById(input.getAttribute("data-unit-filter"));
     if (!picker) return;
     var query = normalise(input.value.trim());
     var shown = 0;
@@ -26,7 +26,7 @@
       if (query) region.open = matches > 0;
       shown += matches;
     });
-    var status = document.getElementById("unit-filter-status");
+    var status = input.closest("[data-unit-filter-group]").querySelector("[data-unit-filter-status]");
     if (status) status.textContent = query ? shown + " unité(s) correspondante(s)" : "";
   }
 

@@ -53,3 +53,19 @@ def test_a_charter_typed_in_the_admin_is_stored_as_sanitised_paragraphs(client, 
     client.post(reverse("admin:accounts_charterversion_add"), {"title": "Charte v2", "body": typed})
     version = CharterVersion.objects.get(title="Charte v2")
     assert version.body == "<p>Premier engagement</p><p>Second <strong>engagement</strong></p>"
+
+
+def test_a_charter_typed_in_the_admin_is_kept_and_opens_again_as_typed(client, admin_user):
+    client.force_login(admin_user)
+    typed = (
+        "Moins de 26 ans<30 ans, a <b c, <3, 5 < 6 et 7 > 2\r\n\r\n<pre>ligne 1\r\n\r\n\r\nligne 4</pre>\r\n\r\n"
+        "<ul>\r\n<li>un <strong>point</strong></li>\r\n\r\n<li>un autre</li>\r\n</ul>"
+    )
+    client.post(reverse("admin:accounts_charterversion_add"), {"title": "Charte v2", "body": typed})
+    version = CharterVersion.objects.get(title="Charte v2")
+    assert "<pre>ligne 1\n\n\nligne 4</pre>" in version.body and "a &lt;b c, &lt;3" in version.body
+    change = client.get(reverse("admin:accounts_charterversion_change", args=[version.pk]))
+    assert textarea_value(change, "body") == typed.replace("\r\n", "\n")
+    # The admin shows a hint as HTML: the examples are escaped in it.
+    assert "Paragraphes : séparés par une ligne vide." in change.content.decode()
+    assert "<code>&lt;h2&gt;Titre&lt;/h2&gt;</code>" in change.content.decode()

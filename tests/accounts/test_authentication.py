@@ -2,7 +2,10 @@
 
 import re
 
+from allauth.mfa.models import Authenticator
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.usersessions.models import UserSession
+from bs4 import BeautifulSoup
 from django.core import mail
 
 from accounts import services
@@ -191,3 +194,58 @@ def test_unauthenticated_api_gets_401_with_a_structured_error(api_client, db):
     assert response.status_code == 401
     assert response["WWW-Authenticate"] == "Token"
     assert response.json()["error"]["code"] == "not_authenticated"
+
+
+def _soup(response) -> BeautifulSoup:
+    return BeautifulSoup(response.content, "html.parser")
+
+
+def test_the_password_reset_link_is_under_the_password_field_not_in_its_label(client, db):
+    page = _soup(client.get(LOGIN))
+    # A link in a label is read as part of the field's name, and a click on it may go to the field.
+    label = page.find("label", attrs={"for": "id_password"})
+    assert label.find("a") is None and label.get_text(" ", strip=True) == "Mot de passe"
+    password = page.find("input", id="id_password")
+    assert not password.get("aria-describedby")
+    link = password.find_next("a")
+    assert link.get_text(strip=True) == "Mot de passe oublié ?" and link["href"] == "/compte/password/reset/"
+    assert link.parent.name == "p" and link.find_parent("label") is None
+    assert password.find_parent(class_="fr-input-group") is link.find_parent(class_="fr-input-group")
+
+
+def _code_input(response):
+    return _soup(response).find("input", attrs={"name": "code"})
+
+
+def _accepts(code_input, typed: str) -> bool:
+    # The browser anchors the pattern at both ends.
+    return re.fullmatch(code_input["pattern"], typed) is not None
+
+
+def test_the_second_step_asks_for_digits_a_code_or_a_recovery_code(client, org):
+    curator = UserFactory(unit=org["dg"], curator=True)
+    RecoveryCodes.activate(curator)
+    _login(client, curator.email, PASSWORD)
+    code = _code_input(client.get("/compte/2fa/authenticate/"))
+    assert code["inputmode"] == "numeric" and code["autocomplete"] == "one-time-code"
+    assert "ou un code de secours à 8 chiffres" in _soup(client.get("/compte/2fa/authenticate/")).get_text()
+    # The application's code, with or without its space, and a recovery code (digits too,
+    # in allauth's codes) fit the field; letters or another length do not.
+    assert all(_accepts(code, typed) for typed in ("123456", "123 456", "12345678", "1234 5678"))
+    assert not any(_accepts(code, typed) for typed in ("12345", "1234567", "123456789", "abcdef12"))
+    # A recovery code is accepted by the server, so the field is right to take it.
+    recovery = RecoveryCodes(Authenticator.objects.get(user=curator, type=Authenticator.Type.RECOVERY_CODES))
+    response = client.post("/compte/2fa/authenticate/", {"code": recovery.get_unused_codes()[0]})
+    assert response.status_code == 302 and client.get("/profil/").status_code == 200
+    # Asked again before a sensitive change, the same field.
+    code = _code_input(client.get("/compte/2fa/reauthenticate/"))
+    assert code["inputmode"] == "numeric" and code["autocomplete"] == "one-time-code" and _accepts(code, "12345678")
+
+
+def test_turning_totp_on_asks_for_the_applications_six_digits(client, staff):
+    _login(client, staff.email, PASSWORD)
+    client.post("/compte/reauthenticate/", {"password": PASSWORD})
+    code = _code_input(client.get("/compte/2fa/totp/activate/"))
+    assert code["inputmode"] == "numeric" and code["autocomplete"] == "one-time-code"
+    assert _accepts(code, "123456") and _accepts(code, "123 456")
+    assert not _accepts(code, "12345678") and not _accepts(code, "12a456")

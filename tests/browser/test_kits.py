@@ -156,7 +156,7 @@ def test_every_workspace_page_renders(browser, live_server, device, workspace, c
     # Adding a text clones an empty row without leaving the page.
     view.page.click("button[data-formset-add=texts]")
     assert view.page.locator("textarea[name=texts-1-body]").count() == 1
-    view.page.fill("#unit-filter", "occitanie")
+    view.page.fill("#id_target_units-filter", "occitanie")
     view.page.wait_for_timeout(200)
     assert view.page.locator("details[data-unit-region]:visible").count() == 1
     view.screenshot(f"{device}-new-kit-unit-filter")

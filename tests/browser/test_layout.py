@@ -96,7 +96,7 @@ def test_kit_editor_note_reads_as_text_and_important_stands_apart(desktop, curat
 def test_announcement_units_are_picked_by_searching_on_a_phone(phone, curator):
     phone.sign_in(curator.email, PASSWORD, totp_secret=TOTP_SECRET)
     phone.goto("/campagnes/annonce/")
-    phone.page.fill("#unit-filter", "bretagne")
+    phone.page.fill("#id_units-filter", "bretagne")
     phone.page.wait_for_timeout(200)
     assert phone.page.locator("details[data-unit-region]:visible").count() == 1
     # The design system draws the box on the label, which takes the tap.

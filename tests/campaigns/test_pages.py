@@ -105,7 +105,7 @@ def test_announcement_targets_units_with_the_kit_editors_picker(client, curator,
     body = client.get(reverse("campaigns:announcement_new")).content.decode()
     assert "<select" not in body
     assert body.count('name="units"') == len(org) and body.count('type="checkbox" name="units"') == len(org)
-    assert "<summary>DR Bretagne" in body and 'id="unit-filter"' in body and "js/unit-picker.js" in body
+    assert "<summary>DR Bretagne" in body and 'id="id_units-filter"' in body and "js/unit-picker.js" in body
 
 
 def test_an_announcement_refused_keeps_its_ticked_units_open(client, curator, org):

@@ -116,6 +116,22 @@ class TestPages:
         assert page.body == "<p>Une ligne du source, complétée &amp; suivie</p><p>d’un <em>ajout</em></p>"
         assert client.get(reverse("guideline_page", args=[page.slug])).content.decode().count("<em>ajout</em>") == 1
 
+    def test_a_typed_body_is_kept_and_opens_again_as_typed(self, client, curator):
+        typed = (
+            "Moins de 26 ans<30 ans, a <b c, <3, 5 < 6 et 7 > 2\r\n\r\n<pre>ligne 1\r\n\r\n\r\nligne 4</pre>\r\n\r\n"
+            "<ul>\r\n<li>un <strong>point</strong></li>\r\n\r\n<li>un autre</li>\r\n</ul>"
+        )
+        page = pages.guideline_page_save(by=curator, title="FAQ", body="<p>x</p>")
+        client.force_login(curator)
+        edit = reverse("guideline_page_edit", args=[page.slug])
+        data = {"title": "FAQ", "slug": page.slug, "summary": "", "body": typed, "position": 0}
+        assert client.post(edit, data).status_code == 302
+        page.refresh_from_db()
+        assert "<pre>ligne 1\n\n\nligne 4</pre>" in page.body and "a &lt;b c, &lt;3" in page.body
+        assert textarea_value(client.get(edit), "body") == typed.replace("\r\n", "\n")
+        hint = client.get(edit).content.decode().split('id="id_body_helptext"', 1)[1].split("</span>", 1)[0]
+        assert hint.startswith(">Paragraphes : séparés par une ligne vide.") and "<code>&lt;h2&gt;Titre" in hint
+
     def test_a_refused_page_shows_the_body_as_typed(self, client, curator):
         pages.guideline_page_save(by=curator, title="FAQ", body="<p>x</p>")
         client.force_login(curator)

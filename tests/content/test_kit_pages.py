@@ -238,6 +238,34 @@ def test_an_untouched_note_saves_unchanged(curator_client, curator, brief):
     assert kit.brief == brief
 
 
+# Text with "<" that starts no tag, and blocks holding blank lines, as a browser sends them.
+TYPED_NOTE = (
+    "Moins de 26 ans<30 ans, a <b c, <3, 5 < 6 et 7 > 2\r\n\r\n<pre>ligne 1\r\n\r\n\r\nligne 4</pre>\r\n\r\n"
+    "<ul>\r\n<li>un <strong>point</strong></li>\r\n\r\n<li>un autre</li>\r\n</ul>"
+)
+
+
+def test_a_typed_note_is_kept_and_opens_again_as_typed(curator_client, curator):
+    kit = make_kit(author=curator)
+    assert curator_client.post(reverse("kit_edit", args=[kit.pk]), editor_data(brief=TYPED_NOTE)).status_code == 302
+    kit.refresh_from_db()
+    assert kit.brief == (
+        "<p>Moins de 26 ans&lt;30 ans, a &lt;b c, &lt;3, 5 &lt; 6 et 7 &gt; 2</p><pre>ligne 1\n\n\nligne 4</pre>"
+        "<ul>\n<li>un <strong>point</strong></li>\n\n<li>un autre</li>\n</ul>"
+    )
+    shown = textarea_value(curator_client.get(reverse("kit_edit", args=[kit.pk])), "brief")
+    assert shown == TYPED_NOTE.replace("\r\n", "\n")
+
+
+def test_the_note_says_how_to_write_it(curator_client, curator):
+    kit = make_kit(author=curator)
+    page = curator_client.get(reverse("kit_edit", args=[kit.pk])).content.decode()
+    hint = page.split('id="id_brief_helptext"', 1)[1].split("</span>", 1)[0]
+    assert "Paragraphes : séparés par une ligne vide." in hint
+    assert "<code>&lt;ul&gt;&lt;li&gt;un point&lt;/li&gt;" in hint and "<code>&lt;h2&gt;Titre&lt;/h2&gt;</code>" in hint
+    assert "<code>&lt;a href=&quot;https://www.francetravail.fr/&quot;&gt;texte du lien&lt;/a&gt;</code>" in hint
+
+
 def test_the_note_keeps_its_paragraphs_and_loses_its_scripts(curator_client, curator):
     kit = make_kit(author=curator)
     typed = "Premier paragraphe\r\n\r\nSecond <script>alert(1)</script><em>paragraphe</em>"
