@@ -1,7 +1,7 @@
 """The personal data held by the reach app: posts attributed to a person, their imports."""
 
 from accounts.privacy import DELETE, DETACH, register
-from advocacy.reach.models import ImportJob, SocialPost
+from advocacy.reach.models import CollectionGap, ImportJob, SocialPost
 
 
 def _scrub_posts(queryset):
@@ -18,6 +18,8 @@ register(
     scrub=_scrub_posts,
 )
 register(ImportJob, user_field="created_by", fields=("original_name", "status", "created_at"), on_erase=DETACH)
+# Who marked a collection gap filled: the gap stays filled, without their name.
+register(CollectionGap, user_field="filled_by", fields=("tag", "starts_at", "ends_at", "filled_at"), on_erase=DETACH)
 
 # --- Roll-ups and reports ------------------------------------------------------------
 from advocacy.reach.models import AmbassadorDaily, MonthlyReportSent  # noqa: E402
