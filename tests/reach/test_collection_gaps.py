@@ -113,3 +113,21 @@ def test_a_gap_ending_at_the_periods_first_paris_midnight_is_not_said(manager):
     assert reports.reach_report(user=manager, period=period).collection_gaps == []
     one_minute_in = _gap_between(datetime(2025, 12, 20, tzinfo=UTC), datetime(2025, 12, 31, 23, 1, tzinfo=UTC))
     assert reports.reach_report(user=manager, period=period).collection_gaps == [one_minute_in]
+
+
+def test_the_api_and_the_exports_say_it_as_the_page_does(client, api_client, manager):
+    missing = gap(days_ago=12)
+    api_client.force_authenticate(manager)
+    (said,) = api_client.get(reverse("api_reach_report")).json()["collection_gaps"]
+    assert said["source"] == "x_api" and said["tag"] == "AvecPôleEmploi"
+    assert said["description"] == missing.description
+    assert datetime.fromisoformat(said["starts_at"]) == missing.starts_at
+    assert datetime.fromisoformat(said["ends_at"]) == missing.ends_at
+    client.force_login(manager)
+    csv_text = client.get(reverse("reach_reports_export", args=["csv"])).content.decode("utf-8-sig")
+    assert f'Publications non collectées;"{missing.description}"' in csv_text  # quoted: it holds a ;
+
+
+def test_the_api_says_no_gap_as_an_empty_list(api_client, manager):
+    api_client.force_authenticate(manager)
+    assert api_client.get(reverse("api_reach_report")).json()["collection_gaps"] == []
