@@ -131,3 +131,22 @@ def test_the_api_and_the_exports_say_it_as_the_page_does(client, api_client, man
 def test_the_api_says_no_gap_as_an_empty_list(api_client, manager):
     api_client.force_authenticate(manager)
     assert api_client.get(reverse("api_reach_report")).json()["collection_gaps"] == []
+
+
+def test_the_way_to_fill_a_gap_is_shown_only_to_who_can_take_it(client, moderator, curator, admin_user):
+    # Moderators read the reports but do not import files; curators import but have no
+    # admin, where a gap is marked filled: each is shown the steps they can take.
+    gap(days_ago=12)
+    import_link = f'href="{reverse("reach_import_list")}"'
+    client.force_login(moderator)
+    body = client.get(reverse("reach_reports")).content.decode()
+    assert WARNING in body and import_link not in body
+    assert client.get(reverse("reach_import_list")).status_code == 403
+    client.force_login(curator)
+    body = client.get(reverse("reach_reports")).content.decode()
+    assert import_link in body and "dans l’administration" not in body
+    assert "demandez à un·e administrateur·rice" in body
+    assert client.get(reverse("admin:reach_collectiongap_changelist")).status_code != 200
+    client.force_login(admin_user)
+    body = client.get(reverse("reach_reports")).content.decode()
+    assert import_link in body and "dans l’administration (« Périodes non collectées »)" in body
