@@ -1,8 +1,11 @@
 """Rich text written in a text box (advocacy/richtext.py): what is typed is never lost, and
 comes back as typed when the box is opened again."""
 
+import re
+
 import pytest
 
+from advocacy import richtext
 from advocacy.richtext import from_editable, to_editable
 
 TYPED_AS_TEXT = [
@@ -95,3 +98,45 @@ def test_what_the_page_shows_is_kept(typed, stored, shown):
 )
 def test_stored_text_comes_back_unchanged(stored):
     assert from_editable(to_editable(stored)) == stored
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        '<a href="javascript:alert(1)">x</a>',
+        '<a href="JaVaScRiPt:alert(1)">x</a>',
+        '<img src=x onerror="alert(1)">',
+        "<svg onload=alert(1)>",
+        "<ScRiPt>alert(1)</sCrIpT>",
+        "<style>body{}</style>",
+        '<p onclick="alert(1)">a</p>',
+        '<a href="https://e.fr" onmouseover="alert(1)">a</a>',
+        "<<script>script>alert(1)<</script>/script>",
+        '<a title="x"onmouseover="alert(1)" href="https://e.fr">x</a>',
+    ],
+)
+def test_a_script_typed_in_the_box_is_inert_on_every_path(typed):
+    # Saved from the box, shown in it and saved again, or stored by another way and shown.
+    for html in (
+        richtext.from_editable(typed),
+        richtext.from_editable(richtext.to_editable(typed)),
+        richtext.from_editable(richtext.to_editable(richtext.from_editable(typed))),
+        str(richtext.render(typed)),
+    ):
+        assert not re.search(r"<(script|style|svg|img)|\son\w+\s*=|javascript:", html, re.I), html
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "<ul>\n<li>un\n\n<ul><li>deux</li></ul>\n\n</li>\n<li>trois</li>\n</ul>",
+        "<pre>a &lt;/pre&gt; b\n\nc</pre>",
+        "fin avec <",
+        "&amp;lt; n’est pas <",
+        '<a href="https://e.fr" title="a > b">lien</a> et x<y',
+        "<code>&lt;div&gt;</code> puis <prénom>.nom@francetravail.fr",
+    ],
+)
+def test_tricky_text_saved_shown_and_saved_again_is_unchanged(typed):
+    saved = richtext.from_editable(typed)
+    assert richtext.from_editable(richtext.to_editable(saved)) == saved

@@ -159,6 +159,14 @@ class NationalOutput(serializers.Serializer):
     top_authors = AuthorOutput(many=True, help_text="Auteur·rices organiques les plus actif·ves")
 
 
+class CollectionGapOutput(serializers.Serializer):
+    source = serializers.CharField(help_text="Collecteur : x_api, mastodon")
+    tag = serializers.CharField(help_text="Hashtag, sans #")
+    starts_at = serializers.DateTimeField(help_text="Publications non collectées depuis cet instant")
+    ends_at = serializers.DateTimeField(help_text="jusqu’à cet instant (exclu)")
+    description = serializers.CharField(help_text="La phrase que la page du rapport et l’e-mail mensuel affichent")
+
+
 class ReportOutput(serializers.Serializer):
     scope = serializers.CharField(source="user_scope_label")
     unit = UnitOutput(allow_null=True)
@@ -179,6 +187,14 @@ class ReportOutput(serializers.Serializer):
         "partages (10 au plus)",
     )
     top_ambassadors = AmbassadorOutput(many=True)
+    collection_gaps = CollectionGapOutput(
+        many=True,
+        help_text="Périodes qu’un collecteur n’a pas pu lire (collecte interrompue plus longtemps que l’API du réseau "
+        "ne permet de rattraper) et que personne n’a encore marquées comblées, touchant la période ou celle de "
+        "comparaison : les publications avec le hashtag, leurs partages, j’aime, impressions et l’audience "
+        "potentielle de ces jours sont incomplets, comme leurs écarts. Vide le plus souvent ; la page du rapport et "
+        "l’e-mail mensuel en avertissent de même.",
+    )
     national = serializers.SerializerMethodField(
         help_text="Pour l’équipe web social, sur toute l’organisation : le volume des hashtags suivis et les "
         "auteur·rices organiques, comme sur la page. Null ailleurs."

@@ -47,6 +47,9 @@ def report_sections(report: Report, extras: NationalExtras | None = None) -> lis
                     _("Audience potentielle"),
                     _("Estimation : somme des abonné·es des auteur·rices, une fois par publication."),
                 ],
+                # An export travels without the page: it says the posts missing from its
+                # figures as the page and the monthly e-mail do.
+                *([_("Publications non collectées"), gap.description] for gap in report.collection_gaps),
             ],
         ),
         (

@@ -539,17 +539,20 @@ def _reach_report(*, user, period: Period, unit: OrgUnit | None, unit_id: int | 
         top_kits=top_kits,
         top_kits_by_clicks=top_kits_by_clicks,
         top_ambassadors=reads.top_ambassadors(period),
-        collection_gaps=collection_gaps(previous.start_instant, period.end_instant),
+        collection_gaps=collection_gaps(period, previous),
     )
 
 
-def collection_gaps(start: datetime, end: datetime) -> list:
-    """The collection gaps not marked filled that overlap [start, end), oldest first."""
+def collection_gaps(*periods: Period) -> list:
+    """The collection gaps not marked filled that overlap one of `periods`, oldest first.
+    Each period on its own: the month in progress (1 to 20 March) is compared with the same
+    days of the month before (1 to 20 February), and a gap in between touches neither."""
     from advocacy.reach.models import CollectionGap
 
-    return list(
-        CollectionGap.objects.filter(filled_at__isnull=True, starts_at__lt=end, ends_at__gt=start).order_by("starts_at")
-    )
+    touching = Q()
+    for period in periods:
+        touching |= Q(starts_at__lt=period.end_instant, ends_at__gt=period.start_instant)
+    return list(CollectionGap.objects.filter(touching, filled_at__isnull=True).order_by("starts_at"))
 
 
 @dataclass

@@ -297,9 +297,27 @@ def collector_pauses_lift(*, states) -> int:
 def collection_gap_record(*, state: CollectorState, tag: str, starts_at: datetime | None, ends_at: datetime):
     """Record that the query of `state` can no longer read what was published from
     `starts_at` to `ends_at` (see CollectionGap); nothing when that stretch is empty, as
-    for a quiet hashtag whose last post is old but whose query was read all along."""
-    if starts_at is None or starts_at >= ends_at:
+    for a quiet hashtag whose last post is old but whose query was read all along.
+
+    One outage is one gap: a run that stops before reading any post leaves the refused
+    cursor, so the next run records the same stretch again, a little longer. It extends the
+    open gap it overlaps instead, and leaves out what a gap marked filled already covers
+    (its posts were imported). Runs of one query never overlap (query_claim)."""
+    if starts_at is None:
         return None
+    gaps = CollectionGap.objects.filter(
+        source=state.source, key=state.key, starts_at__lte=ends_at, ends_at__gte=starts_at
+    ).order_by("starts_at")
+    for filled in gaps.filter(filled_at__isnull=False):
+        if filled.starts_at <= starts_at:
+            starts_at = max(starts_at, filled.ends_at)
+    if starts_at >= ends_at:
+        return None
+    gap = gaps.filter(filled_at__isnull=True).first()
+    if gap is not None:
+        gap.starts_at, gap.ends_at = min(gap.starts_at, starts_at), max(gap.ends_at, ends_at)
+        gap.save(update_fields=["starts_at", "ends_at"])
+        return gap
     gap = CollectionGap.objects.create(
         source=state.source, key=state.key, tag=tag, starts_at=starts_at, ends_at=ends_at
     )

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from accounts.access import Role, can, require_roles, signed_in
 from advocacy.reach import exports, reports
 from advocacy.reach.forms_reports import ReportFilterForm
+from advocacy.reach.views import WEB_SOCIAL as IMPORTERS
 
 REPORT_ROLES = (Role.MANAGER, Role.CURATOR, Role.MODERATOR, Role.ADMIN)
 WEB_SOCIAL = (Role.CURATOR, Role.MODERATOR, Role.ADMIN)
@@ -73,7 +74,10 @@ def report_dashboard(request):
             "extras": extras,
             "charts": chart_data(report),
             "query": query,
-            "can_import": can(request.user, *WEB_SOCIAL),
+            # The steps to fill a collection gap, as far as the person can take them: the
+            # import page (curators, admins), then the admin (admins only).
+            "can_import": can(request.user, *IMPORTERS),
+            "can_mark_filled": can(request.user, Role.ADMIN),
         },
     )
 

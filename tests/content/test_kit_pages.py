@@ -622,3 +622,23 @@ def test_calendar_writes_the_first_of_the_month_the_french_way(moderator_client)
     assert "lundi 1er juillet" in body
     assert "Semaine du 8 juillet au 14 juillet" in body
     assert " 1 juillet" not in body
+
+
+def test_editing_a_kit_an_existing_text_emptied_is_refused_and_removed_only_when_ticked(curator_client, curator):
+    kit = make_kit(author=curator, texts=[{"body": "Déjà écrit #AvecPôleEmploi", "networks": []}])
+    page = curator_client.get(reverse("kit_edit", args=[kit.pk])).content.decode()
+    initial = re.search(
+        r'name="texts-INITIAL_FORMS"[^>]*value="(\d+)"|value="(\d+)"[^>]*name="texts-INITIAL_FORMS"', page
+    )
+    assert "1" in initial.groups()  # the text already saved is a form of its own, not one added on the page
+    data = editor_data(
+        **{"texts-TOTAL_FORMS": "1", "texts-INITIAL_FORMS": "1", "texts-0-body": "", "texts-0-networks": []}
+    )
+    data.pop("texts-1-body")
+    response = curator_client.post(reverse("kit_edit", args=[kit.pk]), data)
+    assert response.status_code == 400
+    assert "Écrivez ce texte, ou cochez « Retirer ce texte »." in response.content.decode()
+    assert [t.body for t in kit.texts.all()] == ["Déjà écrit #AvecPôleEmploi"]
+    data["texts-0-DELETE"] = "on"
+    assert curator_client.post(reverse("kit_edit", args=[kit.pk]), data).status_code == 302
+    assert not kit.texts.exists()  # a draft may have no text yet

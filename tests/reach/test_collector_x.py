@@ -620,6 +620,78 @@ def test_a_cursor_never_read_through_misses_from_its_post_on(collector, api_serv
     assert CollectionGap.objects.get().starts_at == x_collector.snowflake_time(1519056945277198339)
 
 
+def test_an_outage_is_recorded_once_when_reading_the_seven_days_stops_before_any_post(
+    collector, api_server, clock, programme_tag
+):
+    # The first run meets a rate limit on the week's first page: nothing read, the refused
+    # since_id stays, and the next run is refused it again. Same outage, one gap, which
+    # grows to the later start of the seven days X still has.
+    old = "1519056945277198339"
+    last_read = timezone.now() - timedelta(days=10)
+    CollectorState.objects.create(
+        key="x:avecpoleemploi", source=SocialPost.Source.X_API, since_id=old, last_success_at=last_read
+    )
+    api_server.queue(
+        recorded("x/since_id_too_old.json", since_id=old, reset=int(clock.now) + 900),
+        recorded("x/rate_limited.json", reset=int(clock.now) + 900),
+    )
+    collector.collect(hashtag=programme_tag)
+    first_end = CollectionGap.objects.get().ends_at
+    CollectorState.objects.update(resume_at=None)  # the reset has passed
+    api_server.queue(
+        recorded("x/since_id_too_old.json", since_id=old, reset=int(clock.now) + 900), recorded("x/empty.json")
+    )
+    with time_machine.travel(timezone.now() + timedelta(hours=2)):
+        collector.collect(hashtag=programme_tag)
+    gap = CollectionGap.objects.get()
+    assert gap.starts_at == last_read
+    assert gap.ends_at >= first_end + timedelta(hours=2) - timedelta(seconds=5)
+
+
+def test_a_refused_until_id_records_the_outage_once(collector, api_server, clock, programme_tag):
+    # A run stopped part-way, then nothing for ten days: X refuses the gap's until_id.
+    last_read = timezone.now() - timedelta(days=12)
+    CollectorState.objects.create(
+        key="x:avecpoleemploi", source=SocialPost.Source.X_API, since_id="1519056945277198339",
+        until_id="1519056945277198400", next_since_id="1519056945277198500", last_success_at=last_read,
+    )  # fmt: skip
+    api_server.queue(
+        recorded("x/since_id_too_old.json", since_id="1519056945277198400", reset=int(clock.now) + 900),
+        recorded("x/page1_of_2.json"),
+        recorded("x/rate_limited.json", reset=int(clock.now) + 900),
+    )
+    collector.collect(hashtag=programme_tag)
+    CollectorState.objects.update(resume_at=None)
+    api_server.queue(recorded("x/page2_of_2.json"))
+    collector.collect(hashtag=programme_tag)
+    assert CollectionGap.objects.get().starts_at == last_read
+    assert CollectorState.objects.get().until_id == ""
+
+
+def test_a_gap_marked_filled_is_not_reported_again_by_the_same_outage(collector, api_server, clock, programme_tag):
+    # The team imported the missing posts and marked the gap filled while the runs still
+    # failed: only what came after the filled gap is reported.
+    old = "1519056945277198339"
+    last_read = timezone.now() - timedelta(days=10)
+    CollectorState.objects.create(
+        key="x:avecpoleemploi", source=SocialPost.Source.X_API, since_id=old, last_success_at=last_read
+    )
+    filled = CollectionGap.objects.create(
+        source=SocialPost.Source.X_API, key="x:avecpoleemploi", tag="AvecPôleEmploi", starts_at=last_read,
+        ends_at=timezone.now() - timedelta(days=8), filled_at=timezone.now(),
+    )  # fmt: skip
+    _too_old_run_again(collector, api_server, clock, programme_tag, old)
+    still_open = CollectionGap.objects.get(filled_at__isnull=True)
+    assert still_open.starts_at == filled.ends_at
+
+
+def _too_old_run_again(collector, api_server, clock, programme_tag, old):
+    api_server.queue(
+        recorded("x/since_id_too_old.json", since_id=old, reset=int(clock.now) + 900), recorded("x/empty.json")
+    )
+    collector.collect(hashtag=programme_tag)
+
+
 def test_another_bad_request_is_recorded_not_mistaken_for_an_old_since_id(collector, api_server, programme_tag):
     api_server.queue(
         {"status": 400, "headers": {}, "body": {"errors": [{"parameters": {"query": ["("]}, "message": "bad"}]}}
