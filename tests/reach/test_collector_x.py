@@ -608,6 +608,26 @@ def test_what_a_query_left_unread_too_long_misses_is_recorded_for_the_reports(
     assert gap.filled_at is None
 
 
+def test_a_refresh_run_first_after_an_outage_does_not_hide_it(collector, api_server, clock, programme_tag):
+    # The refresh reads its window only: the query is still not read through, and the
+    # regular run that finds its cursor refused records the outage from its last reading.
+    old = "1519056945277198339"
+    last_read = timezone.now() - timedelta(days=10)
+    CollectorState.objects.create(
+        key="x:avecpoleemploi", source=SocialPost.Source.X_API, since_id=old, last_success_at=last_read
+    )
+    api_server.queue(recorded("x/empty.json"))
+    collector.collect(hashtag=programme_tag, refresh=True)
+    state = CollectorState.objects.get()
+    assert (state.last_success_at, state.last_error, state.last_run_at is not None) == (last_read, "", True)
+    api_server.queue(
+        recorded("x/since_id_too_old.json", since_id=old, reset=int(clock.now) + 900), recorded("x/empty.json")
+    )
+    collector.collect(hashtag=programme_tag)
+    assert CollectionGap.objects.get().starts_at == last_read
+    assert CollectorState.objects.get().last_success_at > last_read  # the regular run read it through
+
+
 def test_a_quiet_hashtag_read_all_along_misses_nothing(collector, api_server, clock, programme_tag):
     # Its last post is weeks old, but its query was read through five minutes ago.
     _too_old_run(collector, api_server, clock, programme_tag, last_success_at=timezone.now() - timedelta(minutes=5))
@@ -782,7 +802,8 @@ def test_a_refresh_shallower_than_seven_days_leaves_the_cursor_and_the_gap_for_t
     assert (state.since_id, state.until_id, state.next_since_id) == (
         behind, "1991500000000000000", "1991600000000000000"
     )  # fmt: skip
-    assert state.last_error == "" and state.last_success_at is not None
+    # It ran without error, but did not read the query through (see _read_until).
+    assert state.last_error == "" and state.last_run_at is not None and state.last_success_at is None
     api_server.queue(recorded("x/empty.json"))
     collector.collect(hashtag=programme_tag)
     gap = api_server.received[-1].query

@@ -334,13 +334,14 @@ class XCollector:
         # back, and the gap is closed. A refresh read only its window (X_REFRESH_DAYS): posts
         # between since_id and the window, or in a gap below it, are left to the regular
         # runs, so it leaves the cursor as it is.
-        cursor = {} if refresh else {
+        # Only a regular run reads the query through, so only it moves last_success_at, from
+        # which a collection gap is measured (_read_until): a refresh run first after a long
+        # outage would otherwise hide the outage from the regular run refused its cursor.
+        read_through = {} if refresh else {
             "since_id": _newer(state.since_id, state.next_since_id, newest), "until_id": "", "next_since_id": "",
+            "last_success_at": timezone.now(),
         }  # fmt: skip
-        query_release(
-            state, last_run_at=now, last_success_at=timezone.now(), last_error="", posts_seen=F("posts_seen") + seen,
-            **cursor,
-        )  # fmt: skip
+        query_release(state, last_run_at=now, last_error="", posts_seen=F("posts_seen") + seen, **read_through)
         return seen
 
 
