@@ -183,9 +183,15 @@ class CollectorStateAdmin(admin.ModelAdmin):
     actions = ["lift_pause", "reset_cursor"]
     readonly_fields = [
         "source", "key", "pause", "until_id", "next_since_id", "claimed_until", "last_run_at",
-        "last_success_at", "last_error", "last_error_at", "posts_seen",
+        "last_success_at", "last_error", "last_error_at", "posts_seen", "refresh_read_until",
     ]  # fmt: skip
     fields = ["source", "key", "since_id", "claims_seen", *readonly_fields[2:]]
+
+    def get_fields(self, request, obj=None):
+        if obj is not None and obj.source != SocialPost.Source.MASTODON:
+            # Only Mastodon's collector refreshes a window of time (MASTODON_REFRESH_HOURS).
+            return [name for name in self.fields if name != "refresh_read_until"]
+        return self.fields
 
     def has_add_permission(self, request):
         return False
