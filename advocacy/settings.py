@@ -590,9 +590,14 @@ CELERY_BEAT_SCHEDULE["reach-collect-mastodon"] = {
 # updates their metrics. Mastodon has no post cap; its rate limit is per address.
 MASTODON_REFRESH_EVERY_HOURS = env.int("MASTODON_REFRESH_EVERY_HOURS", default=1)
 MASTODON_REFRESH_HOURS = env.int("MASTODON_REFRESH_HOURS", default=72)
-if MASTODON_REFRESH_EVERY_HOURS < 0 or MASTODON_REFRESH_HOURS < 1:
+# The refresh of a tag reads at most this many statuses (pages of 40), newest first: on a
+# tag busier than that over the window, the oldest part is not read again. The run logs
+# it, and the collector's state says how far back it read (refresh_read_until).
+MASTODON_REFRESH_MAX_STATUSES = env.int("MASTODON_REFRESH_MAX_STATUSES", default=1000)
+if MASTODON_REFRESH_EVERY_HOURS < 0 or MASTODON_REFRESH_HOURS < 1 or MASTODON_REFRESH_MAX_STATUSES < 1:
     raise ImproperlyConfigured(
-        "MASTODON_REFRESH_EVERY_HOURS must be 0 (no refresh) or a number of hours, MASTODON_REFRESH_HOURS at least 1."
+        "MASTODON_REFRESH_EVERY_HOURS must be 0 (no refresh) or a number of hours, MASTODON_REFRESH_HOURS and "
+        "MASTODON_REFRESH_MAX_STATUSES at least 1."
     )
 if MASTODON_REFRESH_EVERY_HOURS:
     CELERY_BEAT_SCHEDULE["reach-refresh-mastodon"] = {

@@ -3,8 +3,9 @@ imports and collector states. Hashtags are saved through reach.services."""
 
 from django import forms
 from django.contrib import admin, messages
+from django.db.models import Q
 from django.http import HttpResponseRedirect
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -142,6 +143,32 @@ class CollectorStateAdminForm(forms.ModelForm):
         return cleaned
 
 
+class PauseFilter(admin.SimpleListFilter):
+    """Pauses still running, by reason. A pause whose time is past stays on its row until
+    the next run clears it, but holds nothing: it is not listed as one."""
+
+    title = _("pause")
+    parameter_name = "pause"
+    NONE = "none"
+
+    def lookups(self, request, model_admin):
+        return [
+            *(
+                (reason, _("En cours : %(reason)s") % {"reason": label})
+                for reason, label in CollectorState.PauseReason.choices
+            ),
+            (self.NONE, _("Aucune en cours")),
+        ]
+
+    def queryset(self, request, queryset):
+        running = Q(resume_at__gt=timezone.now())
+        if self.value() == self.NONE:
+            return queryset.exclude(running)
+        if self.value() in CollectorState.PauseReason.values:
+            return queryset.filter(running, pause_reason=self.value())
+        return queryset
+
+
 @admin.register(CollectorState)
 class CollectorStateAdmin(admin.ModelAdmin):
     """What each query's collector did last, and the few things an operator may change:
@@ -150,18 +177,38 @@ class CollectorStateAdmin(admin.ModelAdmin):
 
     form = CollectorStateAdminForm
     # Why a query is not collected comes first: the cursor is on its page.
-    list_display = ["key", "resume_at", "pause_reason", "last_success_at", "last_error_at", "posts_seen"]
-    list_filter = ["source", "pause_reason"]
+    list_display = ["key", "pause", "last_success_at", "last_error_at", "posts_seen"]
+    list_filter = ["source", PauseFilter]
     search_fields = ["key"]
     actions = ["lift_pause", "reset_cursor"]
     readonly_fields = [
-        "source", "key", "resume_at", "pause_reason", "until_id", "next_since_id", "claimed_until", "last_run_at",
-        "last_success_at", "last_error", "last_error_at", "posts_seen",
+        "source", "key", "pause", "until_id", "next_since_id", "claimed_until", "last_run_at",
+        "last_success_at", "last_error", "last_error_at", "posts_seen", "refresh_read_until",
     ]  # fmt: skip
     fields = ["source", "key", "since_id", "claims_seen", *readonly_fields[2:]]
 
+    def get_fields(self, request, obj=None):
+        if obj is not None and obj.source != SocialPost.Source.MASTODON:
+            # Only Mastodon's collector refreshes a window of time (MASTODON_REFRESH_HOURS).
+            return [name for name in self.fields if name != "refresh_read_until"]
+        return self.fields
+
     def has_add_permission(self, request):
         return False
+
+    @admin.display(description=_("pause"), ordering="resume_at")
+    def pause(self, state):
+        """Until when and why the query is paused; a pause whose time is past holds nothing
+        (the next run clears it) and is shown as over, not as running."""
+        if state.resume_at is None:
+            return "—"
+        until = formats.date_format(timezone.localtime(state.resume_at), "SHORT_DATETIME_FORMAT")
+        if state.resume_at <= timezone.now():
+            return _("Terminée le %(date)s") % {"date": until}
+        reason = state.get_pause_reason_display()
+        if not reason:
+            return _("Jusqu’au %(date)s") % {"date": until}
+        return _("Jusqu’au %(date)s (%(reason)s)") % {"date": until, "reason": reason}
 
     def has_delete_permission(self, request, obj=None):
         # Forgetting a query's cursor is the "reset" action, which waits for a run to end.
@@ -198,6 +245,15 @@ class CollectorStateAdmin(admin.ModelAdmin):
     @admin.action(description=_("Lever la pause (et celle des requêtes de la même application X ou instance)"))
     def lift_pause(self, request, queryset):
         lifted = services.collector_pauses_lift(states=list(queryset))
+        if not lifted:
+            messages.info(
+                request,
+                _(
+                    "Aucune de ces requêtes n’est en pause, ni celles qui partagent leur limite : rien n’a changé. "
+                    "Une pause dont l’heure est passée est terminée, et la prochaine collecte lira la requête."
+                ),
+            )
+            return
         messages.success(
             request,
             ngettext(

@@ -36,10 +36,10 @@ class PeriodQuery(serializers.Serializer):
             }
         )
         if not form.is_valid():
-            non_field = [str(e) for e in form.non_field_errors()]
-            # The form speaks the page's French parameter names; the error names the API's.
+            # The form gives each error to the parameter it concerns, in the page's French
+            # names; the error names the API's.
             raise serializers.ValidationError(
-                non_field or {self.FORM_FIELDS.get(name, name): errors for name, errors in form.errors.items()}
+                {self.FORM_FIELDS.get(name, "non_field_errors"): errors for name, errors in form.errors.items()}
             )
         attrs["period_obj"] = form.cleaned_data["period"]
         return attrs

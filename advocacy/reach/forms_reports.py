@@ -54,38 +54,60 @@ class ReportFilterForm(FilterForm):
             raise forms.ValidationError(_("Indiquez un mois sous la forme AAAA-MM.")) from error
 
     def clean(self):
+        """The period asked for, in cleaned_data["period"]. Each error is given to the field
+        it concerns (the month, the start or the end date), so the page shows it on that
+        input and ties it to it, and the API names that field; a field already refused
+        (a date that is not one) is not judged again."""
         data = super().clean()
         today = timezone.localdate()
         kind = data.get("periode") or self.DEFAULT_PERIOD
         if kind == "month":
+            if "mois" in self.errors:
+                return data
             month = data.get("mois") or today.replace(day=1)
             if month > today:
                 # Before working out its last day: December 9999 has no following month.
-                raise forms.ValidationError(NOT_STARTED)
+                self.add_error("mois", NOT_STARTED)
+                return data
             if (month.year, month.month) == (today.year, today.month):
                 # The month in progress: its days so far, not days to come, which would
                 # show as empty days on the charts.
                 period = Period.month_to_date(today)
             else:
                 period = Period.month(month.year, month.month)
+            first_field = "mois"
         elif kind == "custom":
+            if "debut" in self.errors or "fin" in self.errors:
+                return data
             start, end = data.get("debut"), data.get("fin")
+            if not start:
+                self.add_error("debut", _("Indiquez la date de début de la période."))
+            if not end:
+                self.add_error("fin", _("Indiquez la date de fin de la période."))
             if not start or not end:
-                raise forms.ValidationError(_("Indiquez les deux dates de la période."))
+                return data
             if start > end:
-                raise forms.ValidationError(_("La date de début doit précéder la date de fin."))
+                self.add_error("debut", _("La date de début doit précéder la date de fin."))
+                return data
             if (end - start).days + 1 > MAX_PERIOD_DAYS:
-                raise forms.ValidationError(_("Une période dure au plus un an."))
+                self.add_error(
+                    "fin", _("Une période dure au plus un an : rapprochez la date de fin de la date de début.")
+                )
+                return data
             period = Period(start, end)
+            first_field = "debut"
         else:
             period = Period.last_days(int(kind), today=today)
+            first_field = "periode"
         if period.start > today:
-            raise forms.ValidationError(NOT_STARTED)
+            self.add_error(first_field, NOT_STARTED)
+            return data
         try:
             period.previous()
-        except OverflowError as error:
+        except OverflowError:
             # The comparison period of a period in year 1 would start before the calendar does.
-            raise forms.ValidationError(_("Choisissez une période plus récente.")) from error
+            self.add_error(first_field, _("Choisissez une période plus récente."))
+            return data
         data["period"] = period
         return data
 

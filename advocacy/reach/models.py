@@ -193,6 +193,19 @@ class CollectorState(models.Model):
     last_error = models.TextField(_("dernière erreur"), blank=True)
     last_error_at = models.DateTimeField(_("date de la dernière erreur"), null=True, blank=True)
     posts_seen = models.PositiveBigIntegerField(_("publications vues"), default=0)
+    # Mastodon's refresh reads its window (MASTODON_REFRESH_HOURS) again, newest first, up
+    # to MASTODON_REFRESH_MAX_STATUSES: when the last refresh stopped there, the time down
+    # to which it read, the statuses older than it in the window not being refreshed.
+    # Empty when the last refresh read its whole window.
+    refresh_read_until = models.DateTimeField(
+        _("dernière actualisation incomplète : lue jusqu’à"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Les publications plus anciennes de la fenêtre d’actualisation n’ont pas été relues : augmentez "
+            "MASTODON_REFRESH_MAX_STATUSES si cela se répète."
+        ),
+    )
 
     class Meta:
         verbose_name = _("état d’un collecteur")

@@ -296,8 +296,8 @@ DAY_LOCK_NAMESPACE = 0x52454143  # "REAC"
 
 
 def _day_lock(day: date) -> None:
-    """Wait for any other transaction computing `day` to end (PostgreSQL; SQLite writes
-    one transaction at a time anyway).
+    """Wait for any other transaction computing `day` to end (PostgreSQL; on SQLite the
+    delete that follows waits for the other writer the same way).
 
     A beat pass and reconcile_reach (or the demo) may compute the same day at once: the
     second delete would wait for the first transaction without seeing the rows it
@@ -309,13 +309,20 @@ def _day_lock(day: date) -> None:
 
 
 def rollup_day(day: date) -> int:
-    """Recompute `day` whole: delete its rows and insert the new ones in one transaction."""
+    """Recompute `day` whole: delete its rows and insert the new ones in one transaction.
+
+    The figures are computed once the day's lock is held (and its rows deleted), not
+    before: two computations of a day at once then write one after the other, the second
+    from events read after the first committed, so the last write is never older than
+    the one it replaces. Computed before the lock, a computation that began first but
+    waited could write its older figures over a later one's, and a pass that had already
+    moved its marks past those events would not compute the day again."""
     began = timezone.now()
-    figures = compute_day(day)
     with transaction.atomic():
         _day_lock(day)
         ReachDaily.objects.filter(day=day).delete()
         AmbassadorDaily.objects.filter(day=day).delete()
+        figures = compute_day(day)
         ReachDaily.objects.bulk_create(_unit_rows(day, figures), batch_size=1000)
         AmbassadorDaily.objects.bulk_create(_people_rows(day, figures), batch_size=1000)
         # A mark made while the day was being computed (a hashtag changed kind meanwhile)
@@ -325,7 +332,15 @@ def rollup_day(day: date) -> int:
 
 
 def rollup_days(start: date, end: date) -> int:
-    """Recompute every day from `start` to `end` included; returns the number of rows written."""
+    """Recompute every day from `start` to `end` included; returns the number of rows written.
+
+    Used by the demo and, day by day, by `reconcile`, it neither takes nor waits for the
+    refresh's pass claim. Each day is computed whole under its own lock (rollup_day), so
+    running beside a pass changes no figure: whichever computes a day last read every
+    event the other did. Taking the claim would hold beat's passes back for as long as a
+    reconciliation of months runs, leaving today's figures stale; waiting for it would
+    wait up to PASS_CLAIM_DURATION on a dead worker's claim. `pass_running` tells a
+    caller that wants to say so."""
     written = 0
     day = start
     while day <= end:
@@ -431,6 +446,12 @@ def _pass_claim() -> RollupState | None:
     ):
         return None
     return RollupState.objects.get(pk=state.pk)
+
+
+def pass_running(now: datetime | None = None) -> datetime | None:
+    """Until when a refresh pass holds the claim (renewed after each day), or None."""
+    now = now or timezone.now()
+    return RollupState.objects.exclude(unclaimed(now)).values_list("claimed_until", flat=True).first()
 
 
 def _pass_still_mine(state: RollupState):

@@ -291,7 +291,10 @@ def collector_pauses_lift(*, states) -> int:
         scope |= Q(key__startswith=prefix)
     if not scope:
         return 0
-    return CollectorState.objects.filter(scope, resume_at__isnull=False).update(resume_at=None, pause_reason="")
+    # A pause already over holds nothing (query_claim lets its query run and clears it):
+    # lifting it would report a query freed that the next run collects anyway.
+    running = CollectorState.objects.filter(scope, resume_at__gt=timezone.now())
+    return running.update(resume_at=None, pause_reason="")
 
 
 def collection_gap_record(*, state: CollectorState, tag: str, starts_at: datetime | None, ends_at: datetime):

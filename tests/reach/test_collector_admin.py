@@ -164,6 +164,43 @@ def test_lifting_a_pause_frees_every_query_sharing_the_limit(admin_client_, x_st
     query_claim(key=other.key, source=other.source)  # collected again, not Skipped
 
 
+def test_a_pause_whose_time_is_past_is_shown_as_over(admin_client_, x_state, mastodon_state):
+    """Its row keeps resume_at until the next run clears it, but it holds nothing
+    (query_claim): the list must not show it as running, nor file it under a reason."""
+    CollectorState.objects.filter(pk=x_state.pk).update(
+        resume_at=datetime(2026, 1, 5, 9, 30, tzinfo=UTC), pause_reason=CollectorState.PauseReason.USAGE_CAP
+    )
+    CollectorState.objects.filter(pk=mastodon_state.pk).update(
+        resume_at=timezone.now() + timedelta(hours=2), pause_reason=CollectorState.PauseReason.RATE_LIMIT
+    )
+
+    html = admin_client_.get("/admin/reach/collectorstate/").content.decode()
+    assert "Terminée le 05/01/2026 10:30" in html
+    assert "plafond mensuel de l’API X atteint" not in html.split('id="changelist-filter"')[0]
+    assert "(limite de débit de l’API)" in html
+    running = admin_client_.get("/admin/reach/collectorstate/", {"pause": "usage_cap"}).context["cl"].result_list
+    assert list(running) == []
+    not_paused = admin_client_.get("/admin/reach/collectorstate/", {"pause": "none"}).context["cl"].result_list
+    assert list(not_paused) == [CollectorState.objects.get(pk=x_state.pk)]
+    detail = admin_client_.get(_change_url(x_state)).content.decode()
+    assert "Terminée le 05/01/2026 10:30" in detail
+
+
+def test_lifting_a_pause_whose_time_is_past_changes_nothing_and_says_so(admin_client_, x_state):
+    ended = timezone.now() - timedelta(minutes=5)
+    CollectorState.objects.update(resume_at=ended, pause_reason=CollectorState.PauseReason.RATE_LIMIT)
+
+    response = admin_client_.post(
+        "/admin/reach/collectorstate/", {"action": "lift_pause", "_selected_action": [x_state.pk]}, follow=True
+    )
+
+    html = response.content.decode()
+    assert "Aucune de ces requêtes n’est en pause, ni celles qui partagent leur limite : rien n’a changé." in html
+    assert "reprendr" not in html
+    state = CollectorState.objects.get()
+    assert (state.resume_at, state.pause_reason) == (ended, CollectorState.PauseReason.RATE_LIMIT)
+
+
 def test_resetting_cursors_leaves_the_queries_a_run_holds(admin_client_, x_state, mastodon_state):
     query_claim(key=mastodon_state.key, source=mastodon_state.source)
 

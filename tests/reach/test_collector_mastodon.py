@@ -315,6 +315,51 @@ def test_the_refresh_catches_a_status_that_arrived_below_the_cursor_and_updates_
     assert CollectorState.objects.get().since_id == cursor
 
 
+def test_a_refresh_that_stops_at_its_limit_says_how_far_back_it_read(
+    settings, api_server, programme_tag, caplog, admin_client
+):
+    """A tag busier than MASTODON_REFRESH_MAX_STATUSES over the window: the refresh stops
+    with a page still offered (the Link header's next), and says so in the log and on the
+    query's state instead of passing over the statuses it did not read again."""
+    settings.MASTODON_INSTANCES = ["piaille.fr"]
+    settings.MASTODON_REFRESH_HOURS = 72
+    settings.MASTODON_REFRESH_MAX_STATUSES = 40  # one page
+    state = CollectorState.objects.create(
+        key="mastodon:piaille.fr:avecpoleemploi", source=SocialPost.Source.MASTODON, since_id="117665464320010775"
+    )
+    api_server.queue(recorded("mastodon/tag_recent_with_late_status.json", base=api_server.base))
+    noon = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+
+    with caplog.at_level(logging.WARNING), time_machine.travel(noon, tick=False):
+        results = mastodon.collect_all(base_urls={"piaille.fr": api_server.base}, refresh=True)
+
+    assert results == {"piaille.fr:avecpoleemploi": 2} and len(api_server.received) == 1
+    state.refresh_from_db()
+    # The next link's max_id: the status of 10:30, below which nothing was read.
+    assert state.refresh_read_until == datetime(2026, 11, 23, 10, 30, tzinfo=UTC)
+    assert (state.last_error, state.since_id) == ("", "117665464320010775")
+    [warning] = [r.getMessage() for r in caplog.records if "refresh stopped" in r.getMessage()]
+    assert "#AvecPôleEmploi" in warning and "40 statuses" in warning
+    assert "2026-11-23T10:30:00+00:00" in warning and "2026-11-20T12:00:00+00:00" in warning
+    page = admin_client.get(f"/admin/reach/collectorstate/{state.pk}/change/").content.decode()
+    assert "Dernière actualisation incomplète : lue jusqu’à" in page and "23 novembre 2026 11:30" in page
+
+    # A refresh that reads its whole window clears it.
+    settings.MASTODON_REFRESH_MAX_STATUSES = 1000
+    api_server.queue(
+        recorded("mastodon/tag_recent_with_late_status.json", base=api_server.base), recorded("mastodon/tag_empty.json")
+    )
+    with time_machine.travel(noon + timedelta(hours=1), tick=False):
+        mastodon.collect_all(base_urls={"piaille.fr": api_server.base}, refresh=True)
+    assert CollectorState.objects.get().refresh_read_until is None
+
+
+def test_the_refresh_limit_is_a_setting_of_a_thousand_statuses_by_default():
+    from django.conf import settings
+
+    assert settings.MASTODON_REFRESH_MAX_STATUSES == 1000
+
+
 def test_the_refresh_is_queued_by_beat_with_its_settings():
     from django.conf import settings
 

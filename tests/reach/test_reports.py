@@ -284,6 +284,59 @@ def test_dates_at_the_ends_of_the_calendar_are_refused_with_a_message(
     assert response.status_code == 400 and message in str(response.json()["error"]["fields"])
 
 
+PERIOD_ERRORS = [
+    # (page parameters, the field the error is on, the API's name of it, the message)
+    (
+        {"periode": "custom", "debut": days_ago(1).isoformat(), "fin": days_ago(3).isoformat()},
+        "debut", "start", "La date de début doit précéder la date de fin.",
+    ),
+    (
+        {"periode": "custom", "debut": days_ago(400).isoformat(), "fin": days_ago(1).isoformat()},
+        "fin", "end", "Une période dure au plus un an : rapprochez la date de fin de la date de début.",
+    ),
+    (
+        {"periode": "custom", "debut": days_ago(-2).isoformat(), "fin": days_ago(-5).isoformat()},
+        "debut", "start", "Cette période n’a pas encore commencé.",
+    ),
+    ({"periode": "custom", "debut": days_ago(3).isoformat()}, "fin", "end", "Indiquez la date de fin de la période."),
+    (
+        {"periode": "custom", "fin": days_ago(3).isoformat()},
+        "debut", "start", "Indiquez la date de début de la période.",
+    ),
+    ({"periode": "month", "mois": "9999-12"}, "mois", "month", "Cette période n’a pas encore commencé."),
+]  # fmt: skip
+API_PARAMETERS = {"periode": "period", "mois": "month", "debut": "start", "fin": "end"}
+
+
+@pytest.mark.parametrize(("params", "field", "api_field", "message"), PERIOD_ERRORS)
+def test_a_period_error_is_shown_on_the_field_it_concerns(client, manager, data, params, field, api_field, message):
+    """On its input, in the design system's error state and read with it (aria-describedby),
+    not in a block of the form that no input points to."""
+    response = _get(client, manager, "reach_reports", **params)
+    form = response.context["form"]
+    assert form.errors == {field: [message]}
+    html = response.content.decode()
+    group = html[html.rindex("<div", 0, html.index(f'id="id_{field}"')) :]
+    group = group[: group.index("</div></div>")]
+    assert "fr-input-group--error" in group
+    assert re.search(rf'<input[^>]*aria-invalid="true"[^>]*aria-describedby="[^"]*id_{field}_error', group)
+    assert re.search(rf'id="id_{field}_error"[^>]*>\s*<li class="fr-error-text">\s*{re.escape(message)}', group)
+    assert "fr-alert--error" not in html
+
+
+@pytest.mark.parametrize(("params", "field", "api_field", "message"), PERIOD_ERRORS)
+@pytest.mark.parametrize("name", ["api_reach_report", "api_reach_report_unattributed_posts"])
+def test_the_report_apis_name_the_parameter_of_a_period_error(
+    api_client, curator, data, params, field, api_field, message, name
+):
+    api_client.force_authenticate(curator)
+    response = api_client.get(reverse(name), {API_PARAMETERS[key]: value for key, value in params.items()})
+    assert response.status_code == 400
+    assert response.json()["error"] == {
+        "code": "invalid", "message": "Certaines données sont invalides.", "fields": {api_field: [message]}
+    }  # fmt: skip
+
+
 @pytest.mark.parametrize("unit", ["²", "٣", "-1", "1.0"])
 def test_a_unit_that_is_not_a_plain_number_is_not_found(client, manager, data, unit):
     client.force_login(manager)
@@ -676,10 +729,10 @@ def test_only_the_whole_organisation_shows_organic_posts(client, manager, curato
 def test_an_invalid_period_is_not_exported_as_the_default_one(client, manager, data):
     bad = {"periode": "custom", "debut": "2026-02-10"}
     page = _get(client, manager, "reach_reports", **bad).content.decode()
-    assert "Indiquez les deux dates de la période." in page and 'id="export-csv"' not in page
+    assert "Indiquez la date de fin de la période." in page and 'id="export-csv"' not in page
     response = _get(client, manager, "reach_reports_export", kwargs={"fmt": "xlsx"}, **bad)
     assert response.status_code == 400
-    assert "Export impossible : Indiquez les deux dates de la période." in response.content.decode()
+    assert "Export impossible : Indiquez la date de fin de la période." in response.content.decode()
 
 
 def test_large_figures_are_grouped_by_thousands(client, curator, data):

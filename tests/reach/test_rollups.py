@@ -212,6 +212,38 @@ def test_reconcile_names_the_unit_network_and_kit_of_each_difference(org, ambass
     )
 
 
+def test_reconcile_says_when_a_refresh_pass_holds_the_claim_and_runs_beside_it(ambassador, day):
+    """reconcile_reach does not take the pass's claim (a reconciliation of months would
+    hold beat's passes back) nor wait for it: it says that a pass runs, and what that
+    means for the differences it prints."""
+    from django.utils import timezone
+
+    share = shared(ambassador=ambassador, day=day)
+    rollups.rollup_day(day)
+    clicks(share.link, day=day, human=2)
+    claimed_until = timezone.now() + timedelta(minutes=10)
+    RollupState.objects.update_or_create(pk=1, defaults={"claimed_until": claimed_until})  # a pass is running
+    out = StringIO()
+
+    with pytest.raises(CommandError, match=r"3 différence\(s\) sur 1 jour\(s\) pendant un passage de la mise à jour"):
+        call_command("reconcile_reach", "--from", day.isoformat(), "--to", day.isoformat(), "--dry-run", stdout=out)
+
+    notice = out.getvalue().splitlines()[0]
+    until = timezone.localtime(claimed_until).strftime("%H:%M")
+    assert notice.startswith(f"Un passage de la mise à jour des agrégats est en cours (réservé jusqu’à {until}")
+    assert "relancez la commande une fois le passage terminé" in notice
+    out = StringIO()
+    call_command("reconcile_reach", "--from", day.isoformat(), "--to", day.isoformat(), stdout=out)
+    assert "Un passage de la mise à jour des agrégats est en cours" in out.getvalue()
+    assert ReachDaily.objects.get(day=day).human_clicks == 2  # fixed all the same
+    assert RollupState.load().claimed_until == claimed_until  # the pass's claim untouched
+
+    RollupState.objects.update(claimed_until=timezone.now() - timedelta(seconds=1))  # its worker died
+    out = StringIO()
+    call_command("reconcile_reach", "--from", day.isoformat(), "--to", day.isoformat(), stdout=out)
+    assert "passage" not in out.getvalue()
+
+
 def test_reconcile_without_difference_exits_cleanly_and_a_bad_date_says_what_is_expected(day):
     out = StringIO()
     call_command("reconcile_reach", "--from", day.isoformat(), "--to", day.isoformat(), "--dry-run", stdout=out)
@@ -632,3 +664,67 @@ def test_two_computations_of_the_same_day_at_once_both_succeed(ambassador, monke
 
     assert errors == []
     assert ReachDaily.objects.filter(day=day).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_computation_that_began_first_never_writes_older_figures_over_a_later_one(ambassador, monkeypatch):
+    """reconcile_reach or the demo (rollup_days) computes a day while a beat pass computes
+    it too. Figures computed before the day's lock let the computation that began first,
+    but waited for the lock, write its older figures last: the post that arrived in
+    between disappeared from the day, and the pass, its marks already past that post,
+    never computed the day again."""
+    import threading
+    import time
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite writes one transaction at a time: the race is PostgreSQL's")
+    day = days_ago(5)
+    post(day=day, ambassador=ambassador)
+    compute_day = rollups.compute_day
+    computed, go = threading.Event(), threading.Event()
+
+    def slow_in_the_first(day):
+        figures = compute_day(day)
+        if threading.current_thread().name == "first":
+            computed.set()  # read the events, not yet written
+            go.wait(timeout=30)
+        return figures
+
+    monkeypatch.setattr(rollups, "compute_day", slow_in_the_first)
+    errors = []
+
+    def compute():
+        try:
+            rollups.rollup_day(day)
+        except Exception as exc:  # noqa: BLE001 - any failure is what the test reports
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    def another_transaction_waits_for_a_lock() -> bool:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()"
+            )
+            return cursor.fetchone()[0] > 0
+
+    first = threading.Thread(target=compute, name="first")
+    first.start()
+    assert computed.wait(timeout=30)
+    post(day=day, ambassador=ambassador)  # arrives, committed, while the first computes
+    second = threading.Thread(target=compute, name="second")
+    second.start()
+    # Let the first write once the second has written (figures computed before the lock)
+    # or waits for the first (computed under it), whatever the machine's speed.
+    deadline = time.monotonic() + 30
+    while second.is_alive() and not another_transaction_waits_for_a_lock() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    go.set()
+    first.join()
+    second.join()
+
+    assert errors == []
+    assert ReachDaily.objects.get(day=day).ambassador_posts == 2
+    assert AmbassadorDaily.objects.get(day=day).posts == 2

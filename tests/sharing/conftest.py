@@ -1,9 +1,12 @@
 """Fixtures of the sharing tests: an isolated click buffer per test, on each backend."""
 
 import uuid
+from datetime import datetime, time
 
 import pytest
+import time_machine
 from django.conf import settings as django_settings
+from django.utils import timezone
 
 
 def _use_file_buffer(settings, tmp_path):
@@ -61,3 +64,13 @@ def _default_click_buffer(request, settings, tmp_path):
     else:
         _use_file_buffer(settings, tmp_path)
         yield
+
+
+@pytest.fixture
+def midday():
+    """Today at noon in Paris, the clock running. The redirect reads a day's salt from the
+    database once per process and day: a test that takes today's salt, then counts the
+    queries of a click, counted one more when midnight fell in between."""
+    noon = datetime.combine(timezone.localdate(), time(12), tzinfo=timezone.get_default_timezone())
+    with time_machine.travel(noon, tick=True):
+        yield noon

@@ -49,7 +49,7 @@ def _call(app, path, *, method="get", secure=False, **extra):
 
 
 @pytest.fixture
-def warm(ambassador, redis_click_buffer):
+def warm(midday, ambassador, redis_click_buffer):
     """A shared link whose destination is stored, on a day whose salt this process holds."""
     kit = live_kit(link="https://www.francetravail.fr/actualites/jeunes?ref=home")
     link = share(ambassador=ambassador, kit=kit, network="x").link

@@ -89,7 +89,7 @@ def test_no_cookie_is_set_and_nothing_is_cached_downstream(client, shared, ambas
     assert response["Referrer-Policy"] == "no-referrer"
 
 
-def test_a_warm_redirect_reads_no_database(client, shared, django_assert_num_queries):
+def test_a_warm_redirect_reads_no_database(midday, client, shared, django_assert_num_queries):
     client.get(f"/s/{shared.link.code}", HTTP_USER_AGENT=CHROME)  # warms the cache and the day's salt
     with django_assert_num_queries(0):
         response = client.get(f"/s/{shared.link.code}", HTTP_USER_AGENT=CHROME)
@@ -156,7 +156,7 @@ def test_codes_are_random_url_safe_and_at_least_64_bits(ambassador):
     assert sum(a[:4] == b[:4] for a, b in zip(codes, codes[1:], strict=False)) < 3
 
 
-def test_even_the_first_click_on_a_new_link_reads_no_database(client, shared, django_assert_num_queries):
+def test_even_the_first_click_on_a_new_link_reads_no_database(midday, client, shared, django_assert_num_queries):
     from advocacy.sharing import clicks
     from advocacy.sharing.clicks import salt_for
 

@@ -18,8 +18,10 @@ so reading the same post on two instances stores it once.
 
 import html
 import logging
+import math
 import re
 import time
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs, quote, urlsplit
 
@@ -137,6 +139,20 @@ def _ids(statuses: list) -> list[str]:
     return ids
 
 
+@dataclass
+class Unread:
+    """Where a read stopped at its page limit with pages left: the statuses older than
+    `below_id` (empty: it read all the instance gave)."""
+
+    below_id: str = ""
+
+    def read_until(self) -> datetime | None:
+        """The time down to which the read went, or None when it read everything."""
+        if not self.below_id.isdigit():
+            return None
+        return snowflake_time(int(self.below_id))
+
+
 class MastodonCollector:
     def __init__(self, *, instance: str, base_url: str | None = None, session=None, timeout: float = 30,
                  sleep=time.sleep, refresh_window: timedelta = timedelta(hours=72)):  # fmt: skip
@@ -186,14 +202,16 @@ class MastodonCollector:
             return
         yield from self._pages_backward(url, params)
 
-    def pages_recent(self, *, tag: str, since: datetime):
+    def pages_recent(self, *, tag: str, since: datetime, max_pages: int, left: "Unread"):
         """The tag's statuses from the newest down to those created at `since` (since_id
-        is the first id of that time), a page at a time, up to MAX_PAGES."""
+        is the first id of that time), a page at a time, up to `max_pages`; `left` says
+        where the read stopped when pages of the window were left unread."""
         url = f"{self.base_url}/api/v1/timelines/tag/{quote(tag)}"
-        yield from self._pages_backward(url, {"limit": PAGE_SIZE, "since_id": str(snowflake_at(since))})
+        params = {"limit": PAGE_SIZE, "since_id": str(snowflake_at(since))}
+        yield from self._pages_backward(url, params, max_pages=max_pages, left=left)
 
-    def _pages_backward(self, url: str, params: dict):
-        for _page in range(MAX_PAGES):
+    def _pages_backward(self, url: str, params: dict, *, max_pages: int = MAX_PAGES, left: "Unread | None" = None):
+        for _page in range(max_pages):
             response = self._get(url, params)
             statuses = json_body(response, service=self.instance, expected=list)
             if not statuses:
@@ -206,6 +224,9 @@ class MastodonCollector:
             # We keep our own parameters and take only max_id from the next link, so a
             # link to another host is never followed.
             params = {**params, "max_id": max_id}
+        if left is not None:
+            # The instance still had a page to give: everything below max_id was not read.
+            left.below_id = params.get("max_id", "")
 
     def _pages_forward(self, url: str, params: dict, *, min_id: str):
         for _page in range(MAX_PAGES):
@@ -247,8 +268,10 @@ class MastodonCollector:
             since_id = ""
         forward = bool(since_id) and not refresh
         newest, seen = since_id, 0
+        unread = Unread()
         if refresh:
-            pages = self.pages_recent(tag=tag, since=now - self.refresh_window)
+            max_pages = math.ceil(settings.MASTODON_REFRESH_MAX_STATUSES / PAGE_SIZE)
+            pages = self.pages_recent(tag=tag, since=now - self.refresh_window, max_pages=max_pages, left=unread)
         else:
             pages = self.pages(tag=tag, since_id=since_id)
         try:
@@ -285,9 +308,23 @@ class MastodonCollector:
         except BaseException:
             query_release(state)
             raise
+        if refresh:
+            # Not an error, and nothing the next refresh makes up for: each reads from the
+            # newest again. Said in the log and on the query's state, not passed over.
+            read_until = unread.read_until()
+            if read_until is not None:
+                logger.warning(
+                    "Mastodon %s #%s: the refresh stopped at %d statuses (MASTODON_REFRESH_MAX_STATUSES), down to "
+                    "%s; the statuses of the window older than that, back to %s, were not refreshed",
+                    self.instance, hashtag.tag, settings.MASTODON_REFRESH_MAX_STATUSES, read_until.isoformat(),
+                    (now - self.refresh_window).isoformat(),
+                )  # fmt: skip
+            done = {"refresh_read_until": read_until}
+        else:
+            done = {"since_id": newest}
         query_release(
             state, last_run_at=now, last_success_at=timezone.now(), last_error="", posts_seen=F("posts_seen") + seen,
-            **({} if refresh else {"since_id": newest}),
+            **done,
         )  # fmt: skip
         return seen
 

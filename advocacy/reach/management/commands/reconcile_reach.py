@@ -29,7 +29,13 @@ class Command(BaseCommand):
         start_day = _day(start) if start else end_day - timedelta(days=7)
         if start_day > end_day:
             raise CommandError("--from doit précéder --to.")
+        running = rollups.pass_running()
+        if running:
+            self.stdout.write(self.style.WARNING(_pass_notice(running)))
         differences = rollups.reconcile(start_day, end_day, fix=not dry_run)
+        if not running and (running := rollups.pass_running()):
+            # A pass began while the days were being compared: said after them.
+            self.stdout.write(self.style.WARNING(_pass_notice(running)))
         describe = _Describer(differences)
         for d in differences:
             self.stdout.write(
@@ -41,9 +47,24 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"Aucune différence du {start_day} au {end_day}."))
         elif dry_run:
             # A check that found differences fails, so that a scheduled run can raise an alert.
-            raise CommandError(f"{len(differences)} différence(s) sur {days} jour(s), rien corrigé (--dry-run).")
+            during = " pendant un passage de la mise à jour (voir plus haut)" if running else ""
+            raise CommandError(
+                f"{len(differences)} différence(s) sur {days} jour(s){during}, rien corrigé (--dry-run)."
+            )
         else:
             self.stdout.write(self.style.SUCCESS(f"{len(differences)} différence(s) sur {days} jour(s), corrigées."))
+
+
+def _pass_notice(claimed_until) -> str:
+    """What it means to reconcile while a refresh pass runs (see rollups.rollup_days)."""
+    until = timezone.localtime(claimed_until).strftime("%H:%M")
+    return (
+        f"Un passage de la mise à jour des agrégats est en cours (réservé jusqu’à {until}, réservation "
+        "prolongée à chaque jour calculé) : il recalcule aujourd’hui, hier et les jours marqués en même temps "
+        "que cette commande. Aucun chiffre ne se mélange (chaque jour est recalculé entier, l’un après l’autre), "
+        "mais une différence sur l’un de ces jours peut n’être que le travail qu’il n’a pas encore fini : "
+        "relancez la commande une fois le passage terminé pour la confirmer."
+    )
 
 
 def _day(value: str) -> date:
