@@ -12,6 +12,7 @@ from django.utils.translation import ngettext
 
 from accounts import services
 from accounts.models import AuditEvent, CharterVersion, OrgUnit, SocialHandle, User
+from advocacy.admin import ReadOnlyAdmin
 from advocacy.errors import DomainError
 from advocacy.forms import RichTextField, rich_text_help
 
@@ -189,15 +190,6 @@ class CharterVersionAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "actor", "action", "subject_id", "detail"]
     list_filter = ["action"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

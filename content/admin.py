@@ -9,6 +9,7 @@ the four-eyes rule and the record of every transition cannot be bypassed.
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from advocacy.admin import ReadOnlyAdmin
 from content import selectors
 from content.models import (
     AllowedDomain,
@@ -61,22 +62,13 @@ class KitTransitionInline(admin.TabularInline):
 
 
 @admin.register(Kit)
-class KitAdmin(admin.ModelAdmin):
+class KitAdmin(ReadOnlyAdmin):
     """Read-only: a view for admins, never a way around the workflow."""
 
     list_display = ("title", "status", "publish_at", "expires_at", "author")
     list_filter = ("status", "is_important", "language")
     search_fields = ("title", "slug")
     inlines = [KitTransitionInline]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(GuidelineRule)

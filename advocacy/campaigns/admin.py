@@ -3,18 +3,8 @@ Statuses are never edited here: delivery.py owns them."""
 
 from django.contrib import admin
 
+from advocacy.admin import ReadOnlyAdmin
 from advocacy.campaigns.models import Alert, Campaign, CrisisEvent, Delivery, Pause, ProviderEvent
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Campaign)

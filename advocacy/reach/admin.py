@@ -9,6 +9,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from advocacy.admin import ReadOnlyAdmin
 from advocacy.errors import DomainError
 from advocacy.reach import services
 from advocacy.reach.models import CollectionGap, CollectorState, Hashtag, ImportJob, ImportRejection, SocialPost
@@ -307,10 +308,10 @@ class GapStateFilter(admin.SimpleListFilter):
 
 
 @admin.register(CollectionGap)
-class CollectionGapAdmin(admin.ModelAdmin):
+class CollectionGapAdmin(ReadOnlyAdmin):
     """The stretches of time a collector could not read, which the reports warn about until
     they are marked filled (their posts imported from a listening tool). Recorded by the
-    collectors only."""
+    collectors only; a gap marked filled keeps its history (who said so, and when)."""
 
     list_display = ["__str__", "starts_at", "ends_at", "recorded_at", "filled_at", "filled_by"]
     list_filter = [GapStateFilter, "source"]
@@ -322,16 +323,6 @@ class CollectionGapAdmin(admin.ModelAdmin):
     @admin.display(description=_("ce qui manque"))
     def description(self, obj):
         return obj.description
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        # A gap marked filled keeps its history: who said so, and when.
-        return False
 
     @admin.action(description=_("Marquer comme comblées : les publications de ces périodes ont été importées"))
     def mark_filled(self, request, queryset):

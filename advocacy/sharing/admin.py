@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from advocacy.admin import ReadOnlyAdmin
 from advocacy.sharing.models import Share, SharingSettings, TrackedLink
 
 
@@ -18,17 +19,8 @@ class SharingSettingsAdmin(admin.ModelAdmin):
         return False
 
 
-class ReadOnly(admin.ModelAdmin):
+class ReadOnly(ReadOnlyAdmin):
     """Shares and links are written by the portal's services only."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(TrackedLink)
