@@ -607,6 +607,41 @@ def test_an_old_marked_day_is_computed_even_while_recent_days_are_marked_at_ever
     assert computed.count(days_ago(2)) == 3
 
 
+def _rollup_day_in_thread(day, errors: list, name=None):
+    """A thread computing `day` on its own connection; what it raises lands in `errors`."""
+    import threading
+
+    from django.db import connection
+
+    def compute():
+        try:
+            rollups.rollup_day(day)
+        except Exception as exc:  # noqa: BLE001 - any failure is what the test reports
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    return threading.Thread(target=compute, name=name)
+
+
+def _wait_until_a_transaction_waits_for_a_lock(while_=lambda: True) -> None:
+    """Poll pg_stat_activity (for at most 30 s, as long as `while_()` holds) until another
+    transaction of this database waits for a lock: the race's order, whatever the speed."""
+    import time
+
+    from django.db import connection
+
+    deadline = time.monotonic() + 30
+    while while_() and time.monotonic() < deadline:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()"
+            )
+            if cursor.fetchone()[0] > 0:
+                return
+        time.sleep(0.02)
+
+
 @pytest.mark.django_db(transaction=True)
 def test_two_computations_of_the_same_day_at_once_both_succeed(ambassador, monkeypatch):
     """A beat pass and `reconcile_reach` (or the demo's roll-up) may compute the same day
@@ -614,7 +649,6 @@ def test_two_computations_of_the_same_day_at_once_both_succeed(ambassador, monke
     for the first transaction, did not see the rows it inserted, and the second insert
     broke the unique constraint, aborting the command half-way."""
     import threading
-    import time
 
     from django.db import connection
 
@@ -633,31 +667,13 @@ def test_two_computations_of_the_same_day_at_once_both_succeed(ambassador, monke
 
     monkeypatch.setattr(rollups, "_people_rows", held_in_the_first)
     errors = []
-
-    def compute():
-        try:
-            rollups.rollup_day(day)
-        except Exception as exc:  # noqa: BLE001 - any failure is what the test reports
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    def another_transaction_waits_for_a_lock() -> bool:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()"
-            )
-            return cursor.fetchone()[0] > 0
-
-    first, second = threading.Thread(target=compute, name="first"), threading.Thread(target=compute)
+    first, second = _rollup_day_in_thread(day, errors, "first"), _rollup_day_in_thread(day, errors)
     first.start()
     assert inside.wait(timeout=30)
     second.start()
     # Release the first only once the second waits on it (for the day's lock with the fix,
-    # for the first's rows without it), whatever the machine's speed.
-    deadline = time.monotonic() + 30
-    while not another_transaction_waits_for_a_lock() and time.monotonic() < deadline:
-        time.sleep(0.02)
+    # for the first's rows without it).
+    _wait_until_a_transaction_waits_for_a_lock()
     release.set()
     first.join()
     second.join()
@@ -674,7 +690,6 @@ def test_a_computation_that_began_first_never_writes_older_figures_over_a_later_
     between disappeared from the day, and the pass, its marks already past that post,
     never computed the day again."""
     import threading
-    import time
 
     from django.db import connection
 
@@ -694,33 +709,15 @@ def test_a_computation_that_began_first_never_writes_older_figures_over_a_later_
 
     monkeypatch.setattr(rollups, "compute_day", slow_in_the_first)
     errors = []
-
-    def compute():
-        try:
-            rollups.rollup_day(day)
-        except Exception as exc:  # noqa: BLE001 - any failure is what the test reports
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    def another_transaction_waits_for_a_lock() -> bool:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()"
-            )
-            return cursor.fetchone()[0] > 0
-
-    first = threading.Thread(target=compute, name="first")
+    first = _rollup_day_in_thread(day, errors, "first")
     first.start()
     assert computed.wait(timeout=30)
     post(day=day, ambassador=ambassador)  # arrives, committed, while the first computes
-    second = threading.Thread(target=compute, name="second")
+    second = _rollup_day_in_thread(day, errors, "second")
     second.start()
     # Let the first write once the second has written (figures computed before the lock)
-    # or waits for the first (computed under it), whatever the machine's speed.
-    deadline = time.monotonic() + 30
-    while second.is_alive() and not another_transaction_waits_for_a_lock() and time.monotonic() < deadline:
-        time.sleep(0.02)
+    # or waits for the first (computed under it).
+    _wait_until_a_transaction_waits_for_a_lock(while_=second.is_alive)
     go.set()
     first.join()
     second.join()
