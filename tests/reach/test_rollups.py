@@ -1,13 +1,15 @@
 """Roll-ups: whole days recomputed from shares, clicks and posts; NULL-safe dimensions;
 the refresh task; `reconcile_reach`."""
 
+import threading
+import time
 import uuid
 from datetime import timedelta
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 
 from advocacy.reach import rollups
@@ -607,11 +609,14 @@ def test_an_old_marked_day_is_computed_even_while_recent_days_are_marked_at_ever
     assert computed.count(days_ago(2)) == 3
 
 
+# Two transactions computing one day at once: SQLite writes one transaction at a time.
+postgresql_race = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="SQLite writes one transaction at a time: the race is PostgreSQL's"
+)
+
+
 def _rollup_day_in_thread(day, errors: list, name=None):
     """A thread computing `day` on its own connection; what it raises lands in `errors`."""
-    import threading
-
-    from django.db import connection
 
     def compute():
         try:
@@ -627,10 +632,6 @@ def _rollup_day_in_thread(day, errors: list, name=None):
 def _wait_until_a_transaction_waits_for_a_lock(while_=lambda: True) -> None:
     """Poll pg_stat_activity (for at most 30 s, as long as `while_()` holds) until another
     transaction of this database waits for a lock: the race's order, whatever the speed."""
-    import time
-
-    from django.db import connection
-
     deadline = time.monotonic() + 30
     while while_() and time.monotonic() < deadline:
         with connection.cursor() as cursor:
@@ -642,18 +643,13 @@ def _wait_until_a_transaction_waits_for_a_lock(while_=lambda: True) -> None:
         time.sleep(0.02)
 
 
+@postgresql_race
 @pytest.mark.django_db(transaction=True)
 def test_two_computations_of_the_same_day_at_once_both_succeed(ambassador, monkeypatch):
     """A beat pass and `reconcile_reach` (or the demo's roll-up) may compute the same day
     at once: the pass's claim does not hold them. On PostgreSQL the second delete waited
     for the first transaction, did not see the rows it inserted, and the second insert
     broke the unique constraint, aborting the command half-way."""
-    import threading
-
-    from django.db import connection
-
-    if connection.vendor != "postgresql":
-        pytest.skip("SQLite writes one transaction at a time: the race is PostgreSQL's")
     day = days_ago(0)
     post(day=day, ambassador=ambassador)
     people_rows = rollups._people_rows
@@ -682,6 +678,7 @@ def test_two_computations_of_the_same_day_at_once_both_succeed(ambassador, monke
     assert ReachDaily.objects.filter(day=day).count() == 1
 
 
+@postgresql_race
 @pytest.mark.django_db(transaction=True)
 def test_a_computation_that_began_first_never_writes_older_figures_over_a_later_one(ambassador, monkeypatch):
     """reconcile_reach or the demo (rollup_days) computes a day while a beat pass computes
@@ -689,12 +686,6 @@ def test_a_computation_that_began_first_never_writes_older_figures_over_a_later_
     but waited for the lock, write its older figures last: the post that arrived in
     between disappeared from the day, and the pass, its marks already past that post,
     never computed the day again."""
-    import threading
-
-    from django.db import connection
-
-    if connection.vendor != "postgresql":
-        pytest.skip("SQLite writes one transaction at a time: the race is PostgreSQL's")
     day = days_ago(5)
     post(day=day, ambassador=ambassador)
     compute_day = rollups.compute_day
