@@ -13,10 +13,11 @@ from advocacy.errors import DomainError
 from advocacy.reach import importing, selectors, services
 from advocacy.reach.forms import ImportForm
 
-WEB_SOCIAL = (Role.CURATOR, Role.ADMIN)
+# Who imports files of posts (the report pages' WEB_SOCIAL has moderators too).
+IMPORTERS = (Role.CURATOR, Role.ADMIN)
 
 
-@require_roles(*WEB_SOCIAL)
+@require_roles(*IMPORTERS)
 def import_list(request):
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -47,7 +48,7 @@ def _job(request, pk):
     return get_object_or_404(selectors.import_jobs_visible_to(user=request.user), pk=pk)
 
 
-@require_roles(*WEB_SOCIAL)
+@require_roles(*IMPORTERS)
 def import_detail(request, pk):
     job = _job(request, pk)
     return render(
@@ -57,7 +58,7 @@ def import_detail(request, pk):
     )
 
 
-@require_roles(*WEB_SOCIAL)
+@require_roles(*IMPORTERS)
 def import_progress(request, pk):
     """The progress and the rejected rows alone, polled by htmx until the import is finished."""
     job = _job(request, pk)
@@ -71,7 +72,7 @@ class _Echo:
         return value
 
 
-@require_roles(*WEB_SOCIAL)
+@require_roles(*IMPORTERS)
 def import_rejections_csv(request, pk):
     """Every rejected row of an import, streamed: there may be many more than the page shows."""
     job = _job(request, pk)

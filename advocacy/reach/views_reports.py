@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from accounts.access import Role, can, require_roles, signed_in
 from advocacy.reach import exports, reports
 from advocacy.reach.forms_reports import ReportFilterForm
-from advocacy.reach.views import WEB_SOCIAL as IMPORTERS
+from advocacy.reach.views import IMPORTERS
 
 REPORT_ROLES = (Role.MANAGER, Role.CURATOR, Role.MODERATOR, Role.ADMIN)
 WEB_SOCIAL = (Role.CURATOR, Role.MODERATOR, Role.ADMIN)
